@@ -1,0 +1,17 @@
+namespace Typed.EngineIO;
+
+/// <summary>
+/// Receives the life of every session on an Engine.IO endpoint. Calls for one session never overlap and arrive in
+/// order: opened, each message in arrival order, closed. A slow handler slows down only its own session.
+/// </summary>
+public abstract class EngineIOHandler
+{
+    /// <summary>A session has opened; the handshake has been sent.</summary>
+    public virtual ValueTask OnOpenedAsync(EngineIOSocket socket) => ValueTask.CompletedTask;
+
+    /// <summary>A message arrived. Its data is valid only until the returned task completes.</summary>
+    public abstract ValueTask OnMessageAsync(EngineIOSocket socket, EngineIOMessage message);
+
+    /// <summary>The session has closed, for <paramref name="reason"/>.</summary>
+    public virtual ValueTask OnClosedAsync(EngineIOSocket socket, EngineIOCloseReason reason) => ValueTask.CompletedTask;
+}

@@ -1,0 +1,44 @@
+namespace Typed.EngineIO;
+
+/// <summary>
+/// One Engine.IO session, as the application sees it: send text or binary, close, and the session's facts.
+/// Messages arrive through the <see cref="EngineIOHandler"/> the endpoint was mapped with. Every member is safe
+/// to call from any thread.
+/// </summary>
+public abstract class EngineIOSocket
+{
+    private protected EngineIOSocket()
+    {
+    }
+
+    /// <summary>The session id (<c>sid</c>). Treat it as a secret: it is the only credential of a polling request.</summary>
+    public abstract string Id { get; }
+
+    /// <summary>The transport that carries the session now; it changes once if the session upgrades.</summary>
+    public abstract EngineIOTransport Transport { get; }
+
+    /// <summary>What the handshake request carried.</summary>
+    public abstract EngineIOHandshake Handshake { get; }
+
+    /// <summary>False once the session has closed; sends are then dropped.</summary>
+    public abstract bool IsOpen { get; }
+
+    /// <summary>Per-session storage for the application.</summary>
+    public abstract IDictionary<object, object?> Items { get; }
+
+    /// <summary>
+    /// Signalled when the session closes, for code that is not an <see cref="EngineIOHandler"/>.
+    /// </summary>
+    public abstract CancellationToken Closed { get; }
+
+    /// <summary>Queues a text message. Messages go out in the order they were queued; dropped once the session has closed.</summary>
+    public abstract void Send(string text);
+
+    /// <summary>Queues a binary message; the bytes must not change after the call.</summary>
+    public abstract void Send(ReadOnlyMemory<byte> bytes);
+
+    /// <summary>
+    /// Closes the session with reason <c>forced close</c>, after the messages already queued are written.
+    /// </summary>
+    public abstract void Close();
+}

@@ -1,0 +1,28 @@
+using Microsoft.Extensions.Logging;
+
+namespace Typed.EngineIO.Internal;
+
+/// <summary>Log messages of the Engine.IO server, with stable event ids.</summary>
+internal static partial class EngineIOLog
+{
+    [LoggerMessage(1, LogLevel.Debug, "Engine.IO session {SessionId} opened on {Transport}.")]
+    public static partial void SessionOpened(ILogger logger, string sessionId, EngineIOTransport transport);
+
+    [LoggerMessage(2, LogLevel.Debug, "Engine.IO session {SessionId} closed: {Reason}.")]
+    public static partial void SessionClosed(ILogger logger, string sessionId, string reason);
+
+    [LoggerMessage(3, LogLevel.Debug, "Engine.IO session {SessionId} upgraded to WebSocket.")]
+    public static partial void SessionUpgraded(ILogger logger, string sessionId);
+
+    [LoggerMessage(4, LogLevel.Debug, "Engine.IO session {SessionId}: upgrade abandoned: {Why}.")]
+    public static partial void UpgradeAbandoned(ILogger logger, string sessionId, string why);
+
+    [LoggerMessage(5, LogLevel.Debug, "Engine.IO request rejected with code {Code} ({Message}): {Method} {Path}.")]
+    public static partial void RequestRejected(ILogger logger, int code, string message, string method, string path);
+
+    [LoggerMessage(6, LogLevel.Error, "Engine.IO handler failed in {Callback} for session {SessionId}.")]
+    public static partial void HandlerFailed(ILogger logger, Exception exception, string callback, string sessionId);
+
+    [LoggerMessage(7, LogLevel.Debug, "Engine.IO session {SessionId}: protocol violation: {Detail}.")]
+    public static partial void ProtocolViolation(ILogger logger, string sessionId, string detail);
+}

@@ -1,0 +1,333 @@
+using System.Buffers;
+using System.Buffers.Text;
+using System.Collections.Concurrent;
+using System.Net.WebSockets;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Primitives;
+
+namespace Typed.EngineIO.Internal;
+
+/// <summary>
+/// One Engine.IO endpoint: validates each request in the reference server's order, opens sessions, and routes
+/// requests that carry a <c>sid</c> to their session.
+/// </summary>
+internal sealed class EngineIOServer
+{
+    private const int MaxSidLength = 64;
+
+    private readonly ConcurrentDictionary<string, EngineIOSession> _sessions = new(StringComparer.Ordinal);
+    private readonly OriginPolicy _originPolicy;
+
+    public EngineIOServer(EngineIOOptions options, EngineIOHandler handler, ILogger logger)
+    {
+        Options = options;
+        Handler = handler;
+        Logger = logger;
+        _originPolicy = new OriginPolicy(options);
+    }
+
+    public EngineIOOptions Options { get; }
+
+    public EngineIOHandler Handler { get; }
+
+    public ILogger Logger { get; }
+
+    /// <summary>The number of sessions open or still telling their client that they closed.</summary>
+    public int SessionCount => _sessions.Count;
+
+    public void Remove(EngineIOSession session) => _sessions.TryRemove(new KeyValuePair<string, EngineIOSession>(session.Id, session));
+
+    /// <summary>Closes every session (reason <c>forced close</c>), as on application shutdown.</summary>
+    public void CloseAll()
+    {
+        foreach (var session in _sessions.Values)
+        {
+            session.Close();
+        }
+    }
+
+    public async Task HandleRequestAsync(HttpContext context)
+    {
+        var request = context.Request;
+        if (!TryGetSingle(request.Query, "transport", out var transportName)
+            || !TryGetSingle(request.Query, "EIO", out var protocol)
+            || !TryGetSingle(request.Query, "sid", out var sid))
+        {
+            // Duplicate keys: two layers could otherwise read two different values.
+            await RejectAsync(context, EngineIOErrors.BadRequest);
+            return;
+        }
+
+        if (!TryParseTransport(transportName, out var transport))
+        {
+            await RejectAsync(context, EngineIOErrors.UnknownTransport);
+            return;
+        }
+
+        if (OriginPolicy.HasInvalidCharacters(request.Headers.Origin))
+        {
+            await RejectAsync(context, EngineIOErrors.BadRequest);
+            return;
+        }
+
+        var isWebSocketRequest = context.WebSockets.IsWebSocketRequest;
+        if (transport == EngineIOTransport.Polling && isWebSocketRequest)
+        {
+            // A WebSocket handshake for the polling transport: refused before the 101.
+            await RejectAsync(context, EngineIOErrors.BadRequest);
+            return;
+        }
+
+        if (transport == EngineIOTransport.WebSocket && !isWebSocketRequest)
+        {
+            await RejectAsync(context, EngineIOErrors.BadRequest);
+            return;
+        }
+
+        if (sid is not null)
+        {
+            await HandleSessionRequestAsync(context, sid, transport);
+            return;
+        }
+
+        if (!HttpMethods.IsGet(request.Method))
+        {
+            await RejectAsync(context, EngineIOErrors.BadHandshakeMethod);
+            return;
+        }
+
+        if (!await IsAllowedAsync(context, isUpgrade: false))
+        {
+            return;
+        }
+
+        if (protocol != EngineIOProtocol.Version)
+        {
+            await RejectAsync(context, EngineIOErrors.UnsupportedProtocolVersion);
+            return;
+        }
+
+        if (transport == EngineIOTransport.Polling)
+        {
+            await OpenPollingSessionAsync(context);
+        }
+        else
+        {
+            await OpenWebSocketSessionAsync(context);
+        }
+    }
+
+    private async Task HandleSessionRequestAsync(HttpContext context, string sid, EngineIOTransport transport)
+    {
+        if (sid.Length > MaxSidLength || !_sessions.TryGetValue(sid, out var session))
+        {
+            await RejectAsync(context, EngineIOErrors.UnknownSid);
+            return;
+        }
+
+        if (transport == EngineIOTransport.WebSocket)
+        {
+            if (!await IsAllowedAsync(context, isUpgrade: true))
+            {
+                return;
+            }
+
+            await session.RunUpgradeAsync(context);
+            return;
+        }
+
+        if (session.Transport != EngineIOTransport.Polling)
+        {
+            // A polling request for a session now on WebSocket; the session itself is left alone.
+            await RejectAsync(context, EngineIOErrors.BadRequest);
+            return;
+        }
+
+        var method = context.Request.Method;
+        if (HttpMethods.IsGet(method))
+        {
+            await session.HandlePollAsync(context);
+        }
+        else if (HttpMethods.IsPost(method))
+        {
+            await session.HandlePostAsync(context);
+        }
+        else
+        {
+            // The reference answers 500 here; a client error is not a server fault.
+            await RejectAsync(context, EngineIOErrors.BadRequest);
+        }
+    }
+
+    /// <summary>The Origin allow-list, then the application's <see cref="EngineIOOptions.AllowRequest"/> hook.</summary>
+    private async ValueTask<bool> IsAllowedAsync(HttpContext context, bool isUpgrade)
+    {
+        if (!_originPolicy.IsAllowed(context.Request))
+        {
+            await RejectAsync(context, EngineIOErrors.Forbidden, "Origin not allowed");
+            return false;
+        }
+
+        if (Options.AllowRequest is not { } allowRequest || (isUpgrade && !Options.AllowRequestOnUpgrade))
+        {
+            return true;
+        }
+
+        var verdict = await allowRequest(context);
+        if (verdict.IsAllowed)
+        {
+            return true;
+        }
+
+        await RejectAsync(context, EngineIOErrors.Forbidden, verdict.Message ?? EngineIOErrors.DefaultMessage(EngineIOErrors.Forbidden));
+        return false;
+    }
+
+    private async Task OpenPollingSessionAsync(HttpContext context)
+    {
+        var session = CreateSession(context, EngineIOTransport.Polling);
+        await session.DeliverOpenedAsync();
+
+        var response = context.Response;
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = "text/plain; charset=UTF-8";
+        response.Headers.CacheControl = "no-store";
+        SetSessionCookie(context, session.Id);
+        var open = WriteOpenPacket(session.Id, upgrades: Options.AllowUpgrades && (Options.Transports & EngineIOTransports.WebSocket) != 0);
+        response.ContentLength = open.WrittenCount;
+        await response.Body.WriteAsync(open.WrittenMemory);
+        session.StartHeartbeat();
+    }
+
+    private async Task OpenWebSocketSessionAsync(HttpContext context)
+    {
+        WebSocket webSocket;
+        try
+        {
+            webSocket = await context.WebSockets.AcceptWebSocketAsync();
+        }
+        catch (Exception ex) when (ex is IOException or InvalidOperationException or WebSocketException)
+        {
+            return;
+        }
+
+        var session = CreateSession(context, EngineIOTransport.WebSocket);
+        await session.DeliverOpenedAsync();
+        using var reader = new WebSocketMessageReader(webSocket, Options.MaxHttpBufferSize, Options.MaxEmptyFragmentsPerMessage);
+        try
+        {
+            // The open packet is the first frame; whatever the application queued in OnOpenedAsync follows it.
+            var open = WriteOpenPacket(session.Id, upgrades: false);
+            await webSocket.SendAsync(open.WrittenMemory, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is WebSocketException or IOException or ObjectDisposedException)
+        {
+            session.CloseCore(EngineIOCloseReason.TransportClose);
+            return;
+        }
+
+        session.StartHeartbeat();
+        await session.RunWebSocketAsync(webSocket, reader);
+    }
+
+    private EngineIOSession CreateSession(HttpContext context, EngineIOTransport transport)
+    {
+        var handshake = new EngineIOHandshake(context, DateTimeOffset.UtcNow);
+        var binaryAsBase64 = context.Request.Query["b64"] == "1";
+        while (true)
+        {
+            var session = new EngineIOSession(this, NewSessionId(), transport, handshake, binaryAsBase64);
+            if (_sessions.TryAdd(session.Id, session))
+            {
+                EngineIOLog.SessionOpened(Logger, session.Id, transport);
+                return session;
+            }
+        }
+    }
+
+    /// <summary>20 characters of base64url from 15 random bytes, like the reference's ids, but unpredictable.</summary>
+    private static string NewSessionId()
+    {
+        Span<byte> bytes = stackalloc byte[15];
+        RandomNumberGenerator.Fill(bytes);
+        return Base64Url.EncodeToString(bytes);
+    }
+
+    /// <summary>
+    /// <c>0{"sid":…,"upgrades":[…],"pingInterval":…,"pingTimeout":…,"maxPayload":…}</c>: exactly these five keys,
+    /// in this order; clients' test suites reject any other.
+    /// </summary>
+    private ArrayBufferWriter<byte> WriteOpenPacket(string sid, bool upgrades)
+    {
+        var buffer = new ArrayBufferWriter<byte>(128);
+        buffer.GetSpan(1)[0] = (byte)'0';
+        buffer.Advance(1);
+        using var writer = new Utf8JsonWriter(buffer);
+        writer.WriteStartObject();
+        writer.WriteString("sid", sid);
+        writer.WriteStartArray("upgrades");
+        if (upgrades)
+        {
+            writer.WriteStringValue("websocket");
+        }
+
+        writer.WriteEndArray();
+        writer.WriteNumber("pingInterval", (long)Options.PingInterval.TotalMilliseconds);
+        writer.WriteNumber("pingTimeout", (long)Options.PingTimeout.TotalMilliseconds);
+        writer.WriteNumber("maxPayload", Options.MaxHttpBufferSize);
+        writer.WriteEndObject();
+        writer.Flush();
+        return buffer;
+    }
+
+    private void SetSessionCookie(HttpContext context, string sid)
+    {
+        if (Options.Cookie is not { } cookie)
+        {
+            return;
+        }
+
+        context.Response.Cookies.Append(cookie.Name, sid, new CookieOptions
+        {
+            Path = cookie.Path,
+            HttpOnly = cookie.HttpOnly,
+            SameSite = cookie.SameSite,
+            Secure = context.Request.IsHttps,
+        });
+    }
+
+    private Task RejectAsync(HttpContext context, int code, string? message = null)
+    {
+        message ??= EngineIOErrors.DefaultMessage(code);
+        EngineIOLog.RequestRejected(Logger, code, message, context.Request.Method, context.Request.Path);
+        return EngineIOErrors.WriteAsync(context, code, message);
+    }
+
+    private bool TryParseTransport(string? name, out EngineIOTransport transport)
+    {
+        if (name == "polling" && (Options.Transports & EngineIOTransports.Polling) != 0)
+        {
+            transport = EngineIOTransport.Polling;
+            return true;
+        }
+
+        if (name == "websocket" && (Options.Transports & EngineIOTransports.WebSocket) != 0)
+        {
+            transport = EngineIOTransport.WebSocket;
+            return true;
+        }
+
+        transport = default;
+        return false;
+    }
+
+    private static bool TryGetSingle(IQueryCollection query, string key, out string? value)
+    {
+        var values = query.TryGetValue(key, out var found) ? found : StringValues.Empty;
+        value = values.Count == 0 ? null : values[0];
+        return values.Count <= 1;
+    }
+}

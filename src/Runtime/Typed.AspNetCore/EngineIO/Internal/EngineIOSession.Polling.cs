@@ -1,0 +1,363 @@
+using System.Buffers;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace Typed.EngineIO.Internal;
+
+/// <summary>What releases a pending long-polling GET.</summary>
+internal enum PollSignal
+{
+    /// <summary>Packets are queued (or a server close is ready to be told).</summary>
+    Data,
+    /// <summary>Answer <c>6</c>: during an upgrade, or after the client's own close packet.</summary>
+    Noop,
+    /// <summary>Answer <c>1</c>: the session is gone.</summary>
+    Close,
+}
+
+/// <summary>The HTTP long-polling transport: a GET waits for packets, a POST carries the client's packets.</summary>
+internal sealed partial class EngineIOSession
+{
+    private static readonly byte[] s_ok = "ok"u8.ToArray();
+
+    private PendingPoll? _pendingGet;
+    private bool _postInProgress;
+
+    /// <summary>A GET waiting for packets; it knows its session so the abort callback needs no closure.</summary>
+    private sealed class PendingPoll(EngineIOSession session) : TaskCompletionSource<PollSignal>(TaskCreationOptions.RunContinuationsAsynchronously)
+    {
+        public EngineIOSession Session { get; } = session;
+    }
+
+    private void SignalPendingGet_Locked(PollSignal signal)
+    {
+        var pending = _pendingGet;
+        if (pending is null || (signal == PollSignal.Data && _outbox.Count == 0 && _state == SessionState.Open))
+        {
+            return;
+        }
+
+        _pendingGet = null;
+        pending.TrySetResult(signal);
+    }
+
+    /// <summary>A polling GET: answered at once when packets are queued, otherwise held until some are.</summary>
+    public async Task HandlePollAsync(HttpContext context)
+    {
+        PendingPoll? waiter = null;
+        PendingPoll? overlapped = null;
+        int? rejection = null;
+        lock (_gate)
+        {
+            if (_state == SessionState.Closed)
+            {
+                rejection = EngineIOErrors.UnknownSid;
+            }
+            else if (_transport != EngineIOTransport.Polling)
+            {
+                rejection = EngineIOErrors.BadRequest;
+            }
+            else if (_pendingGet is not null)
+            {
+                overlapped = _pendingGet;
+                _pendingGet = null;
+            }
+            else if (_outbox.Count == 0 && _state == SessionState.Open)
+            {
+                waiter = new PendingPoll(this);
+                _pendingGet = waiter;
+            }
+        }
+
+        if (rejection is int code)
+        {
+            await EngineIOErrors.WriteAsync(context, code);
+            return;
+        }
+
+        if (overlapped is not null)
+        {
+            // Two GETs at once: the reference answers the first with a close, refuses the second and ends the session.
+            overlapped.TrySetResult(PollSignal.Close);
+            EngineIOLog.ProtocolViolation(Logger, Id, "overlapping GET requests");
+            CloseCore(EngineIOCloseReason.TransportError);
+            EngineIOErrors.WriteEmpty(context, StatusCodes.Status400BadRequest);
+            return;
+        }
+
+        var signal = PollSignal.Data;
+        if (waiter is not null)
+        {
+            using (context.RequestAborted.Register(static state => ((PendingPoll)state!).Session.OnPollAborted((PendingPoll)state!), waiter))
+            {
+                signal = await waiter.Task;
+            }
+        }
+
+        await WritePollResponseAsync(context, signal, wasPending: waiter is not null);
+    }
+
+    private void OnPollAborted(PendingPoll waiter)
+    {
+        lock (_gate)
+        {
+            if (_pendingGet != waiter)
+            {
+                return;
+            }
+
+            _pendingGet = null;
+        }
+
+        waiter.TrySetResult(PollSignal.Close);
+        EngineIOLog.ProtocolViolation(Logger, Id, "poll connection closed prematurely");
+        CloseCore(EngineIOCloseReason.TransportError);
+    }
+
+    /// <param name="context">The GET being answered.</param>
+    /// <param name="signal">What released it.</param>
+    /// <param name="wasPending">
+    /// The GET was held open when a server close came: it carries the close alone. A GET that arrives after the
+    /// close carries a noop first when nothing was queued (<c>6\x1e1</c>), as the reference writes it.
+    /// </param>
+    private async Task WritePollResponseAsync(HttpContext context, PollSignal signal, bool wasPending)
+    {
+        List<EngineIOOutgoingPacket> packets;
+        var isFinalFlush = false;
+        lock (_gate)
+        {
+            packets = signal == PollSignal.Data ? Drain_Locked() : [];
+            if (signal == PollSignal.Data && _state == SessionState.Closing)
+            {
+                // A server close rides on this GET, after what was queued.
+                if (packets.Count == 0 && !wasPending)
+                {
+                    packets.Add(EngineIOOutgoingPacket.Noop);
+                }
+
+                packets.Add(EngineIOOutgoingPacket.Close);
+                isFinalFlush = true;
+            }
+        }
+
+        if (signal == PollSignal.Close)
+        {
+            packets.Add(EngineIOOutgoingPacket.Close);
+        }
+        else if (packets.Count == 0)
+        {
+            packets.Add(EngineIOOutgoingPacket.Noop);
+        }
+
+        try
+        {
+            SetPollingHeaders(context, "text/plain; charset=UTF-8");
+            var span = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(packets);
+            context.Response.ContentLength = EngineIOCodec.GetPayloadLength(span);
+            EngineIOCodec.WritePayload(span, context.Response.BodyWriter);
+            var flushed = await context.Response.BodyWriter.FlushAsync(context.RequestAborted);
+            if ((flushed.IsCanceled || flushed.IsCompleted) && signal == PollSignal.Data && !isFinalFlush)
+            {
+                // The client went away with packets in flight: what was drained is lost, so the session must end.
+                CloseCore(EngineIOCloseReason.TransportError);
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException or ConnectionResetException)
+        {
+            CloseCore(EngineIOCloseReason.TransportError);
+        }
+        finally
+        {
+            ReturnDrained(packets);
+            if (isFinalFlush)
+            {
+                OnFinalFlushWritten();
+            }
+        }
+    }
+
+    /// <summary>A polling POST: reads the payload (bounded), decodes it and hands each packet to the session.</summary>
+    public async Task HandlePostAsync(HttpContext context)
+    {
+        int? rejection = null;
+        var overlap = false;
+        lock (_gate)
+        {
+            if (_state != SessionState.Open)
+            {
+                rejection = EngineIOErrors.UnknownSid;
+            }
+            else if (_transport != EngineIOTransport.Polling)
+            {
+                rejection = EngineIOErrors.BadRequest;
+            }
+            else if (_postInProgress)
+            {
+                overlap = true;
+            }
+            else
+            {
+                _postInProgress = true;
+            }
+        }
+
+        if (rejection is int code)
+        {
+            await EngineIOErrors.WriteAsync(context, code);
+            return;
+        }
+
+        if (overlap)
+        {
+            EngineIOLog.ProtocolViolation(Logger, Id, "overlapping POST requests");
+            CloseCore(EngineIOCloseReason.TransportError);
+            EngineIOErrors.WriteEmpty(context, StatusCodes.Status400BadRequest);
+            return;
+        }
+
+        byte[]? body = null;
+        try
+        {
+            if (string.Equals(context.Request.ContentType, "application/octet-stream", StringComparison.OrdinalIgnoreCase))
+            {
+                // v4 payloads are always text; a binary body is the v3 framing.
+                EngineIOLog.ProtocolViolation(Logger, Id, "binary POST body");
+                CloseCore(EngineIOCloseReason.TransportError);
+                EngineIOErrors.WriteEmpty(context, StatusCodes.Status400BadRequest);
+                return;
+            }
+
+            var (buffer, length, status) = await ReadBodyAsync(context);
+            body = buffer;
+            if (status != BodyReadStatus.Complete)
+            {
+                EngineIOLog.ProtocolViolation(Logger, Id, status == BodyReadStatus.TooLarge ? "POST body larger than maxHttpBufferSize" : "POST body aborted");
+                CloseCore(EngineIOCloseReason.TransportError);
+                if (status == BodyReadStatus.TooLarge)
+                {
+                    EngineIOErrors.WriteEmpty(context, StatusCodes.Status413PayloadTooLarge);
+                }
+
+                return;
+            }
+
+            var packets = new List<EngineIOPacket>();
+            if (!EngineIOCodec.TryDecodePayload(body.AsMemory(0, length), packets, Options.MaxPacketsPerPayload, out var error))
+            {
+                EngineIOLog.ProtocolViolation(Logger, Id, error!);
+                CloseCore(EngineIOCloseReason.ParseError);
+                EngineIOErrors.WriteEmpty(context, StatusCodes.Status400BadRequest);
+                return;
+            }
+
+            foreach (var packet in packets)
+            {
+                if (!await ProcessPacketAsync(packet))
+                {
+                    if (packet.Type == EngineIOPacketType.Ping)
+                    {
+                        EngineIOErrors.WriteEmpty(context, StatusCodes.Status400BadRequest);
+                        return;
+                    }
+
+                    break;
+                }
+            }
+
+            SetPollingHeaders(context, "text/html");
+            context.Response.ContentLength = 2;
+            await context.Response.Body.WriteAsync(s_ok);
+        }
+        finally
+        {
+            if (body is { Length: > 0 })
+            {
+                ArrayPool<byte>.Shared.Return(body);
+            }
+
+            lock (_gate)
+            {
+                _postInProgress = false;
+            }
+        }
+    }
+
+    private enum BodyReadStatus
+    {
+        Complete,
+        TooLarge,
+        Aborted,
+    }
+
+    /// <summary>Reads the whole body into a pooled buffer, refusing it as soon as it passes maxHttpBufferSize.</summary>
+    private async Task<(byte[] Buffer, int Length, BodyReadStatus Status)> ReadBodyAsync(HttpContext context)
+    {
+        var max = Options.MaxHttpBufferSize;
+        var declared = context.Request.ContentLength;
+        if (declared > max)
+        {
+            return ([], 0, BodyReadStatus.TooLarge);
+        }
+
+        var sizeFeature = context.Features.Get<IHttpMaxRequestBodySizeFeature>();
+        if (sizeFeature is { IsReadOnly: false } && sizeFeature.MaxRequestBodySize < max)
+        {
+            sizeFeature.MaxRequestBodySize = max;
+        }
+
+        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min(declared ?? 4096, max));
+        var length = 0;
+        var reader = context.Request.BodyReader;
+        try
+        {
+            while (true)
+            {
+                var result = await reader.ReadAsync(context.RequestAborted);
+                foreach (var segment in result.Buffer)
+                {
+                    if (length + segment.Length > max)
+                    {
+                        reader.AdvanceTo(result.Buffer.End);
+                        return (buffer, 0, BodyReadStatus.TooLarge);
+                    }
+
+                    if (length + segment.Length > buffer.Length)
+                    {
+                        var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min(Math.Max(buffer.Length * 2L, length + segment.Length), max));
+                        buffer.AsSpan(0, length).CopyTo(larger);
+                        ArrayPool<byte>.Shared.Return(buffer);
+                        buffer = larger;
+                    }
+
+                    segment.Span.CopyTo(buffer.AsSpan(length));
+                    length += segment.Length;
+                }
+
+                reader.AdvanceTo(result.Buffer.End);
+                if (result.IsCompleted || result.IsCanceled)
+                {
+                    return (buffer, length, result.IsCanceled ? BodyReadStatus.Aborted : BodyReadStatus.Complete);
+                }
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException or BadHttpRequestException or ConnectionResetException)
+        {
+            // Aborted, too slow (Kestrel's minimum data rate) or malformed chunking.
+            return (buffer, 0, BodyReadStatus.Aborted);
+        }
+    }
+
+    private static void SetPollingHeaders(HttpContext context, string contentType)
+    {
+        var response = context.Response;
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = contentType;
+        response.Headers.CacheControl = "no-store";
+        var userAgent = context.Request.Headers.UserAgent.ToString();
+        if (userAgent.Contains(";MSIE", StringComparison.Ordinal) || userAgent.Contains("Trident/", StringComparison.Ordinal))
+        {
+            response.Headers["X-XSS-Protection"] = "0";
+        }
+    }
+}

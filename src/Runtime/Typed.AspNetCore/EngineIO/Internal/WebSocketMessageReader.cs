@@ -1,0 +1,143 @@
+using System.Buffers;
+using System.Net.WebSockets;
+using Microsoft.AspNetCore.Connections;
+
+namespace Typed.EngineIO.Internal;
+
+/// <summary>The outcome of reading one WebSocket message.</summary>
+internal enum WebSocketReadStatus
+{
+    Message,
+    /// <summary>The peer sent a close frame.</summary>
+    PeerClosed,
+    /// <summary>The connection dropped without a close frame.</summary>
+    ConnectionLost,
+    /// <summary>A protocol violation (bad frame, invalid UTF-8, too large, too many fragments); the socket was closed with its code.</summary>
+    ProtocolError,
+}
+
+/// <summary>
+/// Reads whole WebSocket messages into a pooled buffer, assembling fragments itself so it can count bytes as they
+/// arrive: a message over the limit is refused with 1009 before it is buffered, and a flood of empty fragments with
+/// 1008. The returned memory is valid until the next read.
+/// </summary>
+internal sealed class WebSocketMessageReader(WebSocket webSocket, long maxMessageSize, int maxEmptyFragments) : IDisposable
+{
+    private const int InitialBufferSize = 4096;
+
+    private byte[] _buffer = ArrayPool<byte>.Shared.Rent(InitialBufferSize);
+
+    public WebSocketMessageType MessageType { get; private set; }
+
+    /// <summary>The message just read; writable so a base64 packet can be decoded in place.</summary>
+    public Memory<byte> Message { get; private set; }
+
+    /// <summary>Why the read failed, for logging; null after a message.</summary>
+    public string? Error { get; private set; }
+
+    public async ValueTask<WebSocketReadStatus> ReadAsync()
+    {
+        ShrinkBuffer();
+        var count = 0;
+        var emptyFragments = 0;
+        Error = null;
+        while (true)
+        {
+            if (count == _buffer.Length)
+            {
+                Grow(count);
+            }
+
+            ValueWebSocketReceiveResult result;
+            try
+            {
+                result = await webSocket.ReceiveAsync(_buffer.AsMemory(count), CancellationToken.None);
+            }
+            catch (WebSocketException ex) when (ex.WebSocketErrorCode == WebSocketError.ConnectionClosedPrematurely)
+            {
+                Error = ex.Message;
+                return WebSocketReadStatus.ConnectionLost;
+            }
+            catch (WebSocketException ex)
+            {
+                // Invalid frames (RSV bits, unmasked, bad opcode, invalid UTF-8): the WebSocket has already sent its close code.
+                Error = ex.Message;
+                return WebSocketReadStatus.ProtocolError;
+            }
+            catch (Exception ex) when (ex is IOException or OperationCanceledException or ObjectDisposedException or ConnectionAbortedException)
+            {
+                Error = ex.Message;
+                return WebSocketReadStatus.ConnectionLost;
+            }
+
+            if (result.MessageType == WebSocketMessageType.Close)
+            {
+                return WebSocketReadStatus.PeerClosed;
+            }
+
+            count += result.Count;
+            if (count > maxMessageSize)
+            {
+                Error = $"message larger than {maxMessageSize} bytes";
+                await CloseQuietlyAsync(WebSocketCloseStatus.MessageTooBig, "Max payload size exceeded");
+                return WebSocketReadStatus.ProtocolError;
+            }
+
+            if (result.EndOfMessage)
+            {
+                MessageType = result.MessageType;
+                Message = _buffer.AsMemory(0, count);
+                return WebSocketReadStatus.Message;
+            }
+
+            if (result.Count == 0 && ++emptyFragments > maxEmptyFragments)
+            {
+                Error = $"more than {maxEmptyFragments} empty fragments in one message";
+                await CloseQuietlyAsync(WebSocketCloseStatus.PolicyViolation, "Too many fragments");
+                return WebSocketReadStatus.ProtocolError;
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        var buffer = Interlocked.Exchange(ref _buffer, []);
+        if (buffer.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private void Grow(int used)
+    {
+        // One byte past the limit is enough to see that a message is too large.
+        var size = (int)Math.Min((long)_buffer.Length * 2, maxMessageSize + 1);
+        var larger = ArrayPool<byte>.Shared.Rent(Math.Max(size, used + 1));
+        _buffer.AsSpan(0, used).CopyTo(larger);
+        ArrayPool<byte>.Shared.Return(_buffer);
+        _buffer = larger;
+    }
+
+    /// <summary>A large message's buffer goes back to the pool once the message has been handled.</summary>
+    private void ShrinkBuffer()
+    {
+        if (_buffer.Length > InitialBufferSize * 4)
+        {
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = ArrayPool<byte>.Shared.Rent(InitialBufferSize);
+        }
+    }
+
+    private async ValueTask CloseQuietlyAsync(WebSocketCloseStatus status, string description)
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+            await webSocket.CloseOutputAsync(status, description, timeout.Token);
+        }
+        catch (Exception ex) when (ex is WebSocketException or IOException or OperationCanceledException or ObjectDisposedException)
+        {
+            // The peer is gone or misbehaving; the socket is aborted by the caller either way.
+        }
+    }
+}

@@ -1,0 +1,16 @@
+namespace Typed.EngineIO;
+
+/// <summary>Constants of the Engine.IO v4 wire protocol.</summary>
+internal static class EngineIOProtocol
+{
+    /// <summary>The only protocol revision served: the value of the <c>EIO</c> query parameter.</summary>
+    public const string Version = "4";
+
+    /// <summary>The record separator (0x1E) that joins packets in a long-polling payload.</summary>
+    public const byte RecordSeparator = 0x1E;
+
+    /// <summary>Prefix of a base64-encoded binary message inside a text payload or text frame.</summary>
+    public const byte BinaryPrefix = (byte)'b';
+
+    public static ReadOnlySpan<byte> ProbeData => "probe"u8;
+}
