@@ -173,8 +173,9 @@ internal sealed partial class EngineIOSession
 
             if (closing)
             {
-                // The reference closes without a status code (the client sees 1005).
-                await CloseOutputQuietlyAsync(webSocket, WebSocketCloseStatus.Empty);
+                // The reference sends a close frame with no status (1005 at the client). .NET cannot: asked for
+                // Empty it writes the reserved code 1005 on the wire, which the `ws` package rejects as invalid.
+                await CloseOutputQuietlyAsync(webSocket, WebSocketCloseStatus.NormalClosure);
                 OnFinalFlushWritten();
                 _ = AbortAfterGraceAsync(webSocket);
                 return;

@@ -1,0 +1,83 @@
+using System.Text.Json;
+using Typed.AspNetCore.Tests.Infrastructure;
+using Typed.EngineIO;
+
+namespace Typed.Interop.Tests;
+
+/// <summary>The official npm <c>engine.io-client</c> 6.x, in each transport mode, against our server.</summary>
+public sealed class EngineIOClientInteropTests
+{
+    private static void AssertOk(JsonElement result)
+    {
+        Assert.True(result.GetProperty("ok").GetBoolean(), result.ToString());
+    }
+
+    [Theory]
+    [InlineData("polling", "polling", "polling", false)]
+    [InlineData("websocket", "websocket", "websocket", false)]
+    [InlineData("upgrade", "polling", "websocket", true)]
+    public async Task Client_exchanges_text_and_binary_in_order(string mode, string atOpen, string final, bool upgrades)
+    {
+        await using var server = await TestServer.StartAsync(o => o.PingInterval = TimeSpan.FromSeconds(2));
+
+        var result = await NodeScript.RunAsync("eio-interop.mjs", server.BaseUri.ToString().TrimEnd('/'), mode, "echo");
+
+        AssertOk(result);
+        Assert.Equal(atOpen, result.GetProperty("transportAtOpen").GetString());
+        Assert.Equal(final, result.GetProperty("finalTransport").GetString());
+        Assert.Equal(upgrades, result.GetProperty("upgradeEvent").GetBoolean());
+        Assert.True(result.GetProperty("orderOk").GetBoolean());
+        Assert.True(result.GetProperty("binaryOk").GetBoolean());
+        Assert.True(result.GetProperty("unicodeOk").GetBoolean());
+        Assert.True(result.GetProperty("bigBinaryOk").GetBoolean());
+        if (upgrades)
+        {
+            // Messages keep flowing, in order, on the WebSocket after the upgrade.
+            Assert.True(result.GetProperty("textsAfterUpgrade").GetInt32() >= 10);
+        }
+
+        var sent = result.GetProperty("sentTexts").GetInt32();
+        var receivedByServer = 0;
+        while (server.Handler.Messages.Reader.TryRead(out var message))
+        {
+            if (!message.IsBinary && System.Text.Encoding.UTF8.GetString(message.Data).StartsWith('m'))
+            {
+                receivedByServer++;
+            }
+        }
+
+        Assert.Equal(sent, receivedByServer);
+    }
+
+    [Theory]
+    [InlineData("polling")]
+    [InlineData("websocket")]
+    [InlineData("upgrade")]
+    public async Task Server_side_close_is_seen_by_the_client(string mode)
+    {
+        await using var server = await TestServer.StartAsync(o => o.PingInterval = TimeSpan.FromSeconds(2));
+
+        var result = await NodeScript.RunAsync("eio-interop.mjs", server.BaseUri.ToString().TrimEnd('/'), mode, "server-close");
+
+        AssertOk(result);
+        Assert.Equal("transport close", result.GetProperty("closeReason").GetString());
+        var (sid, _, _) = await server.Handler.NextMessageAsync();
+        Assert.Equal(EngineIOCloseReason.ForcedClose, await server.Handler.WaitForCloseAsync(sid));
+    }
+
+    [Theory]
+    [InlineData("polling")]
+    [InlineData("websocket")]
+    [InlineData("upgrade")]
+    public async Task Client_side_close_is_seen_by_the_server(string mode)
+    {
+        await using var server = await TestServer.StartAsync(o => o.PingInterval = TimeSpan.FromSeconds(2));
+
+        var result = await NodeScript.RunAsync("eio-interop.mjs", server.BaseUri.ToString().TrimEnd('/'), mode, "client-close");
+
+        AssertOk(result);
+        Assert.Equal("forced close", result.GetProperty("closeReason").GetString());
+        var (sid, _, _) = await server.Handler.NextMessageAsync();
+        Assert.Equal(EngineIOCloseReason.TransportClose, await server.Handler.WaitForCloseAsync(sid));
+    }
+}
