@@ -205,9 +205,10 @@ internal sealed class EngineIOServer
     private async Task OpenWebSocketSessionAsync(HttpContext context)
     {
         WebSocket webSocket;
+        BatchingWriteStream? batching;
         try
         {
-            webSocket = await context.WebSockets.AcceptWebSocketAsync();
+            (webSocket, batching) = await WebSocketAcceptor.AcceptAsync(context);
         }
         catch (Exception ex) when (ex is IOException or InvalidOperationException or WebSocketException)
         {
@@ -230,7 +231,7 @@ internal sealed class EngineIOServer
         }
 
         session.StartHeartbeat();
-        await session.RunWebSocketAsync(webSocket, reader);
+        await session.RunWebSocketAsync(webSocket, batching, reader);
     }
 
     private EngineIOSession CreateSession(HttpContext context, EngineIOTransport transport)

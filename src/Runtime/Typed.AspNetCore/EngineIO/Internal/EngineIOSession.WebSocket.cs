@@ -67,14 +67,14 @@ internal sealed partial class EngineIOSession
     }
 
     /// <summary>Carries a session on <paramref name="webSocket"/> until it closes: the receive loop here, the writer beside it.</summary>
-    public async Task RunWebSocketAsync(WebSocket webSocket, WebSocketMessageReader reader)
+    public async Task RunWebSocketAsync(WebSocket webSocket, BatchingWriteStream? batching, WebSocketMessageReader reader)
     {
         lock (_gate)
         {
             _webSocket = webSocket;
         }
 
-        var writer = RunWebSocketWriterAsync(webSocket);
+        var writer = RunWebSocketWriterAsync(webSocket, batching);
         await RunWebSocketReceiveLoopAsync(webSocket, reader);
         await writer;
     }
@@ -137,7 +137,7 @@ internal sealed partial class EngineIOSession
         return EngineIOCodec.TryDecodeText(reader.Message, out packet, out error);
     }
 
-    private async Task RunWebSocketWriterAsync(WebSocket webSocket)
+    private async Task RunWebSocketWriterAsync(WebSocket webSocket, BatchingWriteStream? batching)
     {
         while (true)
         {
@@ -183,9 +183,16 @@ internal sealed partial class EngineIOSession
 
             try
             {
+                // Everything queued since the last flush leaves in as few network writes as the batch allows.
+                batching?.BeginBatch();
                 foreach (var packet in packets!)
                 {
                     await SendFrameAsync(webSocket, packet);
+                }
+
+                if (batching is not null)
+                {
+                    await batching.EndBatchAsync();
                 }
             }
             catch (Exception ex) when (ex is WebSocketException or IOException or ObjectDisposedException or OperationCanceledException)
@@ -221,9 +228,10 @@ internal sealed partial class EngineIOSession
     public async Task RunUpgradeAsync(HttpContext context)
     {
         WebSocket webSocket;
+        BatchingWriteStream? batching;
         try
         {
-            webSocket = await context.WebSockets.AcceptWebSocketAsync();
+            (webSocket, batching) = await WebSocketAcceptor.AcceptAsync(context);
         }
         catch (Exception ex) when (ex is IOException or InvalidOperationException or WebSocketException)
         {
@@ -306,7 +314,7 @@ internal sealed partial class EngineIOSession
         }
 
         EngineIOLog.SessionUpgraded(Logger, Id);
-        await RunWebSocketAsync(webSocket, reader);
+        await RunWebSocketAsync(webSocket, batching, reader);
     }
 
     private void OnUpgradeNoopTick(UpgradeProbe probe)

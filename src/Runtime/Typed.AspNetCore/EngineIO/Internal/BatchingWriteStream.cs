@@ -1,0 +1,131 @@
+using System.Buffers;
+
+namespace Typed.EngineIO.Internal;
+
+/// <summary>
+/// Wraps an upgraded connection's stream so that a burst of WebSocket frames reaches the network in one write.
+/// Kestrel's upgraded stream flushes on every write, so without this each frame costs its own syscall. Between
+/// <see cref="BeginBatch"/> and <see cref="EndBatchAsync"/> frames are gathered (up to <see cref="MaxBatchBytes"/>);
+/// outside a batch, writes such as the automatic pongs pass straight through.
+/// </summary>
+internal sealed class BatchingWriteStream(Stream inner) : Stream
+{
+    public const int MaxBatchBytes = 64 * 1024;
+
+    // The WebSocket serializes its own frames; this lock orders them against the end of a batch.
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private byte[]? _batch;
+    private int _batched;
+    private bool _batching;
+
+    public void BeginBatch() => _batching = true;
+
+    public async ValueTask EndBatchAsync()
+    {
+        await _writeLock.WaitAsync();
+        try
+        {
+            _batching = false;
+            await WriteBatchedAsync(CancellationToken.None);
+            ReturnBatchBuffer();
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        await _writeLock.WaitAsync(cancellationToken);
+        try
+        {
+            if (_batching && _batched + buffer.Length <= MaxBatchBytes)
+            {
+                _batch ??= ArrayPool<byte>.Shared.Rent(MaxBatchBytes);
+                buffer.Span.CopyTo(_batch.AsSpan(_batched));
+                _batched += buffer.Length;
+                return;
+            }
+
+            await WriteBatchedAsync(cancellationToken);
+            await inner.WriteAsync(buffer, cancellationToken);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    /// <summary>Inside a batch the flush waits for <see cref="EndBatchAsync"/>.</summary>
+    public override Task FlushAsync(CancellationToken cancellationToken) =>
+        _batching ? Task.CompletedTask : inner.FlushAsync(cancellationToken);
+
+    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+        inner.ReadAsync(buffer, cancellationToken);
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        inner.ReadAsync(buffer, offset, count, cancellationToken);
+
+    public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
+
+    public override void Write(byte[] buffer, int offset, int count) =>
+        throw new NotSupportedException("The WebSocket writes asynchronously.");
+
+    public override void Flush() => inner.Flush();
+
+    public override bool CanRead => true;
+
+    public override bool CanWrite => true;
+
+    public override bool CanSeek => false;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position
+    {
+        get => throw new NotSupportedException();
+        set => throw new NotSupportedException();
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            inner.Dispose();
+            ReturnBatchBuffer();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    private async ValueTask WriteBatchedAsync(CancellationToken cancellationToken)
+    {
+        if (_batched == 0)
+        {
+            return;
+        }
+
+        var count = _batched;
+        _batched = 0;
+        await inner.WriteAsync(_batch.AsMemory(0, count), cancellationToken);
+    }
+
+    private void ReturnBatchBuffer()
+    {
+        // An idle connection holds no batch buffer.
+        var batch = _batch;
+        if (batch is not null && _batched == 0)
+        {
+            _batch = null;
+            ArrayPool<byte>.Shared.Return(batch);
+        }
+    }
+}

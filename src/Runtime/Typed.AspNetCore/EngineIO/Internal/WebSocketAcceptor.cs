@@ -1,0 +1,47 @@
+using System.Net.WebSockets;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace Typed.EngineIO.Internal;
+
+/// <summary>
+/// Completes a WebSocket handshake over HTTP/1.1 on a <see cref="BatchingWriteStream"/>, so the session's writer
+/// can send a burst of frames in one network write. Other requests (HTTP/2 extended CONNECT) go through ASP.NET
+/// Core's own accept. No subprotocol and no compression are negotiated.
+/// </summary>
+internal static class WebSocketAcceptor
+{
+    private const string AcceptGuid = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
+
+    public static async Task<(WebSocket WebSocket, BatchingWriteStream? Batching)> AcceptAsync(HttpContext context)
+    {
+        var upgrade = context.Features.Get<IHttpUpgradeFeature>();
+        if (upgrade is not { IsUpgradableRequest: true })
+        {
+            return (await context.WebSockets.AcceptWebSocketAsync(), null);
+        }
+
+        // IsWebSocketRequest (checked by the caller) has already validated the method, headers, version and key.
+        var headers = context.Response.Headers;
+        headers.Connection = "Upgrade";
+        headers.Upgrade = "websocket";
+        headers.SecWebSocketAccept = ComputeAccept(context.Request.Headers.SecWebSocketKey.ToString());
+
+        var stream = new BatchingWriteStream(await upgrade.UpgradeAsync());
+        var webSocket = WebSocket.CreateFromStream(stream, new WebSocketCreationOptions
+        {
+            IsServer = true,
+            KeepAliveInterval = TimeSpan.Zero, // Engine.IO has its own heartbeat
+        });
+        return (webSocket, stream);
+    }
+
+    private static string ComputeAccept(string key)
+    {
+        Span<byte> hash = stackalloc byte[SHA1.HashSizeInBytes];
+        SHA1.HashData(Encoding.ASCII.GetBytes(key + AcceptGuid), hash);
+        return Convert.ToBase64String(hash);
+    }
+}
