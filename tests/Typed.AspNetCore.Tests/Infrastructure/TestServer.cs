@@ -41,11 +41,15 @@ public sealed class TestServer : IAsyncDisposable
     public HttpClient Http { get; }
 
     /// <summary>Starts a server; the default options are short (ping 300 ms / timeout 200 ms) so timeouts are testable.</summary>
-    public static async Task<TestServer> StartAsync(Action<EngineIOOptions>? configure = null, Action<WebApplication>? configureApp = null)
+    public static async Task<TestServer> StartAsync(
+        Action<EngineIOOptions>? configure = null,
+        Action<WebApplication>? configureApp = null,
+        Action<WebApplicationBuilder>? configureBuilder = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
+        configureBuilder?.Invoke(builder);
         builder.Services.AddEngineIO(options =>
         {
             options.PingInterval = TimeSpan.FromMilliseconds(300);
@@ -121,6 +125,13 @@ public sealed class TestServer : IAsyncDisposable
         var body = await PollBodyAsync(sid);
         Assert.Contains("4still alive", body.Split('\x1e'));
         using var close = await PostAsync(sid, "1");
+    }
+
+    /// <summary>Stops the host as on application shutdown (bounded), leaving the client side alive.</summary>
+    public async Task StopAsync()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        await _app.StopAsync(timeout.Token);
     }
 
     public async ValueTask DisposeAsync()

@@ -304,7 +304,9 @@ internal sealed partial class EngineIOSession : EngineIOSocket
         _server.Remove(this);
         AbandonUpgrade_Locked();
         SignalWriter_Locked();
-        _closed.Cancel();
+
+        // Callbacks registered on Closed run on the thread pool, never inside this lock.
+        _ = _closed.CancelAsync();
     }
 
     /// <summary>Called by the transport that wrote the last packets of a server close.</summary>
