@@ -1,0 +1,25 @@
+namespace Typed.SocketIO;
+
+/// <summary>
+/// A decoded Socket.IO packet, independent of the parser that produced it. <see cref="Data"/> keeps the parser's own
+/// encoding of the payload (UTF-8 JSON for the default parser) so arguments can be read straight into their types.
+/// </summary>
+internal sealed class SocketIOPacket
+{
+    public required SocketIOPacketType Type { get; init; }
+
+    /// <summary>The namespace, <c>/</c> by default.</summary>
+    public string Namespace { get; init; } = "/";
+
+    /// <summary>The acknowledgement id, when the sender expects (or this packet is) an acknowledgement.</summary>
+    public long? AckId { get; init; }
+
+    /// <summary>The payload in the parser's encoding; empty when the packet has none.</summary>
+    public ReadOnlyMemory<byte> Data { get; init; }
+
+    /// <summary>For events, the event name (a numeric name is kept as its digits, as the reference dispatches it).</summary>
+    public string? EventName { get; init; }
+
+    /// <summary>Binary attachments of a binary event or ack, in the order placeholders number them.</summary>
+    public IReadOnlyList<ReadOnlyMemory<byte>> Attachments { get; init; } = [];
+}
