@@ -78,4 +78,7 @@ public sealed class RecordingHandler : EngineIOHandler
 
     private TaskCompletionSource<EngineIOCloseReason> CloseSource(string sid) =>
         _closes.GetOrAdd(sid, _ => new TaskCompletionSource<EngineIOCloseReason>(TaskCreationOptions.RunContinuationsAsynchronously));
+
+    /// <summary>How many sessions have opened on this handler so far (refused requests must not add any).</summary>
+    public int OpenedCount() => _sockets.Count;
 }

@@ -281,8 +281,11 @@ internal sealed partial class EngineIOSession : EngineIOSocket
             else
             {
                 _outbox.Clear();
-                FinishClose_Locked();
+
+                // Tell the transport first: finishing the close would otherwise release a pending GET with a noop
+                // (as plain "data") before it could be told to close.
                 OnClosedByError_Locked(reason);
+                FinishClose_Locked();
             }
         }
 
