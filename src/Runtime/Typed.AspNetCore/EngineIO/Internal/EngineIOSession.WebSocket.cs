@@ -173,8 +173,10 @@ internal sealed partial class EngineIOSession
 
             if (closing)
             {
-                // The reference closes without a status code (the client sees 1005).
-                await CloseOutputQuietlyAsync(webSocket, WebSocketCloseStatus.Empty);
+                // The reference sends an empty close frame (the client sees 1005). .NET cannot send one: Empty is
+                // written as the status 1005, which RFC 6455 forbids on the wire and strict clients (Node's ws,
+                // ClientWebSocket) treat as a protocol error. 1000 is the valid equivalent.
+                await CloseOutputQuietlyAsync(webSocket, WebSocketCloseStatus.NormalClosure);
                 OnFinalFlushWritten();
                 _ = AbortAfterGraceAsync(webSocket);
                 return;
