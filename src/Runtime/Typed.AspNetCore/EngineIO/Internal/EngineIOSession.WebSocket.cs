@@ -108,9 +108,12 @@ internal sealed partial class EngineIOSession
                     CloseCore(EngineIOCloseReason.TransportClose);
                     return;
                 default:
+                    // The close frame (1002, 1007, 1008, 1009) is already written; aborting now would discard it.
+                    // Returning ends the request, and with it the connection, once the frame is sent; a peer that
+                    // does not read is cut off after the grace period.
                     EngineIOLog.ProtocolViolation(Logger, Id, reader.Error ?? "WebSocket protocol error");
-                    CloseCore(EngineIOCloseReason.TransportError);
-                    webSocket.Abort();
+                    CloseCore(EngineIOCloseReason.TransportError, closeFrameSent: true);
+                    _ = AbortAfterGraceAsync(webSocket);
                     return;
             }
         }
