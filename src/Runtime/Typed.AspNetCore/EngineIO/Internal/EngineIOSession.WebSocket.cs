@@ -246,9 +246,11 @@ internal sealed partial class EngineIOSession
 
         if (probe is null)
         {
+            // No abort here: it would discard the 101 and the close frame before they are sent, and the client
+            // would see a reset instead of an accepted-then-closed socket. Returning ends the connection.
             EngineIOLog.UpgradeAbandoned(Logger, Id, "session cannot upgrade now");
             await CloseOutputQuietlyAsync(webSocket, WebSocketCloseStatus.NormalClosure);
-            webSocket.Abort();
+            _ = AbortAfterGraceAsync(webSocket);
             return;
         }
 
