@@ -108,9 +108,12 @@ internal sealed partial class EngineIOSession
                     CloseCore(EngineIOCloseReason.TransportClose);
                     return;
                 default:
+                    // The close frame (1002, 1007, 1008, 1009) is already written; aborting now would discard it.
+                    // Returning ends the request, and with it the connection, once the frame is sent; a peer that
+                    // does not read is cut off after the grace period.
                     EngineIOLog.ProtocolViolation(Logger, Id, reader.Error ?? "WebSocket protocol error");
-                    CloseCore(EngineIOCloseReason.TransportError);
-                    webSocket.Abort();
+                    CloseCore(EngineIOCloseReason.TransportError, closeFrameSent: true);
+                    _ = AbortAfterGraceAsync(webSocket);
                     return;
             }
         }
@@ -173,8 +176,9 @@ internal sealed partial class EngineIOSession
 
             if (closing)
             {
-                // The reference sends a close frame with no status (1005 at the client). .NET cannot: asked for
-                // Empty it writes the reserved code 1005 on the wire, which the `ws` package rejects as invalid.
+                // The reference sends an empty close frame (the client sees 1005). .NET cannot send one: Empty is
+                // written as the status 1005, which RFC 6455 forbids on the wire and strict clients (Node's ws,
+                // ClientWebSocket) treat as a protocol error. 1000 is the valid equivalent.
                 await CloseOutputQuietlyAsync(webSocket, WebSocketCloseStatus.NormalClosure);
                 OnFinalFlushWritten();
                 _ = AbortAfterGraceAsync(webSocket);
@@ -250,9 +254,11 @@ internal sealed partial class EngineIOSession
 
         if (probe is null)
         {
+            // No abort here: it would discard the 101 and the close frame before they are sent, and the client
+            // would see a reset instead of an accepted-then-closed socket. Returning ends the connection.
             EngineIOLog.UpgradeAbandoned(Logger, Id, "session cannot upgrade now");
             await CloseOutputQuietlyAsync(webSocket, WebSocketCloseStatus.NormalClosure);
-            webSocket.Abort();
+            _ = AbortAfterGraceAsync(webSocket);
             return;
         }
 

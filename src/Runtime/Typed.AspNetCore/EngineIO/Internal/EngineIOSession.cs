@@ -262,7 +262,12 @@ internal sealed partial class EngineIOSession : EngineIOSocket
     /// Closes the session for <paramref name="reason"/>. A server close (<see cref="EngineIOCloseReason.ForcedClose"/>)
     /// first writes what is queued, then tells the client; every other reason drops the queue.
     /// </summary>
-    public bool CloseCore(EngineIOCloseReason reason)
+    /// <param name="reason">Why the session closes.</param>
+    /// <param name="closeFrameSent">
+    /// The WebSocket has already sent its close frame (e.g. 1009): it must not be aborted, which would discard the
+    /// frame before it is on the wire; the connection ends when the transport's request returns.
+    /// </param>
+    public bool CloseCore(EngineIOCloseReason reason, bool closeFrameSent = false)
     {
         lock (_gate)
         {
@@ -284,7 +289,7 @@ internal sealed partial class EngineIOSession : EngineIOSocket
 
                 // Tell the transport first: finishing the close would otherwise release a pending GET with a noop
                 // (as plain "data") before it could be told to close.
-                OnClosedByError_Locked(reason);
+                OnClosedByError_Locked(reason, closeFrameSent);
                 FinishClose_Locked();
             }
         }
@@ -354,14 +359,14 @@ internal sealed partial class EngineIOSession : EngineIOSocket
         }
     }
 
-    private void OnClosedByError_Locked(EngineIOCloseReason reason)
+    private void OnClosedByError_Locked(EngineIOCloseReason reason, bool closeFrameSent)
     {
         if (_transport == EngineIOTransport.Polling)
         {
             // A client close packet releases the pending GET with a noop; any other close tells the client to close.
             SignalPendingGet_Locked(reason == EngineIOCloseReason.TransportClose ? PollSignal.Noop : PollSignal.Close);
         }
-        else
+        else if (!closeFrameSent)
         {
             AbortWebSocket_Locked(reason);
         }
