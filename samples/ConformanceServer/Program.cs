@@ -1,40 +1,47 @@
 using ConformanceServer;
+using Typed.SocketIO;
 
-// Usage: dotnet run --project samples/ConformanceServer -- --port 3000   (or PORT=3000; default 3000)
-var port = ReadPort(args) ?? 3000;
+// Usage: dotnet run --project samples/ConformanceServer -- --port 3000 [--parser msgpack]   (or PORT=3000; default 3000)
+var port = ReadOption(args, "--port") is { } portText && int.TryParse(portText, out var fromArgs) ? fromArgs
+    : int.TryParse(Environment.GetEnvironmentVariable("PORT"), out var fromEnvironment) ? fromEnvironment : 3000;
+var parser = ReadOption(args, "--parser") == "msgpack" ? SocketIOParser.MessagePack : SocketIOParser.Json;
+
 var builder = WebApplication.CreateSlimBuilder(args);
 builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
 builder.Logging.SetMinimumLevel(LogLevel.Warning);
 builder.Services.AddCors(cors => cors.AddDefaultPolicy(policy => policy.AllowAnyOrigin().AllowAnyHeader().AllowAnyMethod()));
-builder.Services.AddEngineIO(options =>
+builder.Services.AddEngineIO(options => ConformanceSettings.Apply(options));
+builder.Services.AddSocketIO(options =>
 {
-    options.PingInterval = TimeSpan.FromMilliseconds(300);
-    options.PingTimeout = TimeSpan.FromMilliseconds(200);
-    options.MaxHttpBufferSize = 1_000_000;
-    options.AllowAnyOrigin = true;
+    ConformanceSettings.Apply(options.EngineIO);
+    options.ConnectTimeout = TimeSpan.FromMilliseconds(1000);
+    options.Parser = parser;
+    options.UseJson(SocketIOAppJson.Default);
 });
 
 var app = builder.Build();
 app.UseCors();
 app.MapEngineIO("/engine.io", new EchoHandler());
+app.MapSocketIO("/socket.io");
+SocketIOApp.Configure(app.Services.GetRequiredService<SocketIOServer>());
 app.Lifetime.ApplicationStarted.Register(() =>
 {
     foreach (var address in app.Urls)
     {
-        Console.WriteLine($"Conformance server listening on {address} (Engine.IO at /engine.io/)");
+        Console.WriteLine($"Conformance server listening on {address} (Engine.IO at /engine.io/, Socket.IO at /socket.io/, parser {parser})");
     }
 });
 app.Run();
 
-static int? ReadPort(string[] args)
+static string? ReadOption(string[] args, string name)
 {
     for (var i = 0; i < args.Length - 1; i++)
     {
-        if (args[i] == "--port" && int.TryParse(args[i + 1], out var fromArgs))
+        if (args[i] == name)
         {
-            return fromArgs;
+            return args[i + 1];
         }
     }
 
-    return int.TryParse(Environment.GetEnvironmentVariable("PORT"), out var fromEnvironment) ? fromEnvironment : null;
+    return null;
 }

@@ -29,11 +29,16 @@ public static class EngineIOEndpointRouteBuilderExtensions
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(handler);
 
-        var services = endpoints.ServiceProvider;
-        var options = (services.GetService<IOptions<EngineIOOptions>>()?.Value ?? new EngineIOOptions()).Clone();
+        var options = (endpoints.ServiceProvider.GetService<IOptions<EngineIOOptions>>()?.Value ?? new EngineIOOptions()).Clone();
         configure?.Invoke(options);
-        Validate(options);
+        return MapEngineIOCore(endpoints, path, handler, options);
+    }
 
+    /// <summary>Maps an Engine.IO endpoint with these exact options (the Socket.IO endpoint brings its own).</summary>
+    internal static IEndpointConventionBuilder MapEngineIOCore(IEndpointRouteBuilder endpoints, string path, EngineIOHandler handler, EngineIOOptions options)
+    {
+        Validate(options);
+        var services = endpoints.ServiceProvider;
         var logger = services.GetService<ILoggerFactory>()?.CreateLogger("Typed.EngineIO") ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
         var server = new EngineIOServer(options, handler, logger);
         services.GetService<IHostApplicationLifetime>()?.ApplicationStopping.Register(server.CloseAll);

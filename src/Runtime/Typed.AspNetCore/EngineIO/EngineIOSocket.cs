@@ -11,6 +11,9 @@ public abstract class EngineIOSocket
     {
     }
 
+    /// <summary>The state a layer built on this session (Socket.IO) keeps with it, without a dictionary lookup.</summary>
+    internal object? ApplicationState { get; set; }
+
     /// <summary>The session id (<c>sid</c>). Treat it as a secret: it is the only credential of a polling request.</summary>
     public abstract string Id { get; }
 

@@ -20,7 +20,7 @@ internal enum SocketIODecodeStatus
 /// reassembly state of a binary packet. Stricter than the reference where the reference is unsafe: digits only in
 /// counts and ids, bounded ids, namespaces, depth and attachment bytes, and placeholders checked before use.
 /// </summary>
-internal sealed class SocketIOJsonDecoder(SocketIOParserLimits limits)
+internal sealed class SocketIOJsonDecoder(SocketIOParserLimits limits) : ISocketIODecoder
 {
     private const int MaxAckIdDigits = 16;
 

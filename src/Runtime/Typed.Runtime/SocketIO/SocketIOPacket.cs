@@ -1,11 +1,14 @@
 namespace Typed.SocketIO;
 
 /// <summary>
-/// A decoded Socket.IO packet, independent of the parser that produced it. <see cref="Data"/> keeps the parser's own
-/// encoding of the payload (UTF-8 JSON for the default parser) so arguments can be read straight into their types.
+/// A Socket.IO packet, independent of the parser that carries it: its data is UTF-8 JSON (as socket.io-parser writes
+/// it) with binary values as <c>{"_placeholder":true,"num":N}</c> referring to <see cref="Attachments"/>. The
+/// MessagePack parser converts to and from this form, so everything above the parsers (namespaces, adapters) sees one
+/// shape. Adapters receive packets in this form to broadcast them.
 /// </summary>
-internal sealed class SocketIOPacket
+public sealed class SocketIOPacket
 {
+    /// <summary>The packet type.</summary>
     public required SocketIOPacketType Type { get; init; }
 
     /// <summary>The namespace, <c>/</c> by default.</summary>
@@ -14,7 +17,7 @@ internal sealed class SocketIOPacket
     /// <summary>The acknowledgement id, when the sender expects (or this packet is) an acknowledgement.</summary>
     public long? AckId { get; init; }
 
-    /// <summary>The payload in the parser's encoding; empty when the packet has none.</summary>
+    /// <summary>The payload as UTF-8 JSON; empty when the packet has none.</summary>
     public ReadOnlyMemory<byte> Data { get; init; }
 
     /// <summary>For events, the event name (a numeric name is kept as its digits, as the reference dispatches it).</summary>

@@ -14,6 +14,10 @@ internal sealed class BatchingWriteStream(Stream inner) : Stream
 
     // The WebSocket serializes its own frames; this lock orders them against the end of a batch.
     private readonly SemaphoreSlim _writeLock = new(1, 1);
+
+    // WebSocket.Abort() disposes the stream to stop a pending receive, but disposing Kestrel's upgraded stream does
+    // not end a read in progress; cancelling it does.
+    private readonly CancellationTokenSource _disposed = new();
     private byte[]? _batch;
     private int _batched;
     private bool _batching;
@@ -64,11 +68,20 @@ internal sealed class BatchingWriteStream(Stream inner) : Stream
     public override Task FlushAsync(CancellationToken cancellationToken) =>
         _batching ? Task.CompletedTask : inner.FlushAsync(cancellationToken);
 
-    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-        inner.ReadAsync(buffer, cancellationToken);
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        if (!cancellationToken.CanBeCanceled)
+        {
+            return await inner.ReadAsync(buffer, _disposed.Token);
+        }
+
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _disposed.Token);
+        return await inner.ReadAsync(buffer, linked.Token);
+    }
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        inner.ReadAsync(buffer, offset, count, cancellationToken);
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
 
@@ -99,6 +112,7 @@ internal sealed class BatchingWriteStream(Stream inner) : Stream
     {
         if (disposing)
         {
+            _disposed.Cancel();
             inner.Dispose();
             ReturnBatchBuffer();
         }

@@ -128,6 +128,31 @@ internal sealed partial class EngineIOSession : EngineIOSocket
         }
     }
 
+    /// <summary>
+    /// Queues packets that must stay together and in order (a binary Socket.IO packet and its attachments).
+    /// A volatile write is dropped when the transport cannot take it now: polling with no GET waiting, or a
+    /// WebSocket whose writer is still busy.
+    /// </summary>
+    public bool EnqueueRange(List<EngineIOOutgoingPacket> packets, bool isVolatile)
+    {
+        lock (_gate)
+        {
+            if (_state != SessionState.Open)
+            {
+                return false;
+            }
+
+            if (isVolatile && !(_transport == EngineIOTransport.Polling ? _pendingGet is not null : _writerWaiter is not null))
+            {
+                return false;
+            }
+
+            _outbox.AddRange(packets);
+            SignalWriter_Locked();
+            return true;
+        }
+    }
+
     /// <summary>Handles one decoded packet from the client, whichever transport carried it.</summary>
     /// <returns>False when the packet ended the session.</returns>
     public async ValueTask<bool> ProcessPacketAsync(EngineIOPacket packet)

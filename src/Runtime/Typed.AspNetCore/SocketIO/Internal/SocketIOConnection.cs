@@ -1,0 +1,302 @@
+using System.Buffers;
+using System.Buffers.Text;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Typed.EngineIO;
+using Typed.EngineIO.Internal;
+
+namespace Typed.SocketIO.Internal;
+
+/// <summary>
+/// One Engine.IO connection as Socket.IO sees it: decodes its messages into packets, connects sockets to namespaces,
+/// routes events and acknowledgements to them, and enforces the connection rules (connect timeout, invalid state).
+/// </summary>
+internal sealed class SocketIOConnection
+{
+    private static readonly byte[] s_invalidNamespace = """{"message":"Invalid namespace"}"""u8.ToArray();
+    private static readonly byte[] s_emptyObject = "{}"u8.ToArray();
+
+    private readonly SocketIOServer _server;
+    private readonly ISocketIODecoder _decoder;
+    private readonly Dictionary<string, SocketIOSocket> _sockets = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _connecting = new(StringComparer.Ordinal);
+    private readonly Timer _connectTimeout;
+    private SocketIODisconnectReason? _closeReason;
+    private bool _closed;
+
+    public SocketIOConnection(SocketIOServer server, EngineIOSocket engine)
+    {
+        _server = server;
+        Engine = engine;
+        _decoder = server.Parser.CreateDecoder(server.ParserLimits);
+        _connectTimeout = new Timer(static state => ((SocketIOConnection)state!).OnConnectTimeout(), this, server.Options.ConnectTimeout, Timeout.InfiniteTimeSpan);
+    }
+
+    public EngineIOSocket Engine { get; }
+
+    public async ValueTask OnMessageAsync(EngineIOMessage message)
+    {
+        var status = _decoder.Decode(message.Data, message.IsBinary, out var packet, out var error);
+        if (status == SocketIODecodeStatus.NeedMore)
+        {
+            return;
+        }
+
+        if (status == SocketIODecodeStatus.Error)
+        {
+            // As the reference: an undecodable packet closes the whole connection, every namespace with it.
+            SocketIOLog.DecodeFailed(_server.Logger, Engine.Id, error!);
+            Close(SocketIODisconnectReason.ForcedClose);
+            return;
+        }
+
+        switch (packet!.Type)
+        {
+            case SocketIOPacketType.Connect:
+                await ConnectAsync(packet);
+                return;
+            case SocketIOPacketType.Disconnect:
+                if (Find(packet.Namespace) is { } leaving)
+                {
+                    leaving.OnClosed(SocketIODisconnectReason.ClientNamespaceDisconnect);
+                    return;
+                }
+
+                break;
+            case SocketIOPacketType.Event or SocketIOPacketType.BinaryEvent:
+                if (Find(packet.Namespace) is { } target)
+                {
+                    await target.EnqueueEventAsync(packet);
+                    return;
+                }
+
+                break;
+            case SocketIOPacketType.Ack or SocketIOPacketType.BinaryAck:
+                if (packet.AckId is not null && Find(packet.Namespace) is { } acked)
+                {
+                    acked.HandleAck(packet);
+                    return;
+                }
+
+                break;
+        }
+
+        // A packet for a namespace not joined (or still joining), or a CONNECT_ERROR from a client.
+        SocketIOLog.InvalidState(_server.Logger, Engine.Id, $"packet type {packet.Type} for namespace {packet.Namespace}");
+        Close(SocketIODisconnectReason.ForcedServerClose);
+    }
+
+    public void OnEngineClosed(EngineIOCloseReason reason)
+    {
+        SocketIOSocket[] sockets;
+        lock (_sockets)
+        {
+            _closed = true;
+            sockets = [.. _sockets.Values];
+        }
+
+        _connectTimeout.Dispose();
+        _decoder.Reset();
+        var socketReason = _closeReason ?? reason switch
+        {
+            EngineIOCloseReason.TransportClose => SocketIODisconnectReason.TransportClose,
+            EngineIOCloseReason.TransportError => SocketIODisconnectReason.TransportError,
+            EngineIOCloseReason.PingTimeout => SocketIODisconnectReason.PingTimeout,
+            EngineIOCloseReason.ParseError => SocketIODisconnectReason.ParseError,
+            _ => SocketIODisconnectReason.ForcedClose,
+        };
+        foreach (var socket in sockets)
+        {
+            socket.OnClosed(socketReason);
+        }
+    }
+
+    /// <summary>Closes the Engine.IO connection; its sockets leave with <paramref name="reason"/>.</summary>
+    public void Close(SocketIODisconnectReason reason)
+    {
+        lock (_sockets)
+        {
+            _closeReason ??= reason;
+        }
+
+        Engine.Close();
+    }
+
+    public void Write(List<EngineIOOutgoingPacket> packets, bool isVolatile) =>
+        ((EngineIOSession)Engine).EnqueueRange(packets, isVolatile);
+
+    public void RemoveSocket(SocketIOSocket socket)
+    {
+        lock (_sockets)
+        {
+            if (_sockets.TryGetValue(socket.Namespace.Name, out var current) && current == socket)
+            {
+                _sockets.Remove(socket.Namespace.Name);
+            }
+        }
+    }
+
+    private SocketIOSocket? Find(string ns)
+    {
+        lock (_sockets)
+        {
+            return _sockets.GetValueOrDefault(ns);
+        }
+    }
+
+    private async ValueTask ConnectAsync(SocketIOPacket packet)
+    {
+        var name = packet.Namespace;
+        lock (_sockets)
+        {
+            if (_sockets.ContainsKey(name) || !_connecting.Add(name))
+            {
+                // A second CONNECT for a namespace already joined (or joining) is invalid state.
+                name = null;
+            }
+        }
+
+        if (name is null)
+        {
+            SocketIOLog.InvalidState(_server.Logger, Engine.Id, $"second CONNECT for {packet.Namespace}");
+            Close(SocketIODisconnectReason.ForcedServerClose);
+            return;
+        }
+
+        try
+        {
+            var ns = _server.Resolve(name);
+            if (ns is null)
+            {
+                SocketIOLog.ConnectRefused(_server.Logger, name, "Invalid namespace");
+                WritePacket(new SocketIOPacket { Type = SocketIOPacketType.ConnectError, Namespace = name, Data = s_invalidNamespace });
+                return;
+            }
+
+            JsonElement auth;
+            using (var document = JsonDocument.Parse(packet.Data.IsEmpty ? s_emptyObject : packet.Data, new JsonDocumentOptions { MaxDepth = _server.ParserLimits.MaxDepth }))
+            {
+                auth = document.RootElement.Clone();
+            }
+
+            var socket = new SocketIOSocket(ns, this, NewSocketId(), new SocketIOHandshake(Engine.Handshake, auth, DateTimeOffset.UtcNow));
+            if (!await RunMiddlewaresAsync(ns, socket))
+            {
+                return;
+            }
+
+            lock (_sockets)
+            {
+                if (_closed)
+                {
+                    return;
+                }
+
+                _sockets[name] = socket;
+            }
+
+            _connectTimeout.Change(Timeout.Infinite, Timeout.Infinite);
+            ns.AddSocket(socket);
+            ns.Adapter.AddAll(socket.Id, [socket.Id]);
+            WritePacket(new SocketIOPacket { Type = SocketIOPacketType.Connect, Namespace = name, Data = ConnectReply(socket.Id) });
+            SocketIOLog.SocketConnected(_server.Logger, socket.Id, name);
+
+            // Queued before any event, so packets the handlers emit follow the CONNECT reply and precede replies to events.
+            await socket.EnqueueConnectionAsync();
+        }
+        finally
+        {
+            lock (_sockets)
+            {
+                _connecting.Remove(name);
+            }
+        }
+    }
+
+    private async ValueTask<bool> RunMiddlewaresAsync(SocketIONamespace ns, SocketIOSocket socket)
+    {
+        foreach (var middleware in ns.Middlewares)
+        {
+            try
+            {
+                await middleware(socket);
+            }
+            catch (SocketIOConnectionRejectedException rejection)
+            {
+                SocketIOLog.ConnectRefused(_server.Logger, ns.Name, rejection.Message);
+                WritePacket(new SocketIOPacket { Type = SocketIOPacketType.ConnectError, Namespace = socket.Namespace.Name, Data = ConnectError(rejection.Message, rejection.Data) });
+                return false;
+            }
+            catch (Exception ex)
+            {
+                // Exception details stay on the server; the client learns only that it was refused.
+                SocketIOLog.MiddlewareFailed(_server.Logger, ex, ns.Name);
+                WritePacket(new SocketIOPacket { Type = SocketIOPacketType.ConnectError, Namespace = socket.Namespace.Name, Data = ConnectError("Internal error", null) });
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private void WritePacket(SocketIOPacket packet)
+    {
+        var encoded = new List<EngineIOOutgoingPacket>(1);
+        _server.Parser.Encode(packet, encoded);
+        Write(encoded, isVolatile: false);
+    }
+
+    private void OnConnectTimeout()
+    {
+        lock (_sockets)
+        {
+            if (_sockets.Count > 0 || _closed)
+            {
+                return;
+            }
+        }
+
+        SocketIOLog.ConnectTimeout(_server.Logger, Engine.Id);
+        Close(SocketIODisconnectReason.ForcedServerClose);
+    }
+
+    private static byte[] ConnectReply(string socketId)
+    {
+        var buffer = new ArrayBufferWriter<byte>(40);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("sid"u8, socketId);
+            writer.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    private static byte[] ConnectError(string message, JsonElement? data)
+    {
+        var buffer = new ArrayBufferWriter<byte>(64);
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("message"u8, message);
+            if (data is { } value)
+            {
+                writer.WritePropertyName("data"u8);
+                value.WriteTo(writer);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>A socket id: 20 characters of base64url, unrelated to the Engine.IO session id (which stays secret).</summary>
+    private static string NewSocketId()
+    {
+        Span<byte> bytes = stackalloc byte[15];
+        RandomNumberGenerator.Fill(bytes);
+        return Base64Url.EncodeToString(bytes);
+    }
+}

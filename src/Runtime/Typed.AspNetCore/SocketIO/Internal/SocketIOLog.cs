@@ -1,0 +1,31 @@
+using Microsoft.Extensions.Logging;
+
+namespace Typed.SocketIO.Internal;
+
+/// <summary>Log messages of the Socket.IO server, with stable event ids (100+; Engine.IO uses 1–99).</summary>
+internal static partial class SocketIOLog
+{
+    [LoggerMessage(101, LogLevel.Debug, "Socket {SocketId} connected to namespace {Namespace}.")]
+    public static partial void SocketConnected(ILogger logger, string socketId, string @namespace);
+
+    [LoggerMessage(102, LogLevel.Debug, "Socket {SocketId} left namespace {Namespace}: {Reason}.")]
+    public static partial void SocketDisconnected(ILogger logger, string socketId, string @namespace, string reason);
+
+    [LoggerMessage(103, LogLevel.Debug, "Connection to namespace {Namespace} refused: {Message}.")]
+    public static partial void ConnectRefused(ILogger logger, string @namespace, string message);
+
+    [LoggerMessage(104, LogLevel.Debug, "Engine.IO session {SessionId}: undecodable Socket.IO packet ({Error}); closing the connection.")]
+    public static partial void DecodeFailed(ILogger logger, string sessionId, string error);
+
+    [LoggerMessage(105, LogLevel.Debug, "Engine.IO session {SessionId}: invalid state ({Detail}); closing the connection.")]
+    public static partial void InvalidState(ILogger logger, string sessionId, string detail);
+
+    [LoggerMessage(106, LogLevel.Error, "Socket.IO handler failed in {Callback} for socket {SocketId}.")]
+    public static partial void HandlerFailed(ILogger logger, Exception exception, string callback, string socketId);
+
+    [LoggerMessage(107, LogLevel.Error, "Namespace middleware failed for {Namespace}; the client was refused with a generic error.")]
+    public static partial void MiddlewareFailed(ILogger logger, Exception exception, string @namespace);
+
+    [LoggerMessage(108, LogLevel.Debug, "Engine.IO session {SessionId} joined no namespace within the connect timeout; closing.")]
+    public static partial void ConnectTimeout(ILogger logger, string sessionId);
+}

@@ -1,0 +1,50 @@
+using System.Net;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Typed.EngineIO;
+
+namespace Typed.SocketIO;
+
+/// <summary>What a socket's connection carried: the HTTP handshake and the namespace CONNECT's auth payload.</summary>
+public sealed class SocketIOHandshake
+{
+    internal SocketIOHandshake(EngineIOHandshake engine, JsonElement auth, DateTimeOffset issued)
+    {
+        Headers = engine.Headers;
+        Query = engine.Query;
+        Address = engine.RemoteAddress;
+        Time = engine.Time;
+        Url = engine.Url;
+        IsSecure = engine.IsSecure;
+        User = engine.User;
+        Auth = auth;
+        Issued = issued;
+    }
+
+    /// <summary>The HTTP headers of the Engine.IO handshake.</summary>
+    public IHeaderDictionary Headers { get; }
+
+    /// <summary>The query string of the Engine.IO handshake.</summary>
+    public IQueryCollection Query { get; }
+
+    /// <summary>The client's address.</summary>
+    public IPAddress? Address { get; }
+
+    /// <summary>When the Engine.IO connection opened.</summary>
+    public DateTimeOffset Time { get; }
+
+    /// <summary>When this namespace connection was made.</summary>
+    public DateTimeOffset Issued { get; }
+
+    /// <summary>The handshake URL (path and query).</summary>
+    public string Url { get; }
+
+    /// <summary>Whether the connection came over HTTPS.</summary>
+    public bool IsSecure { get; }
+
+    /// <summary>The user the ASP.NET Core pipeline authenticated for the handshake request.</summary>
+    public System.Security.Claims.ClaimsPrincipal User { get; }
+
+    /// <summary>The CONNECT packet's auth object (<c>{}</c> when the client sent none).</summary>
+    public JsonElement Auth { get; }
+}

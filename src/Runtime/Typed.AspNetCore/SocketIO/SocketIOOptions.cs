@@ -1,0 +1,82 @@
+using System.Text.Json;
+using Typed.EngineIO;
+
+namespace Typed.SocketIO;
+
+/// <summary>The parser (wire encoding) a Socket.IO server speaks; both sides must use the same.</summary>
+public enum SocketIOParser
+{
+    /// <summary>The default text encoding of socket.io-parser, with binary attachments.</summary>
+    Json,
+    /// <summary>socket.io-msgpack-parser: one MessagePack map per packet.</summary>
+    MessagePack,
+}
+
+/// <summary>Options of the Socket.IO server. Defaults match the reference server unless a safer bound is named.</summary>
+public sealed class SocketIOOptions
+{
+    /// <summary>The Engine.IO options of the endpoint (heartbeat, payload size, transports, CORS origins…).</summary>
+    public EngineIOOptions EngineIO { get; } = new();
+
+    /// <summary>How long a connection may stay without joining any namespace before it is closed. Default 45 s.</summary>
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromMilliseconds(45_000);
+
+    /// <summary>The wire encoding. Default <see cref="SocketIOParser.Json"/>.</summary>
+    public SocketIOParser Parser { get; set; } = SocketIOParser.Json;
+
+    /// <summary>
+    /// Serializes the arguments of untyped emits. By default it knows strings, numbers, booleans and
+    /// <see cref="JsonElement"/>; add your types with <see cref="UseJson"/> (a source-generated
+    /// <c>JsonSerializerContext</c>, AOT-safe), or set options that use reflection if you do not publish with NativeAOT.
+    /// </summary>
+    public JsonSerializerOptions JsonSerializerOptions { get; set; } = SocketIOJson.CreateDefaultOptions();
+
+    /// <summary>Serializes arguments with the types of <paramref name="context"/> as well as the built-in ones.</summary>
+    public SocketIOOptions UseJson(System.Text.Json.Serialization.JsonSerializerContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        JsonSerializerOptions = SocketIOJson.CreateOptions(context);
+        return this;
+    }
+
+    /// <summary>Most binary attachments in one packet. Default 10.</summary>
+    public int MaxAttachments { get; set; } = 10;
+
+    /// <summary>Deepest nesting accepted in a packet's data. Default 64.</summary>
+    public int MaxDepth { get; set; } = 64;
+
+    /// <summary>Longest namespace name accepted. Default 256.</summary>
+    public int MaxNamespaceLength { get; set; } = 256;
+
+    /// <summary>How long a server emit waits for its acknowledgement when no timeout is given. Default 30 s.</summary>
+    public TimeSpan DefaultAckTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Most acknowledgements one socket may have outstanding; one more fails at once. Default 1,024.</summary>
+    public int MaxPendingAcksPerSocket { get; set; } = 1024;
+
+    /// <summary>Most events queued for one socket's handlers before reading from its connection waits. Default 1,024.</summary>
+    public int MaxQueuedEventsPerSocket { get; set; } = 1024;
+
+    /// <summary>Most child namespaces a dynamic namespace may create. Default 1,000.</summary>
+    public int MaxChildNamespaces { get; set; } = 1000;
+
+    /// <summary>Remove a dynamic child namespace once its last socket leaves. Default true (the reference keeps them).</summary>
+    public bool CleanupEmptyChildNamespaces { get; set; } = true;
+
+    /// <summary>Most rooms one socket may be in (its own id room included). Default 1,000.</summary>
+    public int MaxRoomsPerSocket { get; set; } = 1000;
+
+    /// <summary>Longest room name accepted by <c>Join</c>. Default 256.</summary>
+    public int MaxRoomNameLength { get; set; } = 256;
+
+    /// <summary>Creates each namespace's adapter; null for <see cref="InMemorySocketIOAdapter"/> (one server).</summary>
+    public Func<SocketIONamespace, SocketIOAdapter>? AdapterFactory { get; set; }
+
+    internal SocketIOParserLimits CreateParserLimits() => new()
+    {
+        MaxAttachments = MaxAttachments,
+        MaxDepth = MaxDepth,
+        MaxNamespaceLength = MaxNamespaceLength,
+        MaxAttachmentBytes = EngineIO.MaxHttpBufferSize,
+    };
+}

@@ -1,0 +1,145 @@
+using System.Collections.Concurrent;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Typed.SocketIO.Internal;
+
+namespace Typed.SocketIO;
+
+/// <summary>
+/// The Socket.IO server: its namespaces and, for the main namespace <c>/</c>, the broadcast shortcuts
+/// (<c>io.emit</c>, <c>io.to(room)</c>…). Registered as a singleton by <c>AddSocketIO</c>, so controllers and
+/// background services can emit through it; <c>MapSocketIO</c> puts it on an endpoint.
+/// </summary>
+public sealed class SocketIOServer
+{
+    private readonly ConcurrentDictionary<string, SocketIONamespace> _namespaces = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<SocketIOConnection, byte> _connections = new();
+    private (Func<string, bool> Matches, SocketIONamespace Parent)[] _dynamic = [];
+    private int _nextParentId;
+
+    /// <summary>Creates the server (normally through dependency injection).</summary>
+    public SocketIOServer(IOptions<SocketIOOptions> options, ILoggerFactory? loggerFactory = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        Options = options.Value;
+        Logger = loggerFactory?.CreateLogger("Typed.SocketIO") ?? NullLogger.Instance;
+        Parser = Options.Parser == SocketIOParser.MessagePack ? throw new NotSupportedException("TEMP until the msgpack parser merges") : SocketIOJsonParser.Instance;
+        ParserLimits = Options.CreateParserLimits();
+        Of("/");
+    }
+
+    /// <summary>The options the server runs with.</summary>
+    public SocketIOOptions Options { get; }
+
+    /// <summary>The main namespace, <c>/</c>.</summary>
+    public SocketIONamespace MainNamespace => _namespaces["/"];
+
+    internal ILogger Logger { get; }
+
+    internal ISocketIOParser Parser { get; }
+
+    internal SocketIOParserLimits ParserLimits { get; }
+
+    /// <summary>The namespace <paramref name="name"/>, created on first use (a missing leading <c>/</c> is added).</summary>
+    public SocketIONamespace Of(string name)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        if (name[0] != '/')
+        {
+            name = "/" + name;
+        }
+
+        return _namespaces.GetOrAdd(name, static (key, server) => new SocketIONamespace(server, key, parent: null, isParent: false), this);
+    }
+
+    /// <summary>
+    /// A dynamic namespace: every name <paramref name="matches"/> accepts becomes a child namespace when a client
+    /// first connects to it, sharing the parent's middleware and connection handlers. Children are capped by
+    /// <see cref="SocketIOOptions.MaxChildNamespaces"/> and removed when empty (<see cref="SocketIOOptions.CleanupEmptyChildNamespaces"/>).
+    /// </summary>
+    public SocketIONamespace Of(Func<string, bool> matches)
+    {
+        ArgumentNullException.ThrowIfNull(matches);
+        var parent = new SocketIONamespace(this, "/_" + Interlocked.Increment(ref _nextParentId), parent: null, isParent: true);
+        lock (_namespaces)
+        {
+            _dynamic = [.. _dynamic, (matches, parent)];
+        }
+
+        return parent;
+    }
+
+    /// <summary>A dynamic namespace whose children are the names <paramref name="pattern"/> matches.</summary>
+    public SocketIONamespace Of(Regex pattern)
+    {
+        ArgumentNullException.ThrowIfNull(pattern);
+        return Of(pattern.IsMatch);
+    }
+
+    /// <summary>Emits to every socket of <c>/</c>.</summary>
+    public void Emit(string eventName, params object?[] args) => MainNamespace.Emit(eventName, args);
+
+    /// <summary>A broadcast to the sockets of <c>/</c> in <paramref name="room"/>.</summary>
+    public SocketIOBroadcastOperator To(string room) => MainNamespace.To(room);
+
+    /// <summary>Same as <see cref="To"/>.</summary>
+    public SocketIOBroadcastOperator In(string room) => MainNamespace.To(room);
+
+    /// <summary>A broadcast to the sockets of <c>/</c> except those in <paramref name="room"/>.</summary>
+    public SocketIOBroadcastOperator Except(string room) => MainNamespace.Except(room);
+
+    /// <summary>A volatile broadcast on <c>/</c>.</summary>
+    public SocketIOBroadcastOperator Volatile => MainNamespace.Volatile;
+
+    /// <summary>A broadcast on <c>/</c> to this server's sockets only.</summary>
+    public SocketIOBroadcastOperator Local => MainNamespace.Local;
+
+    /// <summary>A broadcast on <c>/</c> whose acknowledgements are awaited for at most <paramref name="timeout"/>.</summary>
+    public SocketIOBroadcastOperator Timeout(TimeSpan timeout) => MainNamespace.Timeout(timeout);
+
+    /// <summary>The sockets of <c>/</c>.</summary>
+    public ValueTask<IReadOnlyList<IRemoteSocket>> FetchSocketsAsync() => MainNamespace.FetchSocketsAsync();
+
+    /// <summary>Makes every socket of <c>/</c> join <paramref name="rooms"/>.</summary>
+    public void SocketsJoin(params string[] rooms) => MainNamespace.SocketsJoin(rooms);
+
+    /// <summary>Makes every socket of <c>/</c> leave <paramref name="rooms"/>.</summary>
+    public void SocketsLeave(params string[] rooms) => MainNamespace.SocketsLeave(rooms);
+
+    /// <summary>Disconnects every socket of <c>/</c>.</summary>
+    public void DisconnectSockets(bool close = false) => MainNamespace.DisconnectSockets(close);
+
+    /// <summary>The namespace a CONNECT names: a static one, or a child of a matching dynamic one (null when none).</summary>
+    internal SocketIONamespace? Resolve(string name)
+    {
+        if (_namespaces.TryGetValue(name, out var ns))
+        {
+            return ns;
+        }
+
+        foreach (var (matches, parent) in System.Threading.Volatile.Read(ref _dynamic))
+        {
+            if (matches(name))
+            {
+                return parent.GetOrAddChild(name);
+            }
+        }
+
+        return null;
+    }
+
+    internal void AddConnection(SocketIOConnection connection) => _connections.TryAdd(connection, 0);
+
+    internal void RemoveConnection(SocketIOConnection connection) => _connections.TryRemove(connection, out _);
+
+    /// <summary>On shutdown: every socket leaves with <c>server shutting down</c> and its connection closes.</summary>
+    internal void CloseAll()
+    {
+        foreach (var connection in _connections.Keys)
+        {
+            connection.Close(SocketIODisconnectReason.ServerShuttingDown);
+        }
+    }
+}
