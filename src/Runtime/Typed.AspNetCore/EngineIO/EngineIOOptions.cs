@@ -65,6 +65,12 @@ public sealed class EngineIOOptions
     /// </summary>
     public int MaxPacketsPerPayload { get; set; } = 10_000;
 
+    /// <summary>
+    /// The most bytes that may wait to be sent to one session; past it the session closes (<c>transport error</c>).
+    /// Bounds the memory a client that stops reading can make the server hold. Default 16 MiB.
+    /// </summary>
+    public long MaxBufferedBytes { get; set; } = 16 * 1024 * 1024;
+
     /// <summary>The most empty WebSocket fragments one message may use; more closes the socket with 1008. Default 1,024.</summary>
     public int MaxEmptyFragmentsPerMessage { get; set; } = 1_024;
 

@@ -264,13 +264,14 @@ public sealed class SocketIOSocket : IRemoteSocket
             return;
         }
 
+        // The client is told first ("41"), so it reports "io server disconnect" and does not reconnect.
+        WritePacket(new SocketIOPacket { Type = SocketIOPacketType.Disconnect, Namespace = Namespace.Name }, isVolatile: false);
         if (close)
         {
             _connection.Close(SocketIODisconnectReason.ForcedServerClose);
             return;
         }
 
-        WritePacket(new SocketIOPacket { Type = SocketIOPacketType.Disconnect, Namespace = Namespace.Name }, isVolatile: false);
         OnClosed(SocketIODisconnectReason.ServerNamespaceDisconnect);
     }
 
@@ -391,7 +392,7 @@ public sealed class SocketIOSocket : IRemoteSocket
         PendingAck? pending;
         lock (_acks)
         {
-            if (!_acks.Remove(packet.AckId!.Value, out pending))
+            if (packet.AckId is not long id || !_acks.Remove(id, out pending))
             {
                 return; // unknown or late: ignored, as the reference does
             }

@@ -19,6 +19,7 @@ internal sealed partial class EngineIOSession : EngineIOSocket
     private bool _closedDelivered;
 
     private List<EngineIOOutgoingPacket> _outbox = [];
+    private long _outboxBytes;
     private List<EngineIOOutgoingPacket> _spareOutbox = [];
     private SessionState _state = SessionState.Open;
     private EngineIOTransport _transport;
@@ -113,27 +114,17 @@ internal sealed partial class EngineIOSession : EngineIOSocket
     }
 
     /// <summary>Queues a packet for whichever transport carries the session. Returns false once the session has closed.</summary>
-    public bool Enqueue(EngineIOOutgoingPacket packet)
-    {
-        lock (_gate)
-        {
-            if (_state != SessionState.Open)
-            {
-                return false;
-            }
-
-            _outbox.Add(packet);
-            SignalWriter_Locked();
-            return true;
-        }
-    }
+    public bool Enqueue(EngineIOOutgoingPacket packet) => EnqueueCore([packet], isVolatile: false);
 
     /// <summary>
     /// Queues packets that must stay together and in order (a binary Socket.IO packet and its attachments).
     /// A volatile write is dropped when the transport cannot take it now: polling with no GET waiting, or a
     /// WebSocket whose writer is still busy.
     /// </summary>
-    public bool EnqueueRange(List<EngineIOOutgoingPacket> packets, bool isVolatile)
+    public bool EnqueueRange(List<EngineIOOutgoingPacket> packets, bool isVolatile) =>
+        EnqueueCore(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(packets), isVolatile);
+
+    private bool EnqueueCore(ReadOnlySpan<EngineIOOutgoingPacket> packets, bool isVolatile)
     {
         lock (_gate)
         {
@@ -147,10 +138,23 @@ internal sealed partial class EngineIOSession : EngineIOSocket
                 return false;
             }
 
-            _outbox.AddRange(packets);
-            SignalWriter_Locked();
-            return true;
+            foreach (var packet in packets)
+            {
+                _outboxBytes += packet.Encoded.Length;
+            }
+
+            if (_outboxBytes <= Options.MaxBufferedBytes)
+            {
+                _outbox.AddRange(packets);
+                SignalWriter_Locked();
+                return true;
+            }
         }
+
+        // A peer that stopped reading while the server keeps sending would grow the queue until the ping timeout.
+        EngineIOLog.ProtocolViolation(Logger, Id, $"more than {Options.MaxBufferedBytes} bytes waiting to be sent");
+        CloseCore(EngineIOCloseReason.TransportError);
+        return false;
     }
 
     /// <summary>Handles one decoded packet from the client, whichever transport carried it.</summary>
@@ -311,6 +315,7 @@ internal sealed partial class EngineIOSession : EngineIOSocket
             else
             {
                 _outbox.Clear();
+                _outboxBytes = 0;
 
                 // Tell the transport first: finishing the close would otherwise release a pending GET with a noop
                 // (as plain "data") before it could be told to close.
@@ -355,6 +360,7 @@ internal sealed partial class EngineIOSession : EngineIOSocket
     public List<EngineIOOutgoingPacket> Drain_Locked()
     {
         var drained = _outbox;
+        _outboxBytes = 0;
         _outbox = _spareOutbox;
         _spareOutbox = [];
         return drained;

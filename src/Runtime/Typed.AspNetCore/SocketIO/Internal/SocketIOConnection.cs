@@ -72,8 +72,9 @@ internal sealed class SocketIOConnection
 
                 break;
             case SocketIOPacketType.Ack or SocketIOPacketType.BinaryAck:
-                if (packet.AckId is not null && Find(packet.Namespace) is { } acked)
+                if (Find(packet.Namespace) is { } acked)
                 {
+                    // An ack with no id or an unknown one is ignored, as the reference does ("bad ack").
                     acked.HandleAck(packet);
                     return;
                 }
