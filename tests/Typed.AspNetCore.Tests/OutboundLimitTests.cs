@@ -48,3 +48,51 @@ public sealed class OutboundLimitTests
         Assert.True(socket.IsOpen);
     }
 }
+
+/// <summary>BAD-INPUTS F1: handshakes that never poll cannot pile up sessions without bound.</summary>
+public sealed class SessionLimitTests
+{
+    [Fact]
+    public async Task Handshake_past_MaxSessions_gets_503_and_a_closed_session_frees_a_place()
+    {
+        await using var server = await TestServer.StartAsync(o => o.MaxSessions = 3);
+        var sids = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            sids.Add(await server.HandshakeAsync());
+        }
+
+        using (var refused = await server.Http.GetAsync(server.Url("EIO=4&transport=polling")))
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+            Assert.Equal("{\"code\":4,\"message\":\"Too many sessions\"}", await refused.Content.ReadAsStringAsync());
+        }
+
+        using (await server.PostAsync(sids[0], "1"))
+        {
+        }
+
+        await server.Handler.WaitForCloseAsync(sids[0]);
+        Assert.NotNull(await server.HandshakeAsync());
+    }
+
+    [Fact]
+    public async Task Handshake_past_MaxSessionsPerAddress_gets_503()
+    {
+        await using var server = await TestServer.StartAsync(o => o.MaxSessionsPerAddress = 2);
+        await server.HandshakeAsync();
+        var second = await server.HandshakeAsync();
+
+        using (var refused = await server.Http.GetAsync(server.Url("EIO=4&transport=polling")))
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+        }
+
+        using (await server.PostAsync(second, "1"))
+        {
+        }
+
+        await server.Handler.WaitForCloseAsync(second);
+        Assert.NotNull(await server.HandshakeAsync());
+    }
+}

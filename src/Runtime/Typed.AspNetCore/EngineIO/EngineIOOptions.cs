@@ -66,6 +66,18 @@ public sealed class EngineIOOptions
     public int MaxPacketsPerPayload { get; set; } = 10_000;
 
     /// <summary>
+    /// The most sessions the endpoint holds at once; past it a handshake gets 503 <c>{"code":4,"message":"Too many
+    /// sessions"}</c> (clients retry with backoff). Default 100,000.
+    /// </summary>
+    public int MaxSessions { get; set; } = 100_000;
+
+    /// <summary>
+    /// The most sessions one client address may hold; null (the default) for no per-address limit, since clients
+    /// behind one proxy share an address.
+    /// </summary>
+    public int? MaxSessionsPerAddress { get; set; }
+
+    /// <summary>
     /// The most bytes that may wait to be sent to one session; past it the session closes (<c>transport error</c>).
     /// Bounds the memory a client that stops reading can make the server hold. Default 16 MiB.
     /// </summary>

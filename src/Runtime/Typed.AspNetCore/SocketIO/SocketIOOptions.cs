@@ -48,6 +48,9 @@ public sealed class SocketIOOptions
     /// <summary>Longest namespace name accepted. Default 256.</summary>
     public int MaxNamespaceLength { get; set; } = 256;
 
+    /// <summary>How long a binary packet may wait for its attachments before the connection closes. Default 30 s.</summary>
+    public TimeSpan ReassemblyTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>How long a server emit waits for its acknowledgement when no timeout is given. Default 30 s.</summary>
     public TimeSpan DefaultAckTimeout { get; set; } = TimeSpan.FromSeconds(30);
 

@@ -28,11 +28,11 @@ internal static class EngineIOErrors
     /// Rejects a request: <c>{"code":N,"message":"…"}</c> as JSON with 400 (403 for code 4). A WebSocket upgrade
     /// request gets the message as text/html instead, as the reference's <c>abortUpgrade</c> does.
     /// </summary>
-    public static Task WriteAsync(HttpContext context, int code, string? message = null)
+    public static Task WriteAsync(HttpContext context, int code, string? message = null, int? statusCode = null)
     {
         message ??= DefaultMessage(code);
         var response = context.Response;
-        response.StatusCode = code == Forbidden ? StatusCodes.Status403Forbidden : StatusCodes.Status400BadRequest;
+        response.StatusCode = statusCode ?? (code == Forbidden ? StatusCodes.Status403Forbidden : StatusCodes.Status400BadRequest);
         response.Headers.CacheControl = "no-store";
         if (context.WebSockets.IsWebSocketRequest)
         {

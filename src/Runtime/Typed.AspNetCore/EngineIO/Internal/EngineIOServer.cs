@@ -20,6 +20,7 @@ internal sealed class EngineIOServer
 
     private readonly ConcurrentDictionary<string, EngineIOSession> _sessions = new(StringComparer.Ordinal);
     private readonly OriginPolicy _originPolicy;
+    private readonly ConcurrentDictionary<System.Net.IPAddress, int> _sessionsPerAddress = new();
 
     public EngineIOServer(EngineIOOptions options, EngineIOHandler handler, ILogger logger)
     {
@@ -38,7 +39,15 @@ internal sealed class EngineIOServer
     /// <summary>The number of sessions open or still telling their client that they closed.</summary>
     public int SessionCount => _sessions.Count;
 
-    public void Remove(EngineIOSession session) => _sessions.TryRemove(new KeyValuePair<string, EngineIOSession>(session.Id, session));
+    public void Remove(EngineIOSession session)
+    {
+        if (_sessions.TryRemove(new KeyValuePair<string, EngineIOSession>(session.Id, session)) && Options.MaxSessionsPerAddress is not null
+            && session.Handshake.RemoteAddress is { } address)
+        {
+            _sessionsPerAddress.AddOrUpdate(address, 0, static (_, count) => count - 1);
+            _sessionsPerAddress.TryRemove(new KeyValuePair<System.Net.IPAddress, int>(address, 0));
+        }
+    }
 
     /// <summary>Closes every session (reason <c>forced close</c>), as on application shutdown.</summary>
     public void CloseAll()
@@ -107,6 +116,13 @@ internal sealed class EngineIOServer
         if (protocol != EngineIOProtocol.Version)
         {
             await RejectAsync(context, EngineIOErrors.UnsupportedProtocolVersion);
+            return;
+        }
+
+        if (!HasRoomForSession(context.Connection.RemoteIpAddress))
+        {
+            // BAD-INPUTS F1: a flood of handshakes that never poll would otherwise hold ~45 s of sessions each.
+            await RejectAsync(context, EngineIOErrors.Forbidden, "Too many sessions", StatusCodes.Status503ServiceUnavailable);
             return;
         }
 
@@ -243,10 +259,26 @@ internal sealed class EngineIOServer
             var session = new EngineIOSession(this, NewSessionId(), transport, handshake, binaryAsBase64);
             if (_sessions.TryAdd(session.Id, session))
             {
+                if (Options.MaxSessionsPerAddress is not null && handshake.RemoteAddress is { } address)
+                {
+                    _sessionsPerAddress.AddOrUpdate(address, 1, static (_, count) => count + 1);
+                }
+
                 EngineIOLog.SessionOpened(Logger, session.Id, transport);
                 return session;
             }
         }
+    }
+
+    private bool HasRoomForSession(System.Net.IPAddress? address)
+    {
+        if (_sessions.Count >= Options.MaxSessions)
+        {
+            return false;
+        }
+
+        return Options.MaxSessionsPerAddress is not int perAddress || address is null
+            || !_sessionsPerAddress.TryGetValue(address, out var count) || count < perAddress;
     }
 
     /// <summary>20 characters of base64url from 15 random bytes, like the reference's ids, but unpredictable.</summary>
@@ -300,11 +332,11 @@ internal sealed class EngineIOServer
         });
     }
 
-    private Task RejectAsync(HttpContext context, int code, string? message = null)
+    private Task RejectAsync(HttpContext context, int code, string? message = null, int? statusCode = null)
     {
         message ??= EngineIOErrors.DefaultMessage(code);
         EngineIOLog.RequestRejected(Logger, code, message, context.Request.Method, context.Request.Path);
-        return EngineIOErrors.WriteAsync(context, code, message);
+        return EngineIOErrors.WriteAsync(context, code, message, statusCode);
     }
 
     private bool TryParseTransport(string? name, out EngineIOTransport transport)

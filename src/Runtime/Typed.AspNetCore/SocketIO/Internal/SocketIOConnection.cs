@@ -21,6 +21,8 @@ internal sealed class SocketIOConnection
     private readonly Dictionary<string, SocketIOSocket> _sockets = new(StringComparer.Ordinal);
     private readonly HashSet<string> _connecting = new(StringComparer.Ordinal);
     private readonly Timer _connectTimeout;
+    private Timer? _reassemblyTimeout;
+    private bool _reassembling;
     private SocketIODisconnectReason? _closeReason;
     private bool _closed;
 
@@ -37,6 +39,7 @@ internal sealed class SocketIOConnection
     public async ValueTask OnMessageAsync(EngineIOMessage message)
     {
         var status = _decoder.Decode(message.Data, message.IsBinary, out var packet, out var error);
+        TrackReassembly(status == SocketIODecodeStatus.NeedMore);
         if (status == SocketIODecodeStatus.NeedMore)
         {
             return;
@@ -97,6 +100,7 @@ internal sealed class SocketIOConnection
         }
 
         _connectTimeout.Dispose();
+        _reassemblyTimeout?.Dispose();
         _decoder.Reset();
         var socketReason = _closeReason ?? reason switch
         {
@@ -245,6 +249,39 @@ internal sealed class SocketIOConnection
         var encoded = new List<EngineIOOutgoingPacket>(1);
         _server.Parser.Encode(packet, encoded);
         Write(encoded, isVolatile: false);
+    }
+
+    /// <summary>
+    /// A binary packet whose attachments never all arrive must not hold its buffers for the life of the connection
+    /// (BAD-INPUTS F7): past <see cref="SocketIOOptions.ReassemblyTimeout"/> the connection closes. The timer exists
+    /// only for connections that have sent binary.
+    /// </summary>
+    private void TrackReassembly(bool waiting)
+    {
+        if (waiting == _reassembling)
+        {
+            return;
+        }
+
+        _reassembling = waiting;
+        if (waiting)
+        {
+            _reassemblyTimeout ??= new Timer(static state => ((SocketIOConnection)state!).OnReassemblyTimeout(), this, Timeout.Infinite, Timeout.Infinite);
+            _reassemblyTimeout.Change(_server.Options.ReassemblyTimeout, Timeout.InfiniteTimeSpan);
+        }
+        else
+        {
+            _reassemblyTimeout?.Change(Timeout.Infinite, Timeout.Infinite);
+        }
+    }
+
+    private void OnReassemblyTimeout()
+    {
+        if (Volatile.Read(ref _reassembling))
+        {
+            SocketIOLog.DecodeFailed(_server.Logger, Engine.Id, "binary attachments did not arrive within the reassembly timeout");
+            Close(SocketIODisconnectReason.ForcedClose);
+        }
     }
 
     private void OnConnectTimeout()
