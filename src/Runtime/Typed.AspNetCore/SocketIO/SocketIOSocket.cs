@@ -160,6 +160,7 @@ public sealed class SocketIOSocket : IRemoteSocket
     public void Emit(string eventName, params object?[] args)
     {
         SocketIOEmitter.ValidateEventName(eventName);
+        args = SocketIOEmitter.Arguments(args);
         NotifyOutgoing(eventName, args);
         var packet = SocketIOEmitter.CreateEvent(Namespace, eventName, args, ackId: null);
         WritePacket(packet, isVolatile: false);
@@ -174,7 +175,7 @@ public sealed class SocketIOSocket : IRemoteSocket
     public Task<SocketIOArguments> EmitWithAckAsync(string eventName, object?[] args, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
         SocketIOEmitter.ValidateEventName(eventName);
-        ArgumentNullException.ThrowIfNull(args);
+        args = SocketIOEmitter.Arguments(args);
         var id = Namespace.NextAckId();
         var pending = new PendingAck(this, id);
         lock (_acks)
@@ -284,7 +285,7 @@ public sealed class SocketIOSocket : IRemoteSocket
             return;
         }
 
-        var (json, attachments) = SocketIOPayloadWriter.Write(null, args, Namespace.Server.Options.JsonSerializerOptions);
+        var (json, attachments) = SocketIOPayloadWriter.Write(null, SocketIOEmitter.Arguments(args), Namespace.Server.Options.JsonSerializerOptions);
         WritePacket(new SocketIOPacket { Type = SocketIOPacketType.Ack, Namespace = Namespace.Name, AckId = id, Data = json, Attachments = attachments }, isVolatile: false);
     }
 

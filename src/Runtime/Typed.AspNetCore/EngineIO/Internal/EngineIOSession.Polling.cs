@@ -119,7 +119,7 @@ internal sealed partial class EngineIOSession
     /// <param name="signal">What released it.</param>
     /// <param name="wasPending">
     /// The GET was held open when a server close came: it carries the close alone. A GET that arrives after the
-    /// close carries a noop first when nothing was queued (<c>6\x1e1</c>), as the reference writes it.
+    /// close carries a noop first (<c>6\x1e1</c>), as the reference writes it.
     /// </param>
     private async Task WritePollResponseAsync(HttpContext context, PollSignal signal, bool wasPending)
     {
@@ -128,10 +128,11 @@ internal sealed partial class EngineIOSession
         lock (_gate)
         {
             packets = signal == PollSignal.Data ? Drain_Locked() : [];
-            if (signal == PollSignal.Data && _state == SessionState.Closing)
+            if (signal == PollSignal.Data && _state == SessionState.Closing && packets.Count == 0)
             {
-                // A server close rides on this GET, after what was queued.
-                if (packets.Count == 0 && !wasPending)
+                // The close goes alone, in the GET after the last queued packets: the JavaScript client handles a
+                // payload's messages on a later tick than its close, so "41\x1e1" would be seen as close, then 41.
+                if (!wasPending)
                 {
                     packets.Add(EngineIOOutgoingPacket.Noop);
                 }

@@ -12,9 +12,16 @@ internal static class SocketIOEmitter
         }
     }
 
-    public static SocketIOPacket CreateEvent(SocketIONamespace ns, string eventName, ReadOnlySpan<object?> args, long? ackId)
+    /// <summary>
+    /// The arguments a <c>params object?[]</c> really received. C# passes a <c>string[]</c> (any array of a reference
+    /// type) as the params array itself, so <c>Emit("e", names)</c> would send each name as its own argument; an
+    /// array that is not exactly <c>object[]</c> is one argument. A null array is one null argument.
+    /// </summary>
+    public static object?[] Arguments(object?[]? args) => args is null ? [null] : args.GetType() == typeof(object[]) ? args : [args];
+
+    public static SocketIOPacket CreateEvent(SocketIONamespace ns, string eventName, object?[]? args, long? ackId)
     {
-        var (json, attachments) = SocketIOPayloadWriter.Write(eventName, args, ns.Server.Options.JsonSerializerOptions);
+        var (json, attachments) = SocketIOPayloadWriter.Write(eventName, Arguments(args), ns.Server.Options.JsonSerializerOptions);
         return new SocketIOPacket { Type = SocketIOPacketType.Event, Namespace = ns.Name, AckId = ackId, Data = json, Attachments = attachments };
     }
 }
