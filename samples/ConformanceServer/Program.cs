@@ -11,13 +11,7 @@ builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
 builder.Logging.SetMinimumLevel(LogLevel.Warning);
 builder.Services.AddCors(cors => cors.AddDefaultPolicy(policy => policy.AllowAnyOrigin().AllowAnyHeader().AllowAnyMethod()));
 builder.Services.AddEngineIO(options => ConformanceSettings.Apply(options));
-builder.Services.AddSocketIO(options =>
-{
-    ConformanceSettings.Apply(options.EngineIO);
-    options.ConnectTimeout = TimeSpan.FromMilliseconds(1000);
-    options.Parser = parser;
-    options.UseJson(SocketIOAppJson.Default);
-});
+builder.Services.AddSocketIO(options => SocketIOApp.ConfigureOptions(options, parser));
 
 var app = builder.Build();
 app.UseCors();

@@ -9,6 +9,18 @@ namespace ConformanceServer;
 /// </summary>
 public static class SocketIOApp
 {
+    /// <summary>
+    /// The options the conformance suites expect: ping 300 ms / timeout 200 ms, connect timeout 1000 ms,
+    /// maxHttpBufferSize 1e6, any origin, and the JSON types the application emits.
+    /// </summary>
+    public static void ConfigureOptions(SocketIOOptions options, SocketIOParser parser)
+    {
+        ConformanceSettings.Apply(options.EngineIO);
+        options.ConnectTimeout = TimeSpan.FromMilliseconds(1000);
+        options.Parser = parser;
+        options.UseJson(SocketIOAppJson.Default);
+    }
+
     /// <summary>Sets up <c>/</c>, <c>/custom</c> and <c>/secure</c> on <paramref name="io"/>.</summary>
     /// <param name="io">The server.</param>
     /// <param name="onEvent">Told of server-side observations (connections, disconnect reasons), one JSON line each.</param>

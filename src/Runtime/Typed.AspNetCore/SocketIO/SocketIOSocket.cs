@@ -255,8 +255,9 @@ public sealed class SocketIOSocket : IRemoteSocket
     public SocketIOBroadcastOperator Except(string room) => Namespace.Except(Id).Except(room);
 
     /// <summary>
-    /// Disconnects the socket from its namespace (the client sees <c>io server disconnect</c> and does not reconnect);
-    /// <paramref name="close"/> also closes the whole connection.
+    /// Disconnects the socket from its namespace (the client sees <c>io server disconnect</c> and does not reconnect;
+    /// the server reason is <c>server namespace disconnect</c>). <paramref name="close"/> disconnects every socket of
+    /// the connection that way and then closes it.
     /// </summary>
     public void Disconnect(bool close = false)
     {
@@ -265,14 +266,15 @@ public sealed class SocketIOSocket : IRemoteSocket
             return;
         }
 
-        // The client is told first ("41"), so it reports "io server disconnect" and does not reconnect.
-        WritePacket(new SocketIOPacket { Type = SocketIOPacketType.Disconnect, Namespace = Namespace.Name }, isVolatile: false);
         if (close)
         {
-            _connection.Close(SocketIODisconnectReason.ForcedServerClose);
+            // As socket.io 4.8: every socket of the connection is disconnected the normal way, then it closes.
+            _connection.DisconnectAllAndClose();
             return;
         }
 
+        // The client is told ("41"), so it reports "io server disconnect" and does not reconnect.
+        WritePacket(new SocketIOPacket { Type = SocketIOPacketType.Disconnect, Namespace = Namespace.Name }, isVolatile: false);
         OnClosed(SocketIODisconnectReason.ServerNamespaceDisconnect);
     }
 

@@ -127,6 +127,23 @@ internal sealed class SocketIOConnection
         Engine.Close();
     }
 
+    /// <summary><c>socket.disconnect(true)</c>: each socket leaves with its DISCONNECT packet, then the connection closes.</summary>
+    public void DisconnectAllAndClose()
+    {
+        SocketIOSocket[] sockets;
+        lock (_sockets)
+        {
+            sockets = [.. _sockets.Values];
+        }
+
+        foreach (var socket in sockets)
+        {
+            socket.Disconnect();
+        }
+
+        Close(SocketIODisconnectReason.ForcedClose);
+    }
+
     public void Write(List<EngineIOOutgoingPacket> packets, bool isVolatile) =>
         ((EngineIOSession)Engine).EnqueueRange(packets, isVolatile);
 
