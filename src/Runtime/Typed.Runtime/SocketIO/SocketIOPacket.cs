@@ -1,8 +1,10 @@
 namespace Typed.SocketIO;
 
 /// <summary>
-/// A decoded Socket.IO packet, independent of the parser that produced it. <see cref="Data"/> keeps the parser's own
-/// encoding of the payload (UTF-8 JSON for the default parser) so arguments can be read straight into their types.
+/// A Socket.IO packet, independent of the parser that carries it. <see cref="Data"/> is always UTF-8 JSON exactly as
+/// socket.io-parser puts it on the wire, binary values replaced by <c>{"_placeholder":true,"num":N}</c> and carried in
+/// <see cref="Attachments"/> (the MessagePack parser transcodes to and from this), so arguments can be read straight
+/// into their types whatever the parser.
 /// </summary>
 internal sealed class SocketIOPacket
 {
