@@ -57,8 +57,8 @@ public sealed class SocketIOClientInteropTests
                 continue;
             }
 
-            var ourView = Normalize(ours).ToJsonString();
-            var referenceView = Normalize(reference).ToJsonString();
+            var ourView = Normalize(ours)!.ToJsonString();
+            var referenceView = Normalize(reference)!.ToJsonString();
             if (ourView != referenceView)
             {
                 failures.Add($"{scenario}: observations differ\n  ours:      {ourView}\n  reference: {referenceView}");

@@ -25,7 +25,7 @@ public sealed class SocketIOServer
         ArgumentNullException.ThrowIfNull(options);
         Options = options.Value;
         Logger = loggerFactory?.CreateLogger("Typed.SocketIO") ?? NullLogger.Instance;
-        Parser = Options.Parser == SocketIOParser.MessagePack ? throw new NotSupportedException("TEMP until the msgpack parser merges") : SocketIOJsonParser.Instance;
+        Parser = Options.Parser == SocketIOParser.MessagePack ? SocketIOMessagePackParser.Instance : SocketIOJsonParser.Instance;
         ParserLimits = Options.CreateParserLimits();
         Of("/");
     }

@@ -287,8 +287,8 @@ public sealed class SocketIOSocket : IRemoteSocket
             return;
         }
 
-        var (json, attachments) = SocketIOPayloadWriter.Write(null, SocketIOEmitter.Arguments(args), Namespace.Server.Options.JsonSerializerOptions);
-        WritePacket(new SocketIOPacket { Type = SocketIOPacketType.Ack, Namespace = Namespace.Name, AckId = id, Data = json, Attachments = attachments }, isVolatile: false);
+        var packet = SocketIOPayloadWriter.CreateAck(Namespace.Name, id, SocketIOEmitter.Arguments(args), Namespace.Server.Options.JsonSerializerOptions);
+        WritePacket(packet, isVolatile: false);
     }
 
     internal void WritePacket(SocketIOPacket packet, bool isVolatile)

@@ -3,17 +3,6 @@ using System.Text.Json;
 
 namespace Typed.SocketIO;
 
-/// <summary>What one Engine.IO message did to a <see cref="SocketIOJsonDecoder"/>.</summary>
-internal enum SocketIODecodeStatus
-{
-    /// <summary>A whole packet is ready.</summary>
-    Packet,
-    /// <summary>A binary packet is waiting for more attachments.</summary>
-    NeedMore,
-    /// <summary>The input broke the protocol; the connection must close. The decoder has been reset.</summary>
-    Error,
-}
-
 /// <summary>
 /// Decodes the default Socket.IO encoding (socket.io-parser 4.2): <c>&lt;type&gt;[&lt;n&gt;-][&lt;nsp&gt;,][&lt;id&gt;][&lt;json&gt;]</c>
 /// text packets, followed by <c>n</c> binary attachments for types 5 and 6. One decoder per connection: it holds the

@@ -1,10 +1,11 @@
 namespace Typed.SocketIO;
 
 /// <summary>
-/// A Socket.IO packet, independent of the parser that carries it: its data is UTF-8 JSON (as socket.io-parser writes
-/// it) with binary values as <c>{"_placeholder":true,"num":N}</c> referring to <see cref="Attachments"/>. The
-/// MessagePack parser converts to and from this form, so everything above the parsers (namespaces, adapters) sees one
-/// shape. Adapters receive packets in this form to broadcast them.
+/// A Socket.IO packet, independent of the parser that carries it. <see cref="Data"/> is always UTF-8 JSON exactly as
+/// socket.io-parser puts it on the wire, binary values replaced by <c>{"_placeholder":true,"num":N}</c> and carried in
+/// <see cref="Attachments"/> (the MessagePack parser transcodes to and from this), so arguments can be read straight
+/// into their types whatever the parser.
+/// Adapters receive packets in this form to broadcast them.
 /// </summary>
 public sealed class SocketIOPacket
 {

@@ -15,5 +15,11 @@ public sealed class SocketIOParserLimits
     /// <summary>Most bytes a packet's attachments may add up to while it is reassembled. Default 1e6.</summary>
     public long MaxAttachmentBytes { get; set; } = 1_000_000;
 
+    /// <summary>
+    /// Most elements one MessagePack array, or entries one map, may declare. Default 10 000. Headers are never used to
+    /// pre-size anything; the cap bounds how long a peer can make the decoder walk one container.
+    /// </summary>
+    public int MaxContainerElements { get; set; } = 10_000;
+
     internal static SocketIOParserLimits Default { get; } = new();
 }

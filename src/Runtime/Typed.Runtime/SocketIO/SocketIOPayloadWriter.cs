@@ -1,71 +1,83 @@
-using System.Buffers;
-using System.Text.Encodings.Web;
 using System.Text.Json;
-using System.Text.Json.Serialization.Metadata;
 
 namespace Typed.SocketIO;
 
 /// <summary>
-/// Writes the JSON payload of an outgoing event or acknowledgement — <c>["name", ...args]</c> or <c>[...args]</c> —
-/// replacing each binary argument with a <c>{"_placeholder":true,"num":N}</c> and collecting its bytes as an
-/// attachment. Arguments are serialized with the metadata their <see cref="JsonSerializerOptions"/> resolve, so a
-/// source-generated context keeps it AOT-safe.
+/// Builds the packet of an untyped emit or acknowledgement from its arguments: binary values become placeholders and
+/// attachments, received <see cref="SocketIOArguments"/> are forwarded exactly, and everything else is serialized with
+/// the metadata its <see cref="JsonSerializerOptions"/> resolve (a source-generated context keeps it AOT-safe).
 /// </summary>
 internal static class SocketIOPayloadWriter
 {
-    private static readonly JsonWriterOptions s_writerOptions = new()
-    {
-        // socket.io-parser writes with JSON.stringify, which escapes neither HTML characters nor non-ASCII.
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        SkipValidation = true,
-    };
+    // The builder is reusable; one per thread saves its buffers on every emit.
+    [ThreadStatic]
+    private static SocketIOPayloadBuilder? t_builder;
 
-    /// <summary>Writes <c>[eventName, ...args]</c> (or <c>[...args]</c> when <paramref name="eventName"/> is null).</summary>
-    public static (byte[] Json, IReadOnlyList<ReadOnlyMemory<byte>> Attachments) Write(string? eventName, ReadOnlySpan<object?> args, JsonSerializerOptions options)
+    /// <summary>An event packet <c>["name", ...args]</c>.</summary>
+    public static SocketIOPacket CreateEvent(string ns, string eventName, ReadOnlySpan<object?> args, long? ackId, JsonSerializerOptions options)
     {
-        var buffer = new ArrayBufferWriter<byte>(64);
-        List<ReadOnlyMemory<byte>>? attachments = null;
-        using (var writer = new Utf8JsonWriter(buffer, s_writerOptions))
+        var builder = RentBuilder();
+        try
         {
-            writer.WriteStartArray();
-            if (eventName is not null)
-            {
-                writer.WriteStringValue(eventName);
-            }
-
-            foreach (var arg in args)
-            {
-                WriteArgument(writer, arg, options, ref attachments);
-            }
-
-            writer.WriteEndArray();
+            builder.StartEvent(eventName);
+            WriteArguments(builder, args, options);
+            return builder.ToPacket(ns, ackId);
         }
-
-        return (buffer.WrittenSpan.ToArray(), (IReadOnlyList<ReadOnlyMemory<byte>>?)attachments ?? []);
+        finally
+        {
+            builder.Reset();
+        }
     }
 
-    private static void WriteArgument(Utf8JsonWriter writer, object? arg, JsonSerializerOptions options, ref List<ReadOnlyMemory<byte>>? attachments)
+    /// <summary>An acknowledgement packet <c>[...args]</c>.</summary>
+    public static SocketIOPacket CreateAck(string ns, long ackId, ReadOnlySpan<object?> args, JsonSerializerOptions options)
     {
+        var builder = RentBuilder();
+        try
+        {
+            builder.StartAck();
+            WriteArguments(builder, args, options);
+            return builder.ToPacket(ns, ackId);
+        }
+        finally
+        {
+            builder.Reset();
+        }
+    }
+
+    private static SocketIOPayloadBuilder RentBuilder() => t_builder ??= new SocketIOPayloadBuilder();
+
+    private static void WriteArguments(SocketIOPayloadBuilder builder, ReadOnlySpan<object?> args, JsonSerializerOptions options)
+    {
+        foreach (var arg in args)
+        {
+            WriteArgument(builder, arg, options);
+        }
+    }
+
+    private static void WriteArgument(SocketIOPayloadBuilder builder, object? arg, JsonSerializerOptions options)
+    {
+        var writer = builder.Writer;
         switch (arg)
         {
             case null:
                 writer.WriteNullValue();
                 return;
             case byte[] bytes:
-                WritePlaceholder(writer, bytes, ref attachments);
+                builder.WriteBinary(bytes);
                 return;
             case ReadOnlyMemory<byte> memory:
-                WritePlaceholder(writer, memory, ref attachments);
+                builder.WriteBinary(memory);
                 return;
             case Memory<byte> memory:
-                WritePlaceholder(writer, memory, ref attachments);
+                builder.WriteBinary(memory);
                 return;
             case ArraySegment<byte> segment:
-                WritePlaceholder(writer, segment, ref attachments);
+                builder.WriteBinary(segment);
                 return;
             case SocketIOArguments forwarded:
                 // Forwarding received arguments keeps their exact JSON, and their binary stays binary.
-                WriteForwarded(writer, forwarded, ref attachments);
+                WriteForwarded(builder, forwarded);
                 return;
             case string text:
                 writer.WriteStringValue(text);
@@ -80,73 +92,44 @@ internal static class SocketIOPayloadWriter
                 writer.WriteNumberValue(number);
                 return;
             case double number:
-                WriteDouble(writer, number);
+                builder.WriteNumber(number);
                 return;
             case JsonElement element:
                 element.WriteTo(writer);
                 return;
             default:
-                var typeInfo = options.GetTypeInfo(arg.GetType());
-                JsonSerializer.Serialize(writer, arg, typeInfo);
+                JsonSerializer.Serialize(writer, arg, options.GetTypeInfo(arg.GetType()));
                 return;
         }
     }
 
-    /// <summary>JSON has no NaN or infinities; JavaScript's JSON.stringify writes them as null.</summary>
-    private static void WriteDouble(Utf8JsonWriter writer, double number)
-    {
-        if (double.IsFinite(number))
-        {
-            writer.WriteNumberValue(number);
-        }
-        else
-        {
-            writer.WriteNullValue();
-        }
-    }
-
-    private static void WritePlaceholder(Utf8JsonWriter writer, ReadOnlyMemory<byte> bytes, ref List<ReadOnlyMemory<byte>>? attachments)
-    {
-        attachments ??= [];
-        writer.WriteStartObject();
-        writer.WriteBoolean("_placeholder"u8, true);
-        writer.WriteNumber("num"u8, attachments.Count);
-        writer.WriteEndObject();
-        attachments.Add(bytes);
-    }
-
-    private static void WriteForwarded(Utf8JsonWriter writer, SocketIOArguments forwarded, ref List<ReadOnlyMemory<byte>>? attachments)
+    private static void WriteForwarded(SocketIOPayloadBuilder builder, SocketIOArguments forwarded)
     {
         for (var i = 0; i < forwarded.Count; i++)
         {
             if (forwarded.IsBinary(i))
             {
-                WritePlaceholder(writer, forwarded.GetBytes(i).ToArray(), ref attachments);
+                builder.WriteBinary(forwarded.GetBytes(i));
             }
             else if (forwarded.Attachments.Count == 0)
             {
-                writer.WriteRawValue(forwarded.GetRawJson(i).Span, skipInputValidation: true);
+                builder.Writer.WriteRawValue(forwarded.GetRawJson(i).Span, skipInputValidation: true);
             }
             else
             {
-                WriteRenumbered(writer, forwarded, i, ref attachments);
+                WriteRenumbered(builder, forwarded.GetJsonElement(i), forwarded.Attachments);
             }
         }
     }
 
     /// <summary>
-    /// An argument with placeholders nested inside (<c>{"nested":&lt;Buffer&gt;}</c>): copied token by token, each
-    /// placeholder renumbered into this payload's attachments.
+    /// An argument with placeholders nested inside (<c>{"nested":&lt;Buffer&gt;}</c>): copied token by token with
+    /// each placeholder renumbered into this payload's attachments. Iterative: the parser bounded the depth, but a walk
+    /// over a peer's data never recurses on the stack.
     /// </summary>
-    private static void WriteRenumbered(Utf8JsonWriter writer, SocketIOArguments forwarded, int index, ref List<ReadOnlyMemory<byte>>? attachments)
+    private static void WriteRenumbered(SocketIOPayloadBuilder builder, JsonElement root, IReadOnlyList<ReadOnlyMemory<byte>> source)
     {
-        var element = forwarded.GetJsonElement(index);
-        WriteElementRenumbered(writer, element, forwarded.Attachments, ref attachments);
-    }
-
-    private static void WriteElementRenumbered(Utf8JsonWriter writer, JsonElement root, IReadOnlyList<ReadOnlyMemory<byte>> source, ref List<ReadOnlyMemory<byte>>? attachments)
-    {
-        // Iterative: the depth was bounded by the parser, but a walk on a peer's data never recurses on the stack.
+        var writer = builder.Writer;
         var stack = new Stack<(JsonElement Element, string? Name, bool Closing)>();
         stack.Push((root, null, false));
         while (stack.Count > 0)
@@ -173,7 +156,7 @@ internal static class SocketIOPayloadWriter
 
             if (TryGetPlaceholder(element, source, out var bytes))
             {
-                WritePlaceholder(writer, bytes.ToArray(), ref attachments);
+                builder.WriteBinary(bytes);
                 continue;
             }
 

@@ -331,7 +331,7 @@ internal sealed class SocketIOConnection
     private static byte[] ConnectError(string message, JsonElement? data)
     {
         var buffer = new ArrayBufferWriter<byte>(64);
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        using (var writer = new Utf8JsonWriter(buffer, JavaScriptJson.WriterOptions))
         {
             writer.WriteStartObject();
             writer.WriteString("message"u8, message);

@@ -19,9 +19,6 @@ internal static class SocketIOEmitter
     /// </summary>
     public static object?[] Arguments(object?[]? args) => args is null ? [null] : args.GetType() == typeof(object[]) ? args : [args];
 
-    public static SocketIOPacket CreateEvent(SocketIONamespace ns, string eventName, object?[]? args, long? ackId)
-    {
-        var (json, attachments) = SocketIOPayloadWriter.Write(eventName, Arguments(args), ns.Server.Options.JsonSerializerOptions);
-        return new SocketIOPacket { Type = SocketIOPacketType.Event, Namespace = ns.Name, AckId = ackId, Data = json, Attachments = attachments };
-    }
+    public static SocketIOPacket CreateEvent(SocketIONamespace ns, string eventName, object?[]? args, long? ackId) =>
+        SocketIOPayloadWriter.CreateEvent(ns.Name, eventName, Arguments(args), ackId, ns.Server.Options.JsonSerializerOptions);
 }
