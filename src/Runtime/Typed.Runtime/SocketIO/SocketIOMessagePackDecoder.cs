@@ -19,7 +19,7 @@ namespace Typed.SocketIO;
 /// </remarks>
 internal sealed class SocketIOMessagePackDecoder(SocketIOParserLimits limits) : ISocketIODecoder
 {
-    private const int MaxEnvelopeKeys = 4;
+    private const int MaxEnvelopeKeys = 5;
 
     private readonly PooledByteBufferWriter _json = new();
     private readonly List<(int Offset, int Length)> _binaries = [];
@@ -68,7 +68,7 @@ internal sealed class SocketIOMessagePackDecoder(SocketIOParserLimits limits) : 
 
         if (root.Count > MaxEnvelopeKeys)
         {
-            error = "a MessagePack packet has at most the keys type, nsp, data and id";
+            error = "a MessagePack packet has at most the keys type, nsp, data, id and options";
             return false;
         }
 
@@ -90,7 +90,7 @@ internal sealed class SocketIOMessagePackDecoder(SocketIOParserLimits limits) : 
             var field = key.Kind == MessagePackTokenKind.String ? Field(message.Slice(key.Offset, key.Length)) : 0;
             if (field == 0)
             {
-                error = "a MessagePack packet's keys must be the strings type, nsp, data or id";
+                error = "a MessagePack packet's keys must be the strings type, nsp, data, id or options";
                 return false;
             }
 
@@ -101,6 +101,18 @@ internal sealed class SocketIOMessagePackDecoder(SocketIOParserLimits limits) : 
             }
 
             seen |= field;
+            if (field == OptionsField)
+            {
+                // socket.io-client puts its emit flags ({compress:true}) in the packet and the msgpack parser encodes
+                // them; the reference decoder ignores them, and so do we, after a bounded walk.
+                if (!TrySkipValue(ref reader, out error))
+                {
+                    return false;
+                }
+
+                continue;
+            }
+
             if (field == DataField)
             {
                 // Every known sender writes type before data, so the binary form is usually known here. Otherwise the
@@ -337,6 +349,36 @@ internal sealed class SocketIOMessagePackDecoder(SocketIOParserLimits limits) : 
     private const int NspField = 2;
     private const int DataField = 4;
     private const int IdField = 8;
+    private const int OptionsField = 16;
+
+    /// <summary>Steps over one value without recursion: every container adds its elements to the count left.</summary>
+    private bool TrySkipValue(ref MessagePackSpanReader reader, out string? error)
+    {
+        long remaining = 1;
+        var walked = 0;
+        while (remaining > 0)
+        {
+            if (!reader.TryRead(out var token, out error))
+            {
+                return false;
+            }
+
+            remaining--;
+            if (token.Kind is MessagePackTokenKind.Array or MessagePackTokenKind.Map)
+            {
+                remaining += token.Kind == MessagePackTokenKind.Map ? 2L * token.Count : token.Count;
+            }
+
+            if (++walked > limits.MaxContainerElements)
+            {
+                error = "a MessagePack packet's options are too large";
+                return false;
+            }
+        }
+
+        error = null;
+        return true;
+    }
 
     private static int Field(ReadOnlySpan<byte> key) => key switch
     {
@@ -344,6 +386,7 @@ internal sealed class SocketIOMessagePackDecoder(SocketIOParserLimits limits) : 
         _ when key.SequenceEqual("nsp"u8) => NspField,
         _ when key.SequenceEqual("data"u8) => DataField,
         _ when key.SequenceEqual("id"u8) => IdField,
+        _ when key.SequenceEqual("options"u8) => OptionsField,
         _ => 0,
     };
 }
