@@ -220,13 +220,7 @@ internal sealed class EngineIOServer
 
     private async Task OpenWebSocketSessionAsync(HttpContext context)
     {
-        WebSocket webSocket;
-        BatchingWriteStream? batching;
-        try
-        {
-            (webSocket, batching) = await WebSocketAcceptor.AcceptAsync(context);
-        }
-        catch (Exception ex) when (ex is IOException or InvalidOperationException or WebSocketException)
+        if (await WebSocketAcceptor.TryAcceptAsync(context) is not var (webSocket, batching))
         {
             return;
         }

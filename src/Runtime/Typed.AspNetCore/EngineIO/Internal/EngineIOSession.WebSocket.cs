@@ -231,13 +231,7 @@ internal sealed partial class EngineIOSession
     /// </summary>
     public async Task RunUpgradeAsync(HttpContext context)
     {
-        WebSocket webSocket;
-        BatchingWriteStream? batching;
-        try
-        {
-            (webSocket, batching) = await WebSocketAcceptor.AcceptAsync(context);
-        }
-        catch (Exception ex) when (ex is IOException or InvalidOperationException or WebSocketException)
+        if (await WebSocketAcceptor.TryAcceptAsync(context) is not var (webSocket, batching))
         {
             return;
         }

@@ -15,7 +15,20 @@ internal static class WebSocketAcceptor
 {
     private const string AcceptGuid = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 
-    public static async Task<(WebSocket WebSocket, BatchingWriteStream? Batching)> AcceptAsync(HttpContext context)
+    /// <summary>Completes the handshake; null when the client went away during it.</summary>
+    public static async Task<(WebSocket WebSocket, BatchingWriteStream? Batching)?> TryAcceptAsync(HttpContext context)
+    {
+        try
+        {
+            return await AcceptAsync(context);
+        }
+        catch (Exception ex) when (ex is IOException or InvalidOperationException or WebSocketException)
+        {
+            return null;
+        }
+    }
+
+    private static async Task<(WebSocket WebSocket, BatchingWriteStream? Batching)> AcceptAsync(HttpContext context)
     {
         var upgrade = context.Features.Get<IHttpUpgradeFeature>();
         if (upgrade is not { IsUpgradableRequest: true })
