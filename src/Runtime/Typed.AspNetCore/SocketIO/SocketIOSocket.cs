@@ -266,7 +266,7 @@ public sealed class SocketIOSocket : IRemoteSocket
 
         if (close)
         {
-            _connection.Close(SocketIODisconnectReason.ForcedServerClose);
+            _connection.DisconnectAllAndClose();
             return;
         }
 

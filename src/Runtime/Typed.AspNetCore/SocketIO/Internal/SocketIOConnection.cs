@@ -122,6 +122,26 @@ internal sealed class SocketIOConnection
         Engine.Close();
     }
 
+    /// <summary>
+    /// <c>socket.disconnect(true)</c>: as the reference's <c>client._disconnect()</c>, every socket of the connection is
+    /// told (<c>41[/nsp,]</c>) before the connection closes; they leave with <c>forced server close</c>.
+    /// </summary>
+    public void DisconnectAllAndClose()
+    {
+        SocketIOSocket[] sockets;
+        lock (_sockets)
+        {
+            sockets = [.. _sockets.Values];
+        }
+
+        foreach (var socket in sockets)
+        {
+            socket.WritePacket(new SocketIOPacket { Type = SocketIOPacketType.Disconnect, Namespace = socket.Namespace.Name }, isVolatile: false);
+        }
+
+        Close(SocketIODisconnectReason.ForcedServerClose);
+    }
+
     public void Write(List<EngineIOOutgoingPacket> packets, bool isVolatile) =>
         ((EngineIOSession)Engine).EnqueueRange(packets, isVolatile);
 
