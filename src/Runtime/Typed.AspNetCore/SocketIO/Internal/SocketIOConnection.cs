@@ -72,9 +72,14 @@ internal sealed class SocketIOConnection
 
                 break;
             case SocketIOPacketType.Ack or SocketIOPacketType.BinaryAck:
-                if (packet.AckId is not null && Find(packet.Namespace) is { } acked)
+                if (Find(packet.Namespace) is { } acked)
                 {
-                    acked.HandleAck(packet);
+                    // An ack nobody waits for (unknown id, or no id at all) is dropped, as the reference does.
+                    if (packet.AckId is not null)
+                    {
+                        acked.HandleAck(packet);
+                    }
+
                     return;
                 }
 
