@@ -207,6 +207,7 @@ internal sealed class SocketIOConnection
             var socket = new SocketIOSocket(ns, this, NewSocketId(), new SocketIOHandshake(Engine.Handshake, auth, DateTimeOffset.UtcNow));
             if (!await RunMiddlewaresAsync(ns, socket))
             {
+                ns.RemoveIfEmptyChild();
                 return;
             }
 
@@ -214,6 +215,7 @@ internal sealed class SocketIOConnection
             {
                 if (_closed)
                 {
+                    ns.RemoveIfEmptyChild();
                     return;
                 }
 
