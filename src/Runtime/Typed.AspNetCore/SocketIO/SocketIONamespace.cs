@@ -148,6 +148,15 @@ public sealed class SocketIONamespace
     internal void RemoveSocket(SocketIOSocket socket)
     {
         _sockets.TryRemove(new KeyValuePair<string, SocketIOSocket>(socket.Id, socket));
+        RemoveIfEmptyChild();
+    }
+
+    /// <summary>
+    /// A dynamic child with no socket goes away when cleanup is on: after its last socket leaves, and after a CONNECT
+    /// that created it was refused (otherwise refused clients could use up <see cref="SocketIOOptions.MaxChildNamespaces"/>).
+    /// </summary>
+    internal void RemoveIfEmptyChild()
+    {
         if (Parent is not null && _sockets.IsEmpty && Server.Options.CleanupEmptyChildNamespaces)
         {
             Parent.RemoveChild(this);

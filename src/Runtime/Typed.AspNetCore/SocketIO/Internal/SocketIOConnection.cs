@@ -204,6 +204,7 @@ internal sealed class SocketIOConnection
             var socket = new SocketIOSocket(ns, this, NewSocketId(), new SocketIOHandshake(Engine.Handshake, auth, DateTimeOffset.UtcNow));
             if (!await RunMiddlewaresAsync(ns, socket))
             {
+                ns.RemoveIfEmptyChild();
                 return;
             }
 
@@ -211,6 +212,7 @@ internal sealed class SocketIOConnection
             {
                 if (_closed)
                 {
+                    ns.RemoveIfEmptyChild();
                     return;
                 }
 
