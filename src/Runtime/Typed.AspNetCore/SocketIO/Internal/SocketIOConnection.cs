@@ -56,7 +56,10 @@ internal sealed class SocketIOConnection
         switch (packet!.Type)
         {
             case SocketIOPacketType.Connect:
-                await ConnectAsync(packet);
+                // Not awaited: a slow middleware (a database lookup…) must not stop this connection's reads, or its
+                // pongs would go unread and it would die of ping timeout. As in the reference, a packet for the
+                // namespace before its CONNECT reply is invalid state (the JavaScript client waits for the reply).
+                _ = ConnectAsync(packet);
                 return;
             case SocketIOPacketType.Disconnect:
                 if (Find(packet.Namespace) is { } leaving)
@@ -97,9 +100,9 @@ internal sealed class SocketIOConnection
         {
             _closed = true;
             sockets = [.. _sockets.Values];
+            _connectTimeout.Dispose();
         }
 
-        _connectTimeout.Dispose();
         _reassemblyTimeout?.Dispose();
         _decoder.Reset();
         var socketReason = _closeReason ?? reason switch
@@ -166,7 +169,11 @@ internal sealed class SocketIOConnection
         }
     }
 
-    private async ValueTask ConnectAsync(SocketIOPacket packet)
+    /// <summary>
+    /// Everything that reads <paramref name="packet"/> (whose bytes belong to the receive buffer) runs before the first
+    /// await; the middleware and the rest run after the message handler has returned.
+    /// </summary>
+    private async Task ConnectAsync(SocketIOPacket packet)
     {
         var name = packet.Namespace;
         lock (_sockets)
@@ -217,9 +224,9 @@ internal sealed class SocketIOConnection
                 }
 
                 _sockets[name] = socket;
+                _connectTimeout.Change(Timeout.Infinite, Timeout.Infinite);
             }
 
-            _connectTimeout.Change(Timeout.Infinite, Timeout.Infinite);
             ns.AddSocket(socket);
             ns.Adapter.AddAll(socket.Id, [socket.Id]);
             WritePacket(new SocketIOPacket { Type = SocketIOPacketType.Connect, Namespace = name, Data = ConnectReply(socket.Id) });
@@ -227,6 +234,12 @@ internal sealed class SocketIOConnection
 
             // Queued before any event, so packets the handlers emit follow the CONNECT reply and precede replies to events.
             await socket.EnqueueConnectionAsync();
+        }
+        catch (Exception ex)
+        {
+            // Nothing awaits this task: a failure here is logged and ends the connection rather than going unobserved.
+            SocketIOLog.HandlerFailed(_server.Logger, ex, "CONNECT", Engine.Id);
+            Close(SocketIODisconnectReason.ForcedServerClose);
         }
         finally
         {
