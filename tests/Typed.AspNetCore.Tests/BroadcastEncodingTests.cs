@@ -11,6 +11,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Typed.EngineIO;
 using Typed.EngineIO.Internal;
+using Typed.AspNetCore.Tests.Infrastructure;
 using Typed.SocketIO;
 
 namespace Typed.AspNetCore.Tests;
@@ -21,16 +22,12 @@ public sealed class BroadcastEncodingTests
     [Fact]
     public async Task Broadcast_queues_the_same_encoded_bytes_on_every_recipient()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
+        var builder = LoopbackHost.CreateBuilder();
         builder.Services.AddSocketIO(o => o.EngineIO.PingInterval = TimeSpan.FromSeconds(30));
         await using var app = builder.Build();
         app.MapSocketIO();
-        await app.StartAsync();
+        using var http = new HttpClient { BaseAddress = await LoopbackHost.StartAsync(app) };
         var io = app.Services.GetRequiredService<SocketIOServer>();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        using var http = new HttpClient { BaseAddress = new Uri(address) };
 
         // Three polling clients join "/" and then stop polling, so whatever the server sends stays queued.
         for (var i = 0; i < 3; i++)

@@ -9,6 +9,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Typed.AspNetCore.Tests.Infrastructure;
 using Typed.SocketIO;
 
 namespace Typed.AspNetCore.Tests;
@@ -103,16 +104,12 @@ public sealed class SocketIOServerLifecycleTests
 
         public static async Task<Host> StartAsync(Action<WebApplication>? configure = null)
         {
-            var builder = WebApplication.CreateSlimBuilder();
-            builder.WebHost.UseUrls("http://127.0.0.1:0");
-            builder.Logging.ClearProviders();
+            var builder = LoopbackHost.CreateBuilder();
             builder.Services.AddSocketIO(o => o.EngineIO.PingInterval = TimeSpan.FromSeconds(30));
             var app = builder.Build();
             app.MapSocketIO();
             configure?.Invoke(app);
-            await app.StartAsync();
-            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-            return new Host(app, new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(10) });
+            return new Host(app, new HttpClient { BaseAddress = await LoopbackHost.StartAsync(app), Timeout = TimeSpan.FromSeconds(10) });
         }
 
         /// <summary>Opens a polling session and joins "/"; returns the Engine.IO sid.</summary>

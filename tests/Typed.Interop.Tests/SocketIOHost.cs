@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Typed.AspNetCore.Tests.Infrastructure;
 using Typed.SocketIO;
 
 namespace Typed.Interop.Tests;
@@ -29,15 +30,11 @@ internal sealed class SocketIOHost : IAsyncDisposable
 
     public static async Task<SocketIOHost> StartAsync(string parser)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
+        var builder = LoopbackHost.CreateBuilder();
         builder.Services.AddSocketIO(options => SocketIOApp.ConfigureOptions(options, parser == "msgpack" ? SocketIOParser.MessagePack : SocketIOParser.Json));
         var app = builder.Build();
         app.MapSocketIO("/socket.io");
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
-        var host = new SocketIOHost(app, address);
+        var host = new SocketIOHost(app, (await LoopbackHost.StartAsync(app)).ToString().TrimEnd('/'));
         SocketIOApp.Configure(app.Services.GetRequiredService<SocketIOServer>(), host.Events.Enqueue);
         return host;
     }

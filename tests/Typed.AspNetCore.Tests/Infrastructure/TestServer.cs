@@ -46,9 +46,7 @@ public sealed class TestServer : IAsyncDisposable
         Action<WebApplication>? configureApp = null,
         Action<WebApplicationBuilder>? configureBuilder = null)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
+        var builder = LoopbackHost.CreateBuilder();
         configureBuilder?.Invoke(builder);
         builder.Services.AddEngineIO(options =>
         {
@@ -62,9 +60,7 @@ public sealed class TestServer : IAsyncDisposable
         configureApp?.Invoke(app);
         var handler = new RecordingHandler();
         app.MapEngineIO("/engine.io", handler);
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new TestServer(app, handler, new Uri(address.TrimEnd('/') + "/"));
+        return new TestServer(app, handler, await LoopbackHost.StartAsync(app));
     }
 
     /// <summary>The Engine.IO URL with <paramref name="query"/> (no leading '?').</summary>

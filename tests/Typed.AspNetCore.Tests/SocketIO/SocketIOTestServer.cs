@@ -100,9 +100,7 @@ public sealed class SocketIOTestServer : IAsyncDisposable
 
     private static async Task<SocketIOTestServer> StartCoreAsync(Action<SocketIOServer>? configureServer, Action<SocketIOOptions>? configure)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
+        var builder = LoopbackHost.CreateBuilder();
         var logs = new CapturingLoggerProvider();
         builder.Logging.AddProvider(logs);
         builder.Logging.SetMinimumLevel(LogLevel.Debug);
@@ -118,9 +116,7 @@ public sealed class SocketIOTestServer : IAsyncDisposable
         var io = app.Services.GetRequiredService<SocketIOServer>();
         configureServer?.Invoke(io);
         app.MapSocketIO("/socket.io");
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new SocketIOTestServer(app, io, logs, new Uri(address.TrimEnd('/') + "/"));
+        return new SocketIOTestServer(app, io, logs, await LoopbackHost.StartAsync(app));
     }
 
     /// <summary>The Socket.IO URL with <paramref name="query"/> (no leading '?').</summary>
