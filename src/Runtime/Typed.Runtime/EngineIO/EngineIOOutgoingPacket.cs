@@ -49,13 +49,4 @@ internal readonly struct EngineIOOutgoingPacket
         System.Text.Encoding.UTF8.GetBytes(text, encoded.AsSpan(1));
         return new(encoded, false);
     }
-
-    /// <summary>Encodes a text message <c>4&lt;utf8&gt;</c> from UTF-8 bytes.</summary>
-    public static EngineIOOutgoingPacket FromUtf8Text(ReadOnlySpan<byte> utf8)
-    {
-        var encoded = new byte[1 + utf8.Length];
-        encoded[0] = (byte)'4';
-        utf8.CopyTo(encoded.AsSpan(1));
-        return new(encoded, false);
-    }
 }

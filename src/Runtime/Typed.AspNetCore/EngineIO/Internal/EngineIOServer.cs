@@ -36,9 +36,6 @@ internal sealed class EngineIOServer
 
     public ILogger Logger { get; }
 
-    /// <summary>The number of sessions open or still telling their client that they closed.</summary>
-    public int SessionCount => _sessions.Count;
-
     public void Remove(EngineIOSession session)
     {
         if (_sessions.TryRemove(new KeyValuePair<string, EngineIOSession>(session.Id, session)) && Options.MaxSessionsPerAddress is not null

@@ -48,7 +48,7 @@ internal sealed partial class EngineIOClient
             using var probeTimeout = CancellationTokenSource.CreateLinkedTokenSource(_closed.Token);
             probeTimeout.CancelAfter(_options.ProbeTimeout);
             await socket.ConnectAsync(RequestUri("websocket", withSid: true), probeTimeout.Token);
-            await socket.SendAsync("2probe"u8.ToArray(), WebSocketMessageType.Text, true, probeTimeout.Token);
+            await socket.SendAsync(EngineIOOutgoingPacket.PingProbe.Encoded, WebSocketMessageType.Text, true, probeTimeout.Token);
             var (type, data) = await ReceiveMessageAsync(socket, probeTimeout.Token);
             if (type != WebSocketMessageType.Text || !data.Span.SequenceEqual("3probe"u8))
             {
@@ -63,7 +63,7 @@ internal sealed partial class EngineIOClient
                 return;
             }
 
-            await socket.SendAsync("5"u8.ToArray(), WebSocketMessageType.Text, true, _closed.Token);
+            await socket.SendAsync(EngineIOOutgoingPacket.Upgrade.Encoded, WebSocketMessageType.Text, true, _closed.Token);
         }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException)
         {
