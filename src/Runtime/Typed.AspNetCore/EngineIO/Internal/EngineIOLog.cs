@@ -23,6 +23,9 @@ internal static partial class EngineIOLog
     [LoggerMessage(6, LogLevel.Error, "Engine.IO handler failed in {Callback} for session {SessionId}.")]
     public static partial void HandlerFailed(ILogger logger, Exception exception, string callback, string sessionId);
 
+    [LoggerMessage(8, LogLevel.Error, "Engine.IO AllowRequest hook failed for {Path}; the request was refused.")]
+    public static partial void AllowRequestFailed(ILogger logger, Exception exception, string path);
+
     [LoggerMessage(7, LogLevel.Debug, "Engine.IO session {SessionId}: protocol violation: {Detail}.")]
     public static partial void ProtocolViolation(ILogger logger, string sessionId, string detail);
 }

@@ -189,7 +189,19 @@ internal sealed class EngineIOServer
             return true;
         }
 
-        var verdict = await allowRequest(context);
+        AllowRequestResult verdict;
+        try
+        {
+            verdict = await allowRequest(context);
+        }
+        catch (Exception ex)
+        {
+            // BAD-INPUTS A7: a failing hook refuses the request as "Bad request"; its exception stays in the log.
+            EngineIOLog.AllowRequestFailed(Logger, ex, context.Request.Path);
+            await RejectAsync(context, EngineIOErrors.BadRequest);
+            return false;
+        }
+
         if (verdict.IsAllowed)
         {
             return true;
