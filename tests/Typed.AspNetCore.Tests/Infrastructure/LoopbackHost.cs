@@ -18,6 +18,13 @@ public static class LoopbackHost
         return builder;
     }
 
+    /// <summary>An HTTP client for a test server: bounded timeout, connections recycled.</summary>
+    public static HttpClient CreateClient(Uri baseUri) => new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromSeconds(30) })
+    {
+        BaseAddress = baseUri,
+        Timeout = TimeSpan.FromSeconds(20),
+    };
+
     /// <summary>Starts <paramref name="app"/> and returns where it listens, e.g. <c>http://127.0.0.1:41234/</c>.</summary>
     public static async Task<Uri> StartAsync(WebApplication app)
     {

@@ -26,11 +26,7 @@ public sealed class TestServer : IAsyncDisposable
         _app = app;
         Handler = handler;
         BaseUri = baseUri;
-        Http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromSeconds(30) })
-        {
-            BaseAddress = baseUri,
-            Timeout = TimeSpan.FromSeconds(20),
-        };
+        Http = LoopbackHost.CreateClient(baseUri);
     }
 
     public RecordingHandler Handler { get; }

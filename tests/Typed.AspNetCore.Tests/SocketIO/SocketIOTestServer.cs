@@ -30,11 +30,7 @@ public sealed class SocketIOTestServer : IAsyncDisposable
         IO = io;
         Logs = logs;
         BaseUri = baseUri;
-        Http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromSeconds(30) })
-        {
-            BaseAddress = baseUri,
-            Timeout = TimeSpan.FromSeconds(20),
-        };
+        Http = LoopbackHost.CreateClient(baseUri);
     }
 
     /// <summary>The server's <see cref="SocketIOServer"/> (the <c>io</c> of the reference).</summary>
