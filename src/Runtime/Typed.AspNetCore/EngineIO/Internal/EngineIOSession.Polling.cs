@@ -217,6 +217,31 @@ internal sealed partial class EngineIOSession
             return;
         }
 
+        bool answerOk;
+        try
+        {
+            answerOk = await ProcessPostAsync(context);
+        }
+        finally
+        {
+            // Cleared before "ok" is written: the client sends its next POST the moment it reads the answer.
+            lock (_gate)
+            {
+                _postInProgress = false;
+            }
+        }
+
+        if (answerOk)
+        {
+            SetPollingHeaders(context, "text/html");
+            context.Response.ContentLength = 2;
+            await context.Response.Body.WriteAsync(s_ok);
+        }
+    }
+
+    /// <summary>Reads, decodes and handles a POST's packets; false when the request was refused (its status is set).</summary>
+    private async Task<bool> ProcessPostAsync(HttpContext context)
+    {
         byte[]? body = null;
         try
         {
@@ -226,7 +251,7 @@ internal sealed partial class EngineIOSession
                 EngineIOLog.ProtocolViolation(Logger, Id, "binary POST body");
                 CloseCore(EngineIOCloseReason.TransportError);
                 EngineIOErrors.WriteEmpty(context, StatusCodes.Status400BadRequest);
-                return;
+                return false;
             }
 
             var (buffer, length, status) = await ReadBodyAsync(context);
@@ -240,7 +265,7 @@ internal sealed partial class EngineIOSession
                     EngineIOErrors.WriteEmpty(context, StatusCodes.Status413PayloadTooLarge);
                 }
 
-                return;
+                return false;
             }
 
             var packets = new List<EngineIOPacket>();
@@ -249,7 +274,7 @@ internal sealed partial class EngineIOSession
                 EngineIOLog.ProtocolViolation(Logger, Id, error!);
                 CloseCore(EngineIOCloseReason.ParseError);
                 EngineIOErrors.WriteEmpty(context, StatusCodes.Status400BadRequest);
-                return;
+                return false;
             }
 
             foreach (var packet in packets)
@@ -259,27 +284,20 @@ internal sealed partial class EngineIOSession
                     if (packet.Type == EngineIOPacketType.Ping)
                     {
                         EngineIOErrors.WriteEmpty(context, StatusCodes.Status400BadRequest);
-                        return;
+                        return false;
                     }
 
                     break;
                 }
             }
 
-            SetPollingHeaders(context, "text/html");
-            context.Response.ContentLength = 2;
-            await context.Response.Body.WriteAsync(s_ok);
+            return true;
         }
         finally
         {
             if (body is { Length: > 0 })
             {
                 ArrayPool<byte>.Shared.Return(body);
-            }
-
-            lock (_gate)
-            {
-                _postInProgress = false;
             }
         }
     }
