@@ -57,7 +57,11 @@ public sealed class SocketIOOptions
     /// <summary>Most acknowledgements one socket may have outstanding; one more fails at once. Default 1,024.</summary>
     public int MaxPendingAcksPerSocket { get; set; } = 1024;
 
-    /// <summary>Most events queued for one socket's handlers before reading from its connection waits. Default 1,024.</summary>
+    /// <summary>
+    /// Most events queued for one socket's handlers before reading from its connection waits (backpressure on a
+    /// flooding client). While reading waits, that connection's acknowledgements and pongs wait too, so a handler that
+    /// awaits an acknowledgement from the same client behind a full queue stalls until the ping timeout. Default 1,024.
+    /// </summary>
     public int MaxQueuedEventsPerSocket { get; set; } = 1024;
 
     /// <summary>Most child namespaces a dynamic namespace may create. Default 1,000.</summary>
