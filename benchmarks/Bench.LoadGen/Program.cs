@@ -10,10 +10,16 @@ using Bench.LoadGen.ClientTrack;
 //   --workloads a,b1,…      subset of a,b1,b2,b3,c,d,e,f
 //   --no-client-track       skip the client track
 //   --server-env K=V        an environment variable for every server process (repeatable), for experiments
+//   --hold-idle S           keep the idle connections of (e) open S seconds after measuring (for dotnet-gcdump)
 //   --root DIR              the benchmarks folder (default: found from this assembly's location)
 var options = args.ToList();
 string? Option(string name) => options.IndexOf(name) is var i and >= 0 && i + 1 < options.Count ? options[i + 1] : null;
 var settings = options.Contains("--quick") ? Settings.QuickRun : Settings.Full;
+if (Option("--hold-idle") is { } hold)
+{
+    settings = settings with { HoldIdleSeconds = int.Parse(hold, CultureInfo.InvariantCulture) };
+}
+
 if (Option("--reps") is { } reps)
 {
     settings = settings with { Repetitions = int.Parse(reps, CultureInfo.InvariantCulture) };
@@ -64,6 +70,18 @@ async Task<ServerProcess> StartAsync(string system)
     }
 }
 
+async Task WarmUpAsync(ServerProcess server, Protocol protocol)
+{
+    try
+    {
+        await Workloads.WarmUpAsync(server, protocol, settings);
+    }
+    catch (Exception exception) when (exception is not OutOfMemoryException)
+    {
+        Progress($"  {server.System,-8} warm-up failed: {exception.GetType().Name}: {exception.Message}");
+    }
+}
+
 async Task Measure(int rep, string system, string workload, Func<Task<Metrics>> run, List<Run> into)
 {
     try
@@ -90,6 +108,7 @@ for (var rep = 1; rep <= settings.Repetitions; rep++)
         Progress($"repetition {rep}/{settings.Repetitions} · {system}");
         using (var server = await StartAsync(system))
         {
+            await WarmUpAsync(server, protocol);
             if (workloads.Contains("a"))
             {
                 await Measure(rep, system, "a", () => Workloads.EchoAsync(server, protocol, settings, window: 1), runs);
@@ -167,6 +186,7 @@ if (clientTrack)
         {
             Progress($"client track {rep}/{settings.Repetitions} · {serverSystem} server");
             using var server = await StartAsync(serverSystem);
+            await WarmUpAsync(server, Protocol.For(serverSystem));
             foreach (var workload in new[] { "a", "b1" })
             {
                 foreach (var entry in ClientTrackRunner.DotNetClients.Where(c => c.Server == serverSystem))

@@ -11,7 +11,8 @@ public sealed record Settings(
     int[] BroadcastClients,
     int StormConnections,
     int StormConcurrency,
-    int IdleConnections)
+    int IdleConnections,
+    int HoldIdleSeconds = 0)
 {
     public static Settings Full { get; } = new(false, 3, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(3), [1000, 5000], 2000, 50, 10_000);
 
@@ -28,6 +29,28 @@ public sealed class Metrics : Dictionary<string, double>;
 public static class Workloads
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(120);
+
+    /// <summary>
+    /// Un-measured traffic right after a server starts, so the measured workloads find its code compiled by the
+    /// optimizing JIT (.NET tier 1, V8's optimizing tiers): echo, fire-and-forget, emits, a small connection storm
+    /// (and one through polling where there is polling).
+    /// </summary>
+    public static async Task WarmUpAsync(ServerProcess server, Protocol protocol, Settings settings)
+    {
+        var brief = settings with { Warmup = TimeSpan.FromMilliseconds(100), Measure = settings.Warmup };
+        await EchoAsync(server, protocol, brief, window: 100);
+        await FireAndForgetAsync(server, protocol, brief);
+        await ServerEmitsAsync(server, protocol, brief);
+        using var http = PollingSession.CreateClient();
+        var (connections, _, _) = await ConnectManyAsync(server, protocol, 200, settings.StormConcurrency, false, null);
+        connections.ForEach(c => c.Dispose());
+        if (protocol is not RawProtocol)
+        {
+            (connections, _, _) = await ConnectManyAsync(server, protocol, 100, settings.StormConcurrency, true, http);
+            connections.ForEach(c => c.Dispose());
+            await PollingThroughputAsync(server, protocol, brief);
+        }
+    }
 
     /// <summary>(a) with window 1, (b1) with window 100: acked echo, a new request sent as each reply arrives.</summary>
     public static async Task<Metrics> EchoAsync(ServerProcess server, Protocol protocol, Settings settings, int window)
@@ -98,12 +121,12 @@ public static class Workloads
         return metrics;
     }
 
-    /// <summary>(b2) batches of 1000 fire-and-forget messages, each batch closed by an acked barrier.</summary>
+    /// <summary>(b2) bursts of 1000 fire-and-forget messages, each closed by an acked barrier, written in one go.</summary>
     public static async Task<Metrics> FireAndForgetAsync(ServerProcess server, Protocol protocol, Settings settings)
     {
         const int Batch = 1000;
         using var cts = new CancellationTokenSource(Timeout);
-        using var connection = await WsConnection.ConnectAsync(protocol, server.Port, cts.Token);
+        using var connection = await WsConnection.ConnectAsync(protocol, server.Port, cts.Token, corkable: true);
         var barrier = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         connection.Handler = kind =>
         {
@@ -119,35 +142,21 @@ public static class Workloads
         async Task RunBatchAsync()
         {
             barrier = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+            // The batch is one burst: 1001 frames gathered, then written at once, so the load generator's cost
+            // is a copy per frame rather than a system call per frame, and the server reads full buffers.
+            connection.Cork();
             for (var i = 0; i < Batch; i++)
             {
                 await connection.SendAsync(protocol.FireAndForget);
             }
 
             await connection.SendAsync(protocol.Barrier(sequence++));
+            await connection.UncorkAsync();
             await barrier.Task.WaitAsync(cts.Token);
         }
 
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < settings.Warmup)
-        {
-            await RunBatchAsync();
-        }
-
-        var window = Window.Start(server);
-        long batches = 0;
-        while (clock.Elapsed < settings.Warmup + settings.Measure)
-        {
-            await RunBatchAsync();
-            batches++;
-        }
-
-        var (seconds, cpu) = window.Stop();
-        return new Metrics
-        {
-            ["msg_per_s"] = batches * Batch / seconds,
-            ["cpu_us_per_msg"] = cpu * 1e6 / (batches * Batch),
-        };
+        return await RunBatchesAsync(server, settings, Batch, RunBatchAsync);
     }
 
     /// <summary>(b3) server→client: each request asks for 1000 emits; 4 connections, one request in flight each.</summary>
@@ -305,6 +314,12 @@ public static class Workloads
             await Task.Delay(1000);
             var heapAfter = await server.CollectGarbageAsync();
             var after = server.RssBytes();
+            if (settings.HoldIdleSeconds > 0)
+            {
+                Console.WriteLine($"  holding {connections.Count} idle connections to {server.System} (pid {server.Pid}) for {settings.HoldIdleSeconds} s");
+                await Task.Delay(TimeSpan.FromSeconds(settings.HoldIdleSeconds));
+            }
+
             return new Metrics
             {
                 ["kb_per_conn"] = (after - before) / 1024.0 / Math.Max(1, connections.Count),
@@ -395,25 +410,35 @@ public static class Workloads
             await session.AnswerPingAsync(cts.Token);
         }
 
+        return await RunBatchesAsync(server, settings, Batch, RunBatchAsync);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="batch"/> back to back through the warm-up, then through the measured window; each batch is
+    /// <paramref name="messagesPerBatch"/> messages. Gives msg/s and server CPU per message.
+    /// </summary>
+    private static async Task<Metrics> RunBatchesAsync(ServerProcess server, Settings settings, int messagesPerBatch, Func<Task> batch)
+    {
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed < settings.Warmup)
         {
-            await RunBatchAsync();
+            await batch();
         }
 
         var window = Window.Start(server);
         long batches = 0;
         while (clock.Elapsed < settings.Warmup + settings.Measure)
         {
-            await RunBatchAsync();
+            await batch();
             batches++;
         }
 
         var (seconds, cpu) = window.Stop();
+        var messages = batches * messagesPerBatch;
         return new Metrics
         {
-            ["msg_per_s"] = batches * Batch / seconds,
-            ["cpu_us_per_msg"] = cpu * 1e6 / (batches * Batch),
+            ["msg_per_s"] = messages / seconds,
+            ["cpu_us_per_msg"] = cpu * 1e6 / messages,
         };
     }
 

@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using System.Net.WebSockets;
 
 namespace Bench.LoadGen;
@@ -15,6 +17,7 @@ public sealed class WsConnection : IDisposable
     private readonly TaskCompletionSource _connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<Kind> _kinds = new(4);
     private byte[] _buffer = new byte[1024];
+    private CorkingStream? _cork;
 
     private WsConnection(Protocol protocol)
     {
@@ -28,13 +31,43 @@ public sealed class WsConnection : IDisposable
 
     public Task Closed { get; private set; } = Task.CompletedTask;
 
-    /// <summary>Opens the WebSocket and completes the protocol handshake (<c>40</c> / SignalR handshake).</summary>
-    public static async Task<WsConnection> ConnectAsync(Protocol protocol, int port, CancellationToken cancellationToken, string? sessionId = null)
+    /// <summary>
+    /// Opens the WebSocket and completes the protocol handshake (<c>40</c> / SignalR handshake). A
+    /// <paramref name="corkable"/> connection can gather a burst of frames into one network write
+    /// (<see cref="Cork"/>/<see cref="UncorkAsync"/>).
+    /// </summary>
+    public static async Task<WsConnection> ConnectAsync(Protocol protocol, int port, CancellationToken cancellationToken, string? sessionId = null, bool corkable = false)
     {
         var connection = new WsConnection(protocol);
         try
         {
-            await connection._socket.ConnectAsync(protocol.WebSocketUri(port, sessionId), cancellationToken);
+            if (corkable)
+            {
+                // Our own TCP stream under ClientWebSocket: the upgraded connection writes through it.
+                using var invoker = new HttpMessageInvoker(new SocketsHttpHandler
+                {
+                    ConnectCallback = async (context, token) =>
+                    {
+                        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+                        try
+                        {
+                            await socket.ConnectAsync(context.DnsEndPoint, token);
+                            return connection._cork = new CorkingStream(new NetworkStream(socket, ownsSocket: true));
+                        }
+                        catch
+                        {
+                            socket.Dispose();
+                            throw;
+                        }
+                    },
+                }, disposeHandler: false);
+                await connection._socket.ConnectAsync(protocol.WebSocketUri(port, sessionId), invoker, cancellationToken);
+            }
+            else
+            {
+                await connection._socket.ConnectAsync(protocol.WebSocketUri(port, sessionId), cancellationToken);
+            }
+
             connection.Closed = connection.ReceiveLoopAsync();
             if (protocol.Hello is { } hello)
             {
@@ -69,6 +102,23 @@ public sealed class WsConnection : IDisposable
         {
             connection.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>From now on, frames are gathered in memory (corkable connections only).</summary>
+    public void Cork() => (_cork ?? throw new InvalidOperationException("not a corkable connection")).Corked = true;
+
+    /// <summary>Writes the gathered frames in one network write.</summary>
+    public async ValueTask UncorkAsync()
+    {
+        await _send.WaitAsync();
+        try
+        {
+            await _cork!.UncorkAsync();
+        }
+        finally
+        {
+            _send.Release();
         }
     }
 
@@ -155,5 +205,87 @@ public sealed class WsConnection : IDisposable
     {
         _socket.Abort();
         _socket.Dispose();
+    }
+}
+
+/// <summary>A stream that, while corked, gathers writes in memory and writes them out at once when uncorked.</summary>
+internal sealed class CorkingStream(Stream inner) : Stream
+{
+    private byte[] _gathered = new byte[128 * 1024];
+    private int _length;
+
+    public bool Corked { get; set; }
+
+    public async ValueTask UncorkAsync()
+    {
+        Corked = false;
+        if (_length > 0)
+        {
+            var length = _length;
+            _length = 0;
+            await inner.WriteAsync(_gathered.AsMemory(0, length));
+        }
+    }
+
+    public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        if (!Corked)
+        {
+            return inner.WriteAsync(buffer, cancellationToken);
+        }
+
+        if (_length + buffer.Length > _gathered.Length)
+        {
+            Array.Resize(ref _gathered, Math.Max(_gathered.Length * 2, _length + buffer.Length));
+        }
+
+        buffer.Span.CopyTo(_gathered.AsSpan(_length));
+        _length += buffer.Length;
+        return ValueTask.CompletedTask;
+    }
+
+    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+        inner.ReadAsync(buffer, cancellationToken);
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        inner.ReadAsync(buffer, offset, count, cancellationToken);
+
+    public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
+
+    public override void Write(byte[] buffer, int offset, int count) => inner.Write(buffer, offset, count);
+
+    public override void Flush() => inner.Flush();
+
+    public override Task FlushAsync(CancellationToken cancellationToken) => Corked ? Task.CompletedTask : inner.FlushAsync(cancellationToken);
+
+    public override bool CanRead => true;
+
+    public override bool CanWrite => true;
+
+    public override bool CanSeek => false;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position
+    {
+        get => throw new NotSupportedException();
+        set => throw new NotSupportedException();
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            inner.Dispose();
+        }
+
+        base.Dispose(disposing);
     }
 }
