@@ -13,6 +13,19 @@ echo "== npm packages for the interop tests (tests/js, from package-lock.json)"
 echo "== build (Release, warnings as errors)"
 dotnet build Typed.sln -c Release --nologo -v:q
 
+echo "== NativeAOT smoke client (publish with PublishAot; any trim or AOT warning fails the run)"
+rm -rf artifacts/aot-smoke
+aot_log=$(mktemp)
+aot_status=0
+dotnet publish tests/Typed.AotSmoke -c Release -p:PublishAot=true -o artifacts/aot-smoke --nologo >"$aot_log" 2>&1 || aot_status=$?
+grep -E "warning|error|->" "$aot_log" || true
+if [ "$aot_status" -ne 0 ] || grep -qE "warning [A-Z]+[0-9]+" "$aot_log" || [ ! -x artifacts/aot-smoke/Typed.AotSmoke ]; then
+  echo "test.sh: the NativeAOT smoke client did not publish cleanly (exit $aot_status)" >&2
+  rm -f "$aot_log"
+  exit 1
+fi
+rm -f "$aot_log"
+
 echo "== test"
 log=$(mktemp)
 status=0

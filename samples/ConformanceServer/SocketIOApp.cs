@@ -9,6 +9,8 @@ namespace ConformanceServer;
 /// </summary>
 public static class SocketIOApp
 {
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> TryCounts = new(StringComparer.Ordinal);
+
     /// <summary>
     /// The options the conformance suites expect: ping 300 ms / timeout 200 ms, connect timeout 1000 ms,
     /// maxHttpBufferSize 1e6, any origin, and the JSON types the application emits.
@@ -97,6 +99,15 @@ public static class SocketIOApp
         socket.On("disconnect-me", e => e.Socket.Disconnect());
         socket.On("disconnect-me-fully", e => e.Socket.Disconnect(close: true));
         socket.On("kill-transport", e => e.Socket.Connection.Close());
+        socket.On("ack-on-try", e =>
+        {
+            // Acknowledges only from the n-th receipt of a key on: lets a client prove its retries.
+            var count = TryCounts.AddOrUpdate(e.Arguments.GetString(0) ?? "", 1, (_, n) => n + 1);
+            if (count >= e.Arguments.GetValue(1, SocketIOAppJson.Default.Int32))
+            {
+                e.Ack("ok", count);
+            }
+        });
         _ = io;
     }
 
@@ -124,4 +135,5 @@ public static class SocketIOApp
 [System.Text.Json.Serialization.JsonSerializable(typeof(Dictionary<string, JsonElement>))]
 [System.Text.Json.Serialization.JsonSerializable(typeof(string[]))]
 [System.Text.Json.Serialization.JsonSerializable(typeof(bool))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(int))]
 internal sealed partial class SocketIOAppJson : System.Text.Json.Serialization.JsonSerializerContext;

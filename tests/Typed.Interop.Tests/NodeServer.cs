@@ -20,7 +20,10 @@ internal sealed class NodeServer : IAsyncDisposable
     /// <summary>The JSON of each <c>EVENT</c> line the server wrote to stderr.</summary>
     public ConcurrentQueue<string> Events { get; }
 
-    public static async Task<NodeServer> StartAsync(string script, params string[] arguments)
+    public static Task<NodeServer> StartAsync(string script, params string[] arguments) => StartOnPortAsync(script, 0, arguments);
+
+    /// <summary>Starts <paramref name="script"/> on <paramref name="port"/> (0 for any): a fixed port restarts a server where it was.</summary>
+    public static async Task<NodeServer> StartOnPortAsync(string script, int port, params string[] arguments)
     {
         var start = new ProcessStartInfo("node")
         {
@@ -30,7 +33,7 @@ internal sealed class NodeServer : IAsyncDisposable
             UseShellExecute = false,
         };
         start.ArgumentList.Add(script);
-        start.ArgumentList.Add("0");
+        start.ArgumentList.Add(port.ToString(System.Globalization.CultureInfo.InvariantCulture));
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);

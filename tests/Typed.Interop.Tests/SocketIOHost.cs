@@ -28,9 +28,11 @@ internal sealed class SocketIOHost : IAsyncDisposable
     /// <summary>The server-side observations (one JSON line each: connect/disconnect with reasons).</summary>
     public ConcurrentQueue<string> Events { get; } = new();
 
-    public static async Task<SocketIOHost> StartAsync(string parser)
+    /// <param name="parser"><c>json</c> or <c>msgpack</c>.</param>
+    /// <param name="port">0 for any port; the port of a stopped host to start it again in the same place.</param>
+    public static async Task<SocketIOHost> StartAsync(string parser, int port = 0)
     {
-        var builder = LoopbackHost.CreateBuilder();
+        var builder = LoopbackHost.CreateBuilder(port);
         builder.Services.AddSocketIO(options => SocketIOApp.ConfigureOptions(options, parser == "msgpack" ? SocketIOParser.MessagePack : SocketIOParser.Json));
         var app = builder.Build();
         app.MapSocketIO("/socket.io");

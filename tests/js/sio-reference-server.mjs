@@ -154,8 +154,16 @@ function attachApp(nsp) {
     socket.on("disconnect-me", () => socket.disconnect());
     socket.on("disconnect-me-fully", () => socket.disconnect(true));
     socket.on("kill-transport", () => socket.conn.close());
+
+    socket.on("ack-on-try", (key, n, ack) => {
+      const count = (tryCounts.get(key) ?? 0) + 1;
+      tryCounts.set(key, count);
+      if (count >= n && typeof ack === "function") ack("ok", count);
+    });
   });
 }
+
+const tryCounts = new Map();
 
 attachApp(io.of("/"));
 attachApp(io.of("/custom"));

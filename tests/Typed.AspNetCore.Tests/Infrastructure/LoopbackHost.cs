@@ -10,10 +10,11 @@ namespace Typed.AspNetCore.Tests.Infrastructure;
 /// <summary>A real Kestrel for tests: loopback only, on a port the system picks, without console logging.</summary>
 public static class LoopbackHost
 {
-    public static WebApplicationBuilder CreateBuilder()
+    /// <param name="port">0 for a port the system picks; a fixed one to start a server again where it was.</param>
+    public static WebApplicationBuilder CreateBuilder(int port = 0)
     {
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         builder.Logging.ClearProviders();
         return builder;
     }

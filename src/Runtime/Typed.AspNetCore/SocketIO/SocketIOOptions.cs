@@ -3,15 +3,6 @@ using Typed.EngineIO;
 
 namespace Typed.SocketIO;
 
-/// <summary>The parser (wire encoding) a Socket.IO server speaks; both sides must use the same.</summary>
-public enum SocketIOParser
-{
-    /// <summary>The default text encoding of socket.io-parser, with binary attachments.</summary>
-    Json,
-    /// <summary>socket.io-msgpack-parser: one MessagePack map per packet.</summary>
-    MessagePack,
-}
-
 /// <summary>Options of the Socket.IO server. Defaults match the reference server unless a safer bound is named.</summary>
 public sealed class SocketIOOptions
 {

@@ -25,7 +25,7 @@ public sealed class SocketIOServer
         ArgumentNullException.ThrowIfNull(options);
         Options = options.Value;
         Logger = loggerFactory?.CreateLogger("Typed.SocketIO") ?? NullLogger.Instance;
-        Parser = Options.Parser == SocketIOParser.MessagePack ? SocketIOMessagePackParser.Instance : SocketIOJsonParser.Instance;
+        Parser = SocketIOParsers.Get(Options.Parser);
         ParserLimits = Options.CreateParserLimits();
         Of("/");
     }

@@ -10,15 +10,13 @@ namespace Typed.SocketIO;
 /// acknowledgements the client sends are processed as they arrive, so a handler may await one. Every member is safe
 /// to call from any thread.
 /// </summary>
-public sealed class SocketIOSocket : IRemoteSocket
+public sealed class SocketIOSocket : IRemoteSocket, IPendingAckOwner
 {
     private readonly SocketIOConnection _connection;
     private readonly object _gate = new();
     private readonly Dictionary<long, PendingAck> _acks = [];
-    private readonly SocketIOEventQueue _events;
-    private Dictionary<string, Func<SocketIOEventContext, ValueTask>[]> _handlers = new(StringComparer.Ordinal);
-    private Func<SocketIOEventContext, ValueTask>[] _anyHandlers = [];
-    private Action<string, IReadOnlyList<object?>>[] _anyOutgoingHandlers = [];
+    private readonly SerialWorkQueue<SocketIOEventContext?> _events;
+    private readonly SocketIOHandlerRegistry<SocketIOEventContext> _handlers = new();
     private Func<SocketIOEventContext, Func<ValueTask>, ValueTask>[] _middlewares = [];
     private int _state; // 0 connected, 1 disconnected
 
@@ -28,7 +26,11 @@ public sealed class SocketIOSocket : IRemoteSocket
         _connection = connection;
         Id = id;
         Handshake = handshake;
-        _events = new SocketIOEventQueue(this, ns.Server.Options.MaxQueuedEventsPerSocket);
+        // A null item stands for the namespace's connection handlers, which run before any event.
+        _events = new SerialWorkQueue<SocketIOEventContext?>(
+            ns.Server.Options.MaxQueuedEventsPerSocket,
+            item => item is null ? RunConnectionHandlersAsync() : DispatchAsync(item),
+            (item, ex) => SocketIOLog.HandlerFailed(Logger, ex, item?.EventName ?? "OnConnection", Id));
     }
 
     /// <summary>The socket id (also the name of a room holding only this socket). Not the Engine.IO session id.</summary>
@@ -61,86 +63,16 @@ public sealed class SocketIOSocket : IRemoteSocket
     internal ILogger Logger => Namespace.Server.Logger;
 
     /// <summary>Handles <paramref name="eventName"/>; the returned object removes the handler when disposed.</summary>
-    public IDisposable On(string eventName, Func<SocketIOEventContext, ValueTask> handler)
-    {
-        ArgumentNullException.ThrowIfNull(eventName);
-        ArgumentNullException.ThrowIfNull(handler);
-        lock (_gate)
-        {
-            var handlers = new Dictionary<string, Func<SocketIOEventContext, ValueTask>[]>(_handlers, StringComparer.Ordinal);
-            handlers[eventName] = handlers.TryGetValue(eventName, out var existing) ? [.. existing, handler] : [handler];
-            _handlers = handlers;
-        }
-
-        return new Subscription(() =>
-        {
-            lock (_gate)
-            {
-                if (_handlers.TryGetValue(eventName, out var existing))
-                {
-                    var handlers = new Dictionary<string, Func<SocketIOEventContext, ValueTask>[]>(_handlers, StringComparer.Ordinal);
-                    var remaining = Array.FindAll(existing, h => h != handler);
-                    if (remaining.Length == 0)
-                    {
-                        handlers.Remove(eventName);
-                    }
-                    else
-                    {
-                        handlers[eventName] = remaining;
-                    }
-
-                    _handlers = handlers;
-                }
-            }
-        });
-    }
+    public IDisposable On(string eventName, Func<SocketIOEventContext, ValueTask> handler) => _handlers.On(eventName, handler);
 
     /// <summary>Handles <paramref name="eventName"/> with a synchronous handler.</summary>
-    public IDisposable On(string eventName, Action<SocketIOEventContext> handler)
-    {
-        ArgumentNullException.ThrowIfNull(handler);
-        return On(eventName, context =>
-        {
-            handler(context);
-            return ValueTask.CompletedTask;
-        });
-    }
+    public IDisposable On(string eventName, Action<SocketIOEventContext> handler) => _handlers.On(eventName, handler);
 
     /// <summary>Sees every incoming event, before its own handlers.</summary>
-    public IDisposable OnAny(Func<SocketIOEventContext, ValueTask> handler)
-    {
-        ArgumentNullException.ThrowIfNull(handler);
-        lock (_gate)
-        {
-            _anyHandlers = [.. _anyHandlers, handler];
-        }
-
-        return new Subscription(() =>
-        {
-            lock (_gate)
-            {
-                _anyHandlers = Array.FindAll(_anyHandlers, h => h != handler);
-            }
-        });
-    }
+    public IDisposable OnAny(Func<SocketIOEventContext, ValueTask> handler) => _handlers.OnAny(handler);
 
     /// <summary>Sees every event this socket emits: its name and arguments.</summary>
-    public IDisposable OnAnyOutgoing(Action<string, IReadOnlyList<object?>> handler)
-    {
-        ArgumentNullException.ThrowIfNull(handler);
-        lock (_gate)
-        {
-            _anyOutgoingHandlers = [.. _anyOutgoingHandlers, handler];
-        }
-
-        return new Subscription(() =>
-        {
-            lock (_gate)
-            {
-                _anyOutgoingHandlers = Array.FindAll(_anyOutgoingHandlers, h => h != handler);
-            }
-        });
-    }
+    public IDisposable OnAnyOutgoing(Action<string, IReadOnlyList<object?>> handler) => _handlers.OnAnyOutgoing(handler);
 
     /// <summary>
     /// Adds a packet middleware: it runs for every incoming event before the handlers and calls <c>next</c> to go
@@ -307,20 +239,8 @@ public sealed class SocketIOSocket : IRemoteSocket
         }
     }
 
-    internal void NotifyOutgoing(string eventName, object?[] args)
-    {
-        foreach (var handler in System.Threading.Volatile.Read(ref _anyOutgoingHandlers))
-        {
-            try
-            {
-                handler(eventName, args);
-            }
-            catch (Exception ex)
-            {
-                SocketIOLog.HandlerFailed(Logger, ex, "OnAnyOutgoing", Id);
-            }
-        }
-    }
+    internal void NotifyOutgoing(string eventName, object?[] args) =>
+        _handlers.NotifyOutgoing(eventName, args, ex => SocketIOLog.HandlerFailed(Logger, ex, "OnAnyOutgoing", Id));
 
     /// <summary>An event from the client: queued for this socket's handlers, in arrival order.</summary>
     internal ValueTask EnqueueEventAsync(SocketIOPacket packet)
@@ -331,7 +251,7 @@ public sealed class SocketIOSocket : IRemoteSocket
     }
 
     /// <summary>Runs the namespace's connection handlers through the event queue, so they precede every event.</summary>
-    internal ValueTask EnqueueConnectionAsync() => _events.EnqueueConnectionAsync();
+    internal ValueTask EnqueueConnectionAsync() => _events.EnqueueAsync(null);
 
     internal async ValueTask RunConnectionHandlersAsync()
     {
@@ -373,21 +293,7 @@ public sealed class SocketIOSocket : IRemoteSocket
         await Next();
     }
 
-    private async ValueTask InvokeHandlersAsync(SocketIOEventContext context)
-    {
-        foreach (var handler in System.Threading.Volatile.Read(ref _anyHandlers))
-        {
-            await handler(context);
-        }
-
-        if (System.Threading.Volatile.Read(ref _handlers).TryGetValue(context.EventName, out var handlers))
-        {
-            foreach (var handler in handlers)
-            {
-                await handler(context);
-            }
-        }
-    }
+    private ValueTask InvokeHandlersAsync(SocketIOEventContext context) => _handlers.InvokeAsync(context.EventName, context);
 
     /// <summary>An acknowledgement from the client: completes its emit at once (never queued behind handlers).</summary>
     internal void HandleAck(SocketIOPacket packet)
@@ -450,7 +356,7 @@ public sealed class SocketIOSocket : IRemoteSocket
         Raise(Disconnected, reason);
     }
 
-    internal void RemoveAck(long id, PendingAck expected)
+    void IPendingAckOwner.RemoveAck(long id, PendingAck expected)
     {
         lock (_acks)
         {
@@ -479,12 +385,5 @@ public sealed class SocketIOSocket : IRemoteSocket
                 SocketIOLog.HandlerFailed(Logger, ex, "Disconnect", Id);
             }
         }
-    }
-
-    private sealed class Subscription(Action dispose) : IDisposable
-    {
-        private Action? _dispose = dispose;
-
-        public void Dispose() => Interlocked.Exchange(ref _dispose, null)?.Invoke();
     }
 }

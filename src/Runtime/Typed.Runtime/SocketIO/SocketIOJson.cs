@@ -10,11 +10,15 @@ public static class SocketIOJson
     /// <summary>Options that know the built-in argument types (strings, numbers, booleans, <see cref="JsonElement"/>…).</summary>
     public static JsonSerializerOptions CreateDefaultOptions() => new() { TypeInfoResolver = SocketIOBuiltInJsonContext.Default };
 
-    /// <summary>Options that know the types of <paramref name="context"/>, then the built-in ones.</summary>
+    /// <summary>
+    /// Options that know the types of <paramref name="context"/>, then the built-in ones, with the context's own
+    /// settings (<c>[JsonSourceGenerationOptions]</c>: naming policy, number handling…): metadata used through other
+    /// options takes those options' settings, so a camelCase context must not end up behind default options.
+    /// </summary>
     public static JsonSerializerOptions CreateOptions(JsonSerializerContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return new JsonSerializerOptions { TypeInfoResolver = JsonTypeInfoResolver.Combine(context, SocketIOBuiltInJsonContext.Default) };
+        return new JsonSerializerOptions(context.Options) { TypeInfoResolver = JsonTypeInfoResolver.Combine(context, SocketIOBuiltInJsonContext.Default) };
     }
 }
 

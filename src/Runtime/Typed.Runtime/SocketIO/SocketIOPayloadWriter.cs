@@ -13,6 +13,23 @@ internal static class SocketIOPayloadWriter
     [ThreadStatic]
     private static SocketIOPayloadBuilder? t_builder;
 
+    /// <summary>Refuses a missing or reserved event name, as the reference throws on emit.</summary>
+    public static void ValidateEventName(string eventName)
+    {
+        ArgumentNullException.ThrowIfNull(eventName);
+        if (SocketIOPacketRules.IsReservedEventName(eventName))
+        {
+            throw new ArgumentException($"\"{eventName}\" is a reserved event name.", nameof(eventName));
+        }
+    }
+
+    /// <summary>
+    /// The arguments a <c>params object?[]</c> really received. C# passes a <c>string[]</c> (any array of a reference
+    /// type) as the params array itself, so <c>Emit("e", names)</c> would send each name as its own argument; an
+    /// array that is not exactly <c>object[]</c> is one argument. A null array is one null argument.
+    /// </summary>
+    public static object?[] NormalizeArguments(object?[]? args) => args is null ? [null] : args.GetType() == typeof(object[]) ? args : [args];
+
     /// <summary>An event packet <c>["name", ...args]</c>.</summary>
     public static SocketIOPacket CreateEvent(string ns, string eventName, ReadOnlySpan<object?> args, long? ackId, JsonSerializerOptions options)
     {

@@ -18,7 +18,9 @@ internal sealed partial class EngineIOClient
     {
         _polling = _options.HttpMessageHandler is { } handler
             ? new HttpClient(handler, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan }
-            : new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+            : _options.Proxy is { } proxy
+                ? new HttpClient(new SocketsHttpHandler { Proxy = proxy, UseProxy = true }) { Timeout = Timeout.InfiniteTimeSpan }
+                : new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
         using var response = await _polling.SendAsync(Request(HttpMethod.Get, RequestUri("polling", withSid: false)), cancellationToken);
         var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
         if (!response.IsSuccessStatusCode)

@@ -16,13 +16,24 @@ internal sealed partial class EngineIOClient
             socket.Options.SetRequestHeader(name, value);
         }
 
+        if (_options.Proxy is { } proxy)
+        {
+            socket.Options.Proxy = proxy;
+        }
+
         return socket;
     }
+
+    /// <summary>The WebSocket handshake goes through the application's handler too, when it gave one.</summary>
+    private Task ConnectWebSocketAsync(ClientWebSocket socket, Uri uri, CancellationToken cancellationToken) =>
+        _options.HttpMessageHandler is { } handler
+            ? socket.ConnectAsync(uri, new HttpMessageInvoker(handler, disposeHandler: false), cancellationToken)
+            : socket.ConnectAsync(uri, cancellationToken);
 
     private async Task OpenWebSocketAsync(CancellationToken cancellationToken)
     {
         var socket = NewWebSocket();
-        await socket.ConnectAsync(RequestUri("websocket", withSid: false), cancellationToken);
+        await ConnectWebSocketAsync(socket, RequestUri("websocket", withSid: false), cancellationToken);
         var (type, data) = await ReceiveMessageAsync(socket, cancellationToken);
         if (type != WebSocketMessageType.Text || !EngineIOCodec.TryDecodeText(data, out var open, out _)
             || open.Type != EngineIOPacketType.Open || !ApplyHandshake(open.Data.Span, out _))
@@ -47,7 +58,7 @@ internal sealed partial class EngineIOClient
         {
             using var probeTimeout = CancellationTokenSource.CreateLinkedTokenSource(_closed.Token);
             probeTimeout.CancelAfter(_options.ProbeTimeout);
-            await socket.ConnectAsync(RequestUri("websocket", withSid: true), probeTimeout.Token);
+            await ConnectWebSocketAsync(socket, RequestUri("websocket", withSid: true), probeTimeout.Token);
             await socket.SendAsync(EngineIOOutgoingPacket.PingProbe.Encoded, WebSocketMessageType.Text, true, probeTimeout.Token);
             var (type, data) = await ReceiveMessageAsync(socket, probeTimeout.Token);
             if (type != WebSocketMessageType.Text || !data.Span.SequenceEqual("3probe"u8))

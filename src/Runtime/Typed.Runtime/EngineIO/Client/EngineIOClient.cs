@@ -113,6 +113,9 @@ internal sealed partial class EngineIOClient : IAsyncDisposable
         OnClose("forced close");
     }
 
+    /// <summary>Ends the session at once with <paramref name="reason"/> (the layer above found the server's data unusable).</summary>
+    public void Abort(string reason) => OnClose(reason);
+
     public async ValueTask DisposeAsync()
     {
         await CloseAsync();

@@ -21,8 +21,11 @@ internal sealed class EngineIOClientOptions
     /// <summary>Extra headers sent with every request (polling and the WebSocket handshake).</summary>
     public IDictionary<string, string> ExtraHeaders { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>The handler polling requests go through (proxy, certificates…); null for a default one.</summary>
+    /// <summary>The handler polling requests and the WebSocket handshake go through (proxy, certificates…); null for a default one.</summary>
     public HttpMessageHandler? HttpMessageHandler { get; set; }
+
+    /// <summary>A proxy for both transports when no <see cref="HttpMessageHandler"/> is given.</summary>
+    public System.Net.IWebProxy? Proxy { get; set; }
 
     /// <summary>How long the open may take before it fails with <c>timeout</c>. Default 20 s.</summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(20);

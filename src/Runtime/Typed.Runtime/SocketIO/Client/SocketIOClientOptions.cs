@@ -1,0 +1,100 @@
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Typed.SocketIO.Client;
+
+/// <summary>
+/// Options of a <see cref="SocketIOClient"/>: how it reaches the server and how it reconnects. Defaults match
+/// socket.io-client 4.x.
+/// </summary>
+public sealed class SocketIOClientOptions
+{
+    /// <summary>The endpoint path. Default <c>/socket.io/</c>.</summary>
+    public string Path { get; set; } = "/socket.io/";
+
+    /// <summary>The transports allowed. Default both: the session opens on polling and upgrades to WebSocket.</summary>
+    public SocketIOTransports Transports { get; set; } = SocketIOTransports.Polling | SocketIOTransports.WebSocket;
+
+    /// <summary>Whether a polling session upgrades to WebSocket when the server offers it. Default true.</summary>
+    public bool Upgrade { get; set; } = true;
+
+    /// <summary>Extra query parameters sent with every request.</summary>
+    public IDictionary<string, string> Query { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>Extra headers sent with every request (polling requests and the WebSocket handshake).</summary>
+    public IDictionary<string, string> ExtraHeaders { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// The handler every HTTP request and WebSocket handshake goes through (certificates, cookies, a proxy…); null for
+    /// a default one. A <see cref="SocketsHttpHandler"/> serves both transports. The client does not dispose it.
+    /// </summary>
+    public HttpMessageHandler? HttpMessageHandler { get; set; }
+
+    /// <summary>A proxy for both transports when no <see cref="HttpMessageHandler"/> is given; null for the system default.</summary>
+    public IWebProxy? Proxy { get; set; }
+
+    /// <summary>How long opening a connection may take before it fails with <c>timeout</c>. Default 20 s.</summary>
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>Whether a lost connection (or a failed first one) is retried. Default true.</summary>
+    public bool Reconnection { get; set; } = true;
+
+    /// <summary>How many reconnection attempts are made before giving up. Default unlimited.</summary>
+    public int ReconnectionAttempts { get; set; } = int.MaxValue;
+
+    /// <summary>The first reconnection delay; each attempt doubles it, up to <see cref="ReconnectionDelayMax"/>. Default 1 s.</summary>
+    public TimeSpan ReconnectionDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The longest delay between two reconnection attempts. Default 5 s.</summary>
+    public TimeSpan ReconnectionDelayMax { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The jitter: each delay moves by up to this fraction of itself, up or down. Default 0.5.</summary>
+    public double RandomizationFactor { get; set; } = 0.5;
+
+    /// <summary>The wire encoding; the server must use the same. Default <see cref="SocketIOParser.Json"/>.</summary>
+    public SocketIOParser Parser { get; set; } = SocketIOParser.Json;
+
+    /// <summary>
+    /// How arguments and auth payloads are (de)serialized. The default knows only the built-in types (strings,
+    /// numbers, <see cref="JsonElement"/>…); add yours with <see cref="UseJson"/> (a source-generated context keeps
+    /// the client AOT-safe).
+    /// </summary>
+    public JsonSerializerOptions JsonSerializerOptions { get; set; } = SocketIOJson.CreateDefaultOptions();
+
+    /// <summary>Bounds on what the server's packets may make the client hold (attachments, depth…).</summary>
+    public SocketIOParserLimits ParserLimits { get; set; } = new();
+
+    /// <summary>
+    /// Most received events (and connect/disconnect notifications) waiting for one socket's handlers. When full, the
+    /// client stops reading from the connection until a handler finishes. Default 1024.
+    /// </summary>
+    public int MaxQueuedEventsPerSocket { get; set; } = 1024;
+
+    /// <summary>Serializes arguments with <paramref name="context"/>'s metadata, then the built-in types.</summary>
+    public SocketIOClientOptions UseJson(JsonSerializerContext context)
+    {
+        JsonSerializerOptions = SocketIOJson.CreateOptions(context);
+        return this;
+    }
+
+    internal void Validate()
+    {
+        if ((Transports & (SocketIOTransports.Polling | SocketIOTransports.WebSocket)) == 0)
+        {
+            throw new ArgumentException("At least one transport must be allowed.", nameof(Transports));
+        }
+
+        ArgumentOutOfRangeException.ThrowIfLessThan(ReconnectionAttempts, 0, nameof(ReconnectionAttempts));
+        ArgumentOutOfRangeException.ThrowIfLessThan(ReconnectionDelay, TimeSpan.Zero, nameof(ReconnectionDelay));
+        ArgumentOutOfRangeException.ThrowIfLessThan(ReconnectionDelayMax, ReconnectionDelay, nameof(ReconnectionDelayMax));
+        if (RandomizationFactor is < 0 or > 1 || double.IsNaN(RandomizationFactor))
+        {
+            throw new ArgumentOutOfRangeException(nameof(RandomizationFactor), RandomizationFactor, "The randomization factor is between 0 and 1.");
+        }
+
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxQueuedEventsPerSocket, 1, nameof(MaxQueuedEventsPerSocket));
+        ArgumentNullException.ThrowIfNull(JsonSerializerOptions, nameof(JsonSerializerOptions));
+        ArgumentNullException.ThrowIfNull(ParserLimits, nameof(ParserLimits));
+    }
+}

@@ -1,0 +1,277 @@
+namespace Typed.SocketIO.Client;
+
+/// <summary>Sending: plain, volatile and acknowledged emits, buffered while disconnected, retried when configured.</summary>
+public sealed partial class SocketIOClientSocket
+{
+    /// <summary>
+    /// Emits <paramref name="eventName"/> with <paramref name="args"/> (serialized at once, so later changes to them
+    /// are not seen). While disconnected the emit is buffered and sent on connect, unless buffering is off.
+    /// With <see cref="SocketIOClientSocketOptions.Retries"/>, it is delivered at least once, in order.
+    /// </summary>
+    /// <exception cref="ArgumentException">The name is reserved (connect, disconnect…).</exception>
+    /// <exception cref="SocketIODisconnectedException">Disconnected, and <see cref="SocketIOClientSocketOptions.BufferWhileDisconnected"/> is false.</exception>
+    public void Emit(string eventName, params object?[] args)
+    {
+        SocketIOPayloadWriter.ValidateEventName(eventName);
+        args = SocketIOPayloadWriter.NormalizeArguments(args);
+        if (_options.Retries > 0)
+        {
+            _ = _retryQueue.Add(eventName, args, timeout: null, CancellationToken.None, observed: false);
+            return;
+        }
+
+        var packet = SocketIOPayloadWriter.CreateEvent(Namespace, eventName, args, ackId: null, JsonOptions);
+        SendOrBuffer(eventName, args, packet, isVolatile: false);
+    }
+
+    /// <summary>
+    /// Emits <paramref name="eventName"/> only if it can be written now: while disconnected it is dropped, not
+    /// buffered (socket.io-client's <c>socket.volatile.emit</c>). Never retried.
+    /// </summary>
+    public void EmitVolatile(string eventName, params object?[] args)
+    {
+        SocketIOPayloadWriter.ValidateEventName(eventName);
+        args = SocketIOPayloadWriter.NormalizeArguments(args);
+        var packet = SocketIOPayloadWriter.CreateEvent(Namespace, eventName, args, ackId: null, JsonOptions);
+        SendOrBuffer(eventName, args, packet, isVolatile: true);
+    }
+
+    /// <summary>
+    /// Emits <paramref name="eventName"/> and completes with the server's acknowledgement. Fails with
+    /// <see cref="SocketIOAckTimeoutException"/> after <paramref name="timeout"/> (default
+    /// <see cref="SocketIOClientSocketOptions.AckTimeout"/>; none when both are null), with
+    /// <see cref="SocketIODisconnectedException"/> if the socket disconnects after sending it, and is cancelled by
+    /// <paramref name="cancellationToken"/>. With <see cref="SocketIOClientSocketOptions.Retries"/>, a timeout or a
+    /// disconnect sends it again, up to that many times, before failing.
+    /// </summary>
+    public Task<SocketIOArguments> EmitWithAckAsync(string eventName, object?[] args, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    {
+        SocketIOPayloadWriter.ValidateEventName(eventName);
+        args = SocketIOPayloadWriter.NormalizeArguments(args);
+        if (timeout is { } given)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(given, TimeSpan.Zero, nameof(timeout));
+        }
+
+        if (_options.Retries > 0)
+        {
+            return _retryQueue.Add(eventName, args, timeout, cancellationToken, observed: true);
+        }
+
+        var id = NextAckId();
+        var pending = new PendingAck(this, id);
+        var packet = SocketIOPayloadWriter.CreateEvent(Namespace, eventName, args, id, JsonOptions);
+        lock (_gate)
+        {
+            _acks[id] = pending;
+        }
+
+        try
+        {
+            SendOrBuffer(eventName, args, packet, isVolatile: false);
+        }
+        catch (Exception ex)
+        {
+            ((IPendingAckOwner)this).RemoveAck(id, pending);
+            return Task.FromException<SocketIOArguments>(ex);
+        }
+
+        pending.StartTimer(timeout ?? _options.AckTimeout, cancellationToken);
+        return pending.Task;
+    }
+
+    /// <summary>Emits with an acknowledgement awaited for at most <paramref name="timeout"/>.</summary>
+    public Task<SocketIOArguments> EmitWithAckAsync(string eventName, TimeSpan timeout, params object?[] args) =>
+        EmitWithAckAsync(eventName, args, timeout);
+
+    /// <summary>Writes the packet if connected; otherwise buffers it, drops it (volatile) or refuses it (buffering off).</summary>
+    private void SendOrBuffer(string eventName, object?[] args, SocketIOPacket packet, bool isVolatile)
+    {
+        lock (_gate)
+        {
+            // Under the socket's lock: emits from several threads reach the connection in one order, after the buffer.
+            if (_connected)
+            {
+                NotifyOutgoing(eventName, args);
+                Client.Send(packet);
+            }
+            else if (isVolatile)
+            {
+                // dropped, by definition of a volatile emit
+            }
+            else if (_options.BufferWhileDisconnected)
+            {
+                _sendBuffer.Add(new BufferedEmit(eventName, args, packet));
+            }
+            else
+            {
+                throw new SocketIODisconnectedException();
+            }
+        }
+    }
+
+    /// <summary>
+    /// socket.io-client's retry queue: one emit in flight at a time, each try with a fresh acknowledgement id; the
+    /// head is removed when acknowledged, or when its tries are used up; a reconnection sends the head again.
+    /// </summary>
+    private sealed class RetryQueue(SocketIOClientSocket socket, int retries)
+    {
+        private readonly Queue<Entry> _entries = new();
+
+        public Task<SocketIOArguments> Add(string eventName, object?[] args, TimeSpan? timeout, CancellationToken cancellationToken, bool observed)
+        {
+            // Serialized once: each try reuses the payload with a new acknowledgement id.
+            var payload = SocketIOPayloadWriter.CreateEvent(socket.Namespace, eventName, args, ackId: null, socket.JsonOptions);
+            var entry = new Entry(eventName, args, payload, timeout ?? socket._options.AckTimeout, cancellationToken);
+            if (!observed)
+            {
+                // A plain emit has nobody awaiting its outcome; its failure is reported, not thrown.
+                entry.Completion.Task.ContinueWith(
+                    static (t, state) => ((SocketIOClientSocket)state!).Client.ReportHandlerFailure("emit retries", t.Exception!.InnerException!),
+                    socket, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            }
+
+            if (cancellationToken.CanBeCanceled)
+            {
+                cancellationToken.Register(static state =>
+                {
+                    var (queue, entry) = ((RetryQueue, Entry))state!;
+                    queue.Cancel(entry);
+                }, (this, entry));
+            }
+
+            lock (_entries)
+            {
+                _entries.Enqueue(entry);
+            }
+
+            Drain(force: false);
+            return entry.Completion.Task;
+        }
+
+        /// <summary>Sends the head if connected and (unless forced, after a reconnection) not already in flight.</summary>
+        public void Drain(bool force)
+        {
+            Entry head;
+            PendingAck pending;
+            lock (_entries)
+            {
+                if (!_entries.TryPeek(out head!) || (head.InFlight && !force) || !socket.IsConnected)
+                {
+                    return;
+                }
+
+                head.InFlight = true;
+                head.Tries++;
+                pending = new PendingAck(socket, socket.NextAckId());
+                head.Current = pending;
+            }
+
+            lock (socket._gate)
+            {
+                socket._acks[pending.Id] = pending;
+            }
+
+            pending.Task.ContinueWith(
+                static (t, state) =>
+                {
+                    var (queue, entry) = ((RetryQueue, Entry))state!;
+                    queue.OnTryEnded(entry, t);
+                },
+                (this, head), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            pending.StartTimer(head.Timeout, CancellationToken.None);
+            var packet = new SocketIOPacket
+            {
+                Type = head.Payload.Type,
+                Namespace = head.Payload.Namespace,
+                EventName = head.Payload.EventName,
+                Data = head.Payload.Data,
+                Attachments = head.Payload.Attachments,
+                AckId = pending.Id,
+            };
+            socket.SendOrBuffer(head.EventName, head.Arguments, packet, isVolatile: false);
+        }
+
+        public void FailAll(Exception exception)
+        {
+            Entry[] entries;
+            lock (_entries)
+            {
+                entries = [.. _entries];
+                _entries.Clear();
+            }
+
+            foreach (var entry in entries)
+            {
+                entry.Completion.TrySetException(exception);
+            }
+        }
+
+        private void OnTryEnded(Entry entry, Task<SocketIOArguments> attempt)
+        {
+            lock (_entries)
+            {
+                if (!_entries.TryPeek(out var head) || head != entry || entry.Current != null && attempt != entry.Current.Task)
+                {
+                    return; // already settled (cancelled, or acknowledged by an earlier try)
+                }
+
+                if (attempt.IsCompletedSuccessfully)
+                {
+                    _entries.Dequeue();
+                    entry.Completion.TrySetResult(attempt.Result);
+                }
+                else if (entry.Tries > retries)
+                {
+                    _entries.Dequeue();
+                    entry.Completion.TrySetException(attempt.Exception?.InnerException ?? new SocketIOAckTimeoutException());
+                }
+
+                entry.InFlight = false;
+            }
+
+            Drain(force: false);
+        }
+
+        private void Cancel(Entry entry)
+        {
+            lock (_entries)
+            {
+                if (!entry.Completion.TrySetCanceled(entry.CancellationToken))
+                {
+                    return;
+                }
+
+                var remaining = _entries.Where(e => e != entry).ToArray();
+                _entries.Clear();
+                foreach (var e in remaining)
+                {
+                    _entries.Enqueue(e);
+                }
+            }
+
+            Drain(force: false);
+        }
+
+        private sealed class Entry(string eventName, object?[] arguments, SocketIOPacket payload, TimeSpan? timeout, CancellationToken cancellationToken)
+        {
+            public string EventName { get; } = eventName;
+
+            public object?[] Arguments { get; } = arguments;
+
+            public SocketIOPacket Payload { get; } = payload;
+
+            public TimeSpan? Timeout { get; } = timeout;
+
+            public CancellationToken CancellationToken { get; } = cancellationToken;
+
+            public TaskCompletionSource<SocketIOArguments> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+            public bool InFlight { get; set; }
+
+            public int Tries { get; set; }
+
+            public PendingAck? Current { get; set; }
+        }
+    }
+}

@@ -1,0 +1,30 @@
+using System.Text.Json;
+
+namespace Typed.SocketIO.Client;
+
+/// <summary>
+/// A socket could not connect to its namespace (socket.io-client's <c>connect_error</c>): the server refused it
+/// (<see cref="IsRejectedByServer"/>, with the server's <see cref="ServerData"/>), or the connection itself failed.
+/// </summary>
+public sealed class SocketIOConnectException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    public SocketIOConnectException(string message, JsonElement? data = null, bool isRejectedByServer = false, Exception? innerException = null)
+        : base(message, innerException)
+    {
+        ServerData = data;
+        IsRejectedByServer = isRejectedByServer;
+    }
+
+    /// <summary>
+    /// The <c>data</c> the server attached to its refusal (a middleware's <c>err.data</c>), or null. A refused socket
+    /// does not retry by itself.
+    /// </summary>
+    public JsonElement? ServerData { get; }
+
+    /// <summary>
+    /// True when the server refused the namespace (a middleware, an unknown namespace); false when the connection
+    /// failed, in which case the client retries while reconnection is enabled.
+    /// </summary>
+    public bool IsRejectedByServer { get; }
+}

@@ -1,0 +1,191 @@
+using System.Net;
+using System.Net.Sockets;
+using Typed.SocketIO;
+using Typed.SocketIO.Client;
+using static Typed.Interop.Tests.Client.ClientKit;
+
+namespace Typed.Interop.Tests.Client;
+
+/// <summary>
+/// Client behaviour that does not depend on the transport or the parser: connection failures and the reconnection
+/// policy, acknowledgement timeouts and cancellation, buffering opt-out, disposal. Run against Node's socket.io.
+/// </summary>
+public sealed class SocketIOClientBehaviorTests
+{
+    [Fact]
+    public async Task A_failed_first_connection_is_retried_until_the_server_appears()
+    {
+        var port = FreePort();
+        await using var client = Create(new Uri($"http://127.0.0.1:{port}"), "websocket", "json");
+        var socket = client.Of("/");
+        var log = new EventLog(socket);
+        var connecting = socket.ConnectAsync();
+
+        await log.WaitForLifecycleCountAsync(2);
+        Assert.All(log.Lifecycle, entry => Assert.StartsWith("connect_error:", entry));
+        Assert.False(connecting.IsCompleted);
+
+        await using var server = await NodeServer.StartOnPortAsync("sio-reference-server.mjs", port);
+        await connecting.WaitAsync(Wait);
+        Assert.True(socket.IsConnected);
+    }
+
+    [Fact]
+    public async Task Reconnection_gives_up_after_the_configured_attempts()
+    {
+        await using var client = Create(new Uri($"http://127.0.0.1:{FreePort()}"), "polling", "json", o => o.ReconnectionAttempts = 2);
+        var attempts = new List<int>();
+        var failed = 0;
+        client.ReconnectAttempt += attempts.Add;
+        client.ReconnectFailed += () => Interlocked.Increment(ref failed);
+
+        var error = await Assert.ThrowsAsync<SocketIOConnectException>(() => client.Of("/").ConnectAsync().WaitAsync(Wait));
+        Assert.False(error.IsRejectedByServer);
+        Assert.Equal([1, 2], attempts);
+        Assert.Equal(1, failed);
+    }
+
+    [Fact]
+    public async Task Without_reconnection_a_failed_connection_fails_at_once()
+    {
+        await using var client = Create(new Uri($"http://127.0.0.1:{FreePort()}"), "websocket", "json", o => o.Reconnection = false);
+        var attempts = 0;
+        client.ReconnectAttempt += _ => attempts++;
+
+        await Assert.ThrowsAsync<SocketIOConnectException>(() => client.Of("/").ConnectAsync().WaitAsync(Wait));
+        Assert.Equal(0, attempts);
+    }
+
+    [Fact]
+    public async Task An_ack_times_out_or_is_cancelled_and_a_late_answer_is_ignored()
+    {
+        await using var peer = await PeerServer.StartAsync("node", "json");
+        await using var client = Create(peer.Uri, "websocket", "json");
+        var socket = client.Of("/");
+        await socket.ConnectAsync().WaitAsync(Wait);
+
+        // "message" is echoed but never acknowledged.
+        var timedOut = await Assert.ThrowsAsync<SocketIOAckTimeoutException>(() => socket.EmitWithAckAsync("message", TimeSpan.FromMilliseconds(200), "x"));
+        Assert.Equal("operation has timed out", timedOut.Message);
+
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => socket.EmitWithAckAsync("message", ["y"], cancellationToken: cancel.Token));
+
+        // The default timeout of the socket's options applies when the emit gives none.
+        var withDefault = client.Of("/custom", o => o.AckTimeout = TimeSpan.FromMilliseconds(200));
+        await withDefault.ConnectAsync().WaitAsync(Wait);
+        await Assert.ThrowsAsync<SocketIOAckTimeoutException>(() => withDefault.EmitWithAckAsync("message", ["z"]));
+        Assert.Equal("""["fine"]""", Canonical(await socket.EmitWithAckAsync("message-with-ack", ["fine"], Wait)));
+    }
+
+    [Fact]
+    public async Task A_sent_emit_awaiting_its_ack_fails_when_the_socket_disconnects()
+    {
+        await using var peer = await PeerServer.StartAsync("node", "json");
+        await using var client = Create(peer.Uri, "polling", "json");
+        var socket = client.Of("/");
+        await socket.ConnectAsync().WaitAsync(Wait);
+
+        var pending = socket.EmitWithAckAsync("message", ["never acknowledged"]);
+        socket.Disconnect();
+
+        await Assert.ThrowsAsync<SocketIODisconnectedException>(() => pending.WaitAsync(Wait));
+    }
+
+    [Fact]
+    public async Task With_buffering_off_an_emit_while_disconnected_throws_instead_of_waiting()
+    {
+        await using var peer = await PeerServer.StartAsync("node", "json");
+        await using var client = Create(peer.Uri, "websocket", "json");
+        var socket = client.Of("/", o => o.BufferWhileDisconnected = false);
+
+        Assert.Throws<SocketIODisconnectedException>(() => socket.Emit("message", 1));
+        await Assert.ThrowsAsync<SocketIODisconnectedException>(() => socket.EmitWithAckAsync("message-with-ack", [1]));
+
+        await socket.ConnectAsync().WaitAsync(Wait);
+        Assert.Equal("[1]", Canonical(await socket.EmitWithAckAsync("message-with-ack", [1], Wait)));
+    }
+
+    [Fact]
+    public async Task A_handler_may_await_an_acknowledgement_while_later_events_wait_their_turn()
+    {
+        await using var peer = await PeerServer.StartAsync("node", "json");
+        await using var client = Create(peer.Uri, "websocket", "json");
+        var socket = client.Of("/");
+        var order = new List<string>();
+        socket.On("message-back", async e =>
+        {
+            var tag = e.Arguments.GetString(0)!;
+            if (tag == "first")
+            {
+                // The acknowledgement is read while this handler waits: the receive path is not blocked by it.
+                var ack = await socket.EmitWithAckAsync("message-with-ack", ["inner"], Wait);
+                tag += "+" + ack.GetString(0);
+            }
+
+            lock (order)
+            {
+                order.Add(tag);
+            }
+        });
+        await socket.ConnectAsync().WaitAsync(Wait);
+
+        socket.Emit("message", "first");
+        socket.Emit("message", "second");
+        var deadline = DateTime.UtcNow + Wait;
+        while (DateTime.UtcNow < deadline && order.Count < 2)
+        {
+            await Task.Delay(10);
+        }
+
+        Assert.Equal(["first+inner", "second"], order);
+    }
+
+    [Fact]
+    public async Task Disposing_the_client_disconnects_with_forced_close_and_stops_reconnecting()
+    {
+        await using var peer = await PeerServer.StartAsync("node", "json");
+        var client = Create(peer.Uri, "websocket", "json");
+        var attempts = 0;
+        client.ReconnectAttempt += _ => attempts++;
+        var socket = client.Of("/");
+        var log = new EventLog(socket);
+        await socket.ConnectAsync().WaitAsync(Wait);
+
+        await client.DisposeAsync();
+        await log.WaitForLifecycleAsync("disconnect:forced close");
+        await Task.Delay(300);
+        Assert.Equal(0, attempts);
+        Assert.Throws<ObjectDisposedException>(() => client.Of("/other"));
+        await client.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Handler_failures_surface_through_HandlerFailed_and_the_socket_carries_on()
+    {
+        await using var peer = await PeerServer.StartAsync("node", "json");
+        await using var client = Create(peer.Uri, "websocket", "json");
+        var failures = new List<string>();
+        client.HandlerFailed += (name, ex) => { lock (failures) { failures.Add(name + ":" + ex.Message); } };
+        var socket = client.Of("/");
+        socket.On("message-back", _ => throw new InvalidOperationException("boom"));
+        await socket.ConnectAsync().WaitAsync(Wait);
+
+        socket.Emit("message", 1);
+        Assert.Equal("[2]", Canonical(await socket.EmitWithAckAsync("message-with-ack", [2], Wait)));
+        var deadline = DateTime.UtcNow + Wait;
+        while (DateTime.UtcNow < deadline && failures.Count == 0)
+        {
+            await Task.Delay(10);
+        }
+
+        Assert.Equal(["message-back:boom"], failures);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
