@@ -513,7 +513,18 @@ public readonly struct Window
         _start = Stopwatch.GetTimestamp();
     }
 
-    public static Window Start(ServerProcess server) => new(server);
+    /// <summary>Set BENCH_ANNOUNCE_WINDOWS=1 to print "window-start" as each window opens (profile.sh waits for it).</summary>
+    private static readonly bool s_announce = Environment.GetEnvironmentVariable("BENCH_ANNOUNCE_WINDOWS") == "1";
+
+    public static Window Start(ServerProcess server)
+    {
+        if (s_announce)
+        {
+            Console.WriteLine($"window-start {server.Pid}");
+        }
+
+        return new(server);
+    }
 
     public (double Seconds, double CpuSeconds) Stop() =>
         (Stopwatch.GetElapsedTime(_start).TotalSeconds, _server.CpuSeconds() - _cpu);

@@ -11,10 +11,11 @@ namespace Bench.LoadGen.ClientTrack;
 /// </summary>
 public static class ClientTrackRunner
 {
-    /// <summary>The .NET clients. Add Typed's own client here (one file implementing <see cref="IBenchClient"/>).</summary>
+    /// <summary>The .NET clients: each is one file implementing <see cref="IBenchClient"/> and one line here.</summary>
     public static IReadOnlyList<ClientEntry> DotNetClients { get; } =
     [
         new("hand-built frames (.NET)", "typed", () => new HandBuiltBenchClient(SocketIOProtocol.Instance)),
+        new("Typed .NET client", "typed", () => new TypedBenchClient()),
         new("hand-built frames (.NET)", "signalr", () => new HandBuiltBenchClient(SignalRProtocol.Instance)),
         new("SignalR .NET client 10", "signalr", () => new SignalRBenchClient()),
     ];
