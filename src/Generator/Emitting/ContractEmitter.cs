@@ -51,8 +51,6 @@ internal static class ContractEmitter
             EmitBroadcast(w, contract, contract.Events[i], resolved.EventNames[i], i);
         }
 
-        w.Line($"private static readonly {Names.Contracts}SocketIOArgumentsWriter<{Names.Options}> s_writeNothing = WriteNothing;");
-        w.Line($"private static void WriteNothing({Names.Contracts}SocketIOArgumentWriter writer, in {Names.Options} state)").Line("{").Line("}").Line();
         EmitTypeInfo(w, resolved.JsonContext);
         EmitProxy(w, contract, resolved);
         w.Close();
@@ -106,7 +104,7 @@ internal static class ContractEmitter
         {
             w.Line($"await {call}.ConfigureAwait(false);")
                 .Line("// A sender that asked for an acknowledgement of a void event learns it was handled.")
-                .Line("__event.Ack(__options, s_writeNothing);");
+                .Line($"__event.Ack(__options, {Names.Contracts}SocketContractArguments.None);");
         }
 
         w.Close().Open("finally").Line("await __factory.ReleaseAsync(__handler).ConfigureAwait(false);").Close().Close().Line();
@@ -240,7 +238,7 @@ internal static class ContractEmitter
 
     /// <summary>The state tuple an emit passes and the static writer that writes it.</summary>
     private static (string State, string Writer) StateAndWriter(EventModel e, int index, string target) => e.Parameters.Count == 0
-        ? ($"{target}.JsonSerializerOptions", "s_writeNothing")
+        ? ($"{target}.JsonSerializerOptions", $"{Names.Contracts}SocketContractArguments.None")
         : ($"({target}.JsonSerializerOptions, {string.Join(", ", e.Parameters.Select(p => Names.Identifier(p.Name)))})", $"s_writeArguments{index}");
 
     private static string StateType(IEnumerable<string> types) => $"({Names.Options}, {string.Join(", ", types)})";

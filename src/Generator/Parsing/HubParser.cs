@@ -30,7 +30,7 @@ internal static class HubParser
         var name = symbol.ToDisplayString();
         var location = LocationInfo.From(symbol.Locations.FirstOrDefault());
         var fullName = symbol.ToDisplayString(SymbolFormats.FullyQualified);
-        var generatedName = ContractParser.GeneratedClassName(symbol, "HubRegistration");
+        var generatedName = ContractParser.GeneratedClassName(symbol, "Registration");
         var ns = symbol.ContainingNamespace.IsGlobalNamespace ? null : symbol.ContainingNamespace.ToDisplayString();
         if (symbol.IsGenericType)
         {
