@@ -1,7 +1,9 @@
+using Typed.SocketIO.Contracts;
+
 namespace Typed.SocketIO;
 
 /// <summary>An event received from a client, as its handlers and packet middleware see it.</summary>
-public sealed class SocketIOEventContext
+public sealed class SocketIOEventContext : ISocketIOEvent
 {
     private readonly long? _ackId;
     private int _acknowledged;
@@ -38,5 +40,15 @@ public sealed class SocketIOEventContext
         }
 
         Socket.SendAck(id, args);
+    }
+
+    void ISocketIOEvent.Ack<TState>(in TState state, SocketIOArgumentsWriter<TState> writeArguments)
+    {
+        if (_ackId is not long id || Interlocked.Exchange(ref _acknowledged, 1) != 0)
+        {
+            return;
+        }
+
+        Socket.SendAck(id, state, writeArguments);
     }
 }
