@@ -41,14 +41,6 @@ public sealed partial class SocketIOSocket : ISocketIOPeer, ISocketIOEventSource
         return On(eventName, handler.Invoke);
     }
 
-    internal void SendAck<TState>(long id, in TState state, SocketIOArgumentsWriter<TState> writeArguments)
-    {
-        if (Connected)
-        {
-            WritePacket(SocketIOPayloadWriter.CreateAck(Namespace.Name, id, state, writeArguments), isVolatile: false);
-        }
-    }
-
     private void NotifyOutgoing(SocketIOPacket packet) =>
         _handlers.NotifyOutgoing(packet, ex => SocketIOLog.HandlerFailed(Logger, ex, "OnAnyOutgoing", Id));
 }

@@ -230,15 +230,13 @@ public sealed partial class SocketIOSocket : IRemoteSocket, IPendingAckOwner
 
     void IRemoteSocket.Emit(string eventName, params object?[] args) => Emit(eventName, args);
 
-    internal void SendAck(long id, object?[] args)
+    /// <summary>Writes an acknowledgement to the client, unless it has left.</summary>
+    internal void SendAck(SocketIOPacket packet)
     {
-        if (!Connected)
+        if (Connected)
         {
-            return;
+            WritePacket(packet, isVolatile: false);
         }
-
-        var packet = SocketIOPayloadWriter.CreateAck(Namespace.Name, id, SocketIOEmitter.Arguments(args), Namespace.Server.Options.JsonSerializerOptions);
-        WritePacket(packet, isVolatile: false);
     }
 
     internal void WritePacket(SocketIOPacket packet, bool isVolatile)
