@@ -4,33 +4,49 @@ using Typed.SocketIO.Client;
 
 namespace Typed.Interop.Tests.Typed;
 
-/// <summary>The typed .NET client (generated proxy and binder) against the typed hub, every transport mode, both parsers.</summary>
+/// <summary>
+/// The typed .NET client (generated proxy and binder) against the typed hub on our server and against Node's
+/// socket.io serving the same contract (tests/js/sio-reference-server.mjs, <c>/chat</c>): every transport mode, both parsers.
+/// </summary>
 public sealed class TypedClientTests
 {
-    public static TheoryData<string, string> Modes() => TypedHubInteropTests.Modes();
+    public static TheoryData<string, string, string> Cases()
+    {
+        var data = new TheoryData<string, string, string>();
+        foreach (var server in new[] { "typed", "node" })
+        {
+            foreach (var row in TypedHubInteropTests.Modes())
+            {
+                data.Add(server, (string)row[0], (string)row[1]);
+            }
+        }
+
+        return data;
+    }
 
     [Theory]
-    [MemberData(nameof(Modes))]
-    public async Task Typed_client_calls_land_on_the_hub_and_hub_calls_land_on_the_client(string mode, string parser)
+    [MemberData(nameof(Cases))]
+    public async Task Typed_client_calls_land_on_the_server_and_server_calls_land_on_the_client(string server, string mode, string parser)
     {
-        await using var host = await TypedHubHost.StartAsync(parser);
-        await using var client = ClientKit.Create(new Uri(host.BaseUrl), mode, parser);
+        await using var host = server == "typed" ? (IAsyncDisposable)await TypedHubHost.StartAsync(parser) : await NodeServer.StartAsync("sio-reference-server.mjs", "--parser", parser);
+        var baseUrl = host is TypedHubHost typed ? typed.BaseUrl : ((NodeServer)host).BaseUrl;
+        await using var client = ClientKit.Create(new Uri(baseUrl), mode, parser);
         var socket = client.Of("/chat");
         var receiver = new Receiver();
         using var registration = socket.Register<IChatClient>(receiver);
         await ClientKit.ConnectAsync(socket, mode);
-        var server = socket.CreateProxy<IChatServer>();
+        var chat = socket.CreateProxy<IChatServer>();
 
-        var joined = await server.Join("r1");
+        var joined = await chat.Join("r1");
         Assert.Equal(new JoinResult("r1", 1), joined);
-        Assert.Equal((5, "five"), await server.Add(2, 3, "five"));
-        Assert.Equal(3, await server.Upload("f", [1, 2, 3]));
-        var rooms = await server.ListRooms();
+        Assert.Equal((5, "five"), await chat.Add(2, 3, "five"));
+        Assert.Equal(3, await chat.Upload("f", [1, 2, 3]));
+        var rooms = await chat.ListRooms();
         Assert.Contains("r1", rooms);
         Assert.Contains(socket.Id!, rooms);
 
         // The hub asks this client (typed ack from the receiver's return value), then sends it a file.
-        Assert.True(await server.AskClient("ready?"));
+        Assert.True(await chat.AskClient("ready?"));
         var file = await receiver.File.Task.WaitAsync(ClientKit.Wait);
         Assert.Equal("f.bin", file.Name);
         Assert.Equal([1, 2, 3], file.Data);
