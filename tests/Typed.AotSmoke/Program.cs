@@ -1,7 +1,9 @@
 // The NativeAOT smoke client: connects to a Socket.IO server that runs the interop application (tests/js/README.md),
-// emits with an acknowledgement, receives an event, and exits 0 — or prints why not and exits 1.
+// emits with an acknowledgement through a generated typed proxy, receives an event through a generated binder, and
+// exits 0 — or prints why not and exits 1.
 // Usage: Typed.AotSmoke <serverUrl> [json|msgpack]
 using System.Text.Json;
+using Typed;
 using Typed.SocketIO;
 using Typed.SocketIO.Client;
 
@@ -22,18 +24,18 @@ try
         o.Reconnection = false;
     });
     var socket = client.Of("/", o => o.Auth = new SmokeAuth("aot-smoke"));
-    var echoed = new TaskCompletionSource<SmokeMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
-    socket.On("message-back", e => echoed.TrySetResult(e.Arguments.GetValue(0, SmokeJson.Default.SmokeMessage)!));
+    var receiver = new SmokeReceiver();
+    using var registration = socket.Register<ISmokeClient>(receiver);
+    var smoke = socket.CreateProxy<ISmokeServer>();
 
     await socket.ConnectAsync(timeout.Token);
 
-    // An emit with an acknowledgement, typed both ways through the source-generated context.
-    var ack = await socket.EmitWithAckAsync("message-with-ack", [new SmokeMessage("ping", 42)], TimeSpan.FromSeconds(10), timeout.Token);
-    var acked = ack.GetValue(0, SmokeJson.Default.SmokeMessage)!;
+    // An emit with an acknowledgement: typed both ways through the generated proxy and the source-generated context.
+    var acked = await smoke.Echo(new SmokeMessage("ping", 42), timeout.Token);
 
-    // An event from the server.
-    socket.Emit("message", new SmokeMessage("echo", 7));
-    var received = await echoed.Task.WaitAsync(timeout.Token);
+    // An event from the server, delivered to the generated binder.
+    await smoke.Send(new SmokeMessage("echo", 7));
+    var received = await receiver.Received.Task.WaitAsync(timeout.Token);
 
     if (acked != new SmokeMessage("ping", 42) || received != new SmokeMessage("echo", 7))
     {
@@ -51,14 +53,44 @@ catch (Exception ex)
     return 1;
 }
 
-internal sealed record SmokeAuth(string Label);
+/// <summary>What the smoke client sends: the interop application's echo events.</summary>
+[SocketContract(JsonContext = typeof(SmokeJson))]
+public interface ISmokeServer
+{
+    [Event("message-with-ack")]
+    Task<SmokeMessage> Echo(SmokeMessage message, CancellationToken cancellationToken = default);
 
-internal sealed record SmokeMessage(string Text, int Number);
+    [Event("message")]
+    Task Send(SmokeMessage message);
+}
 
-internal sealed record SmokeResult(bool Ok, string SocketId, string Transport, SmokeMessage Ack, SmokeMessage Event);
+/// <summary>What the server sends back.</summary>
+[SocketContract(JsonContext = typeof(SmokeJson))]
+public interface ISmokeClient
+{
+    [Event("message-back")]
+    Task MessageBack(SmokeMessage message);
+}
+
+internal sealed class SmokeReceiver : ISmokeClient
+{
+    public TaskCompletionSource<SmokeMessage> Received { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public Task MessageBack(SmokeMessage message)
+    {
+        Received.TrySetResult(message);
+        return Task.CompletedTask;
+    }
+}
+
+public sealed record SmokeAuth(string Label);
+
+public sealed record SmokeMessage(string Text, int Number);
+
+public sealed record SmokeResult(bool Ok, string SocketId, string Transport, SmokeMessage Ack, SmokeMessage Event);
 
 [System.Text.Json.Serialization.JsonSourceGenerationOptions(PropertyNamingPolicy = System.Text.Json.Serialization.JsonKnownNamingPolicy.CamelCase)]
 [System.Text.Json.Serialization.JsonSerializable(typeof(SmokeAuth))]
 [System.Text.Json.Serialization.JsonSerializable(typeof(SmokeMessage))]
 [System.Text.Json.Serialization.JsonSerializable(typeof(SmokeResult))]
-internal sealed partial class SmokeJson : System.Text.Json.Serialization.JsonSerializerContext;
+public sealed partial class SmokeJson : System.Text.Json.Serialization.JsonSerializerContext;

@@ -176,6 +176,29 @@ io.of("/secure").use((socket, next) => {
   next(err);
 });
 
+// `/chat` speaks the typed chat contract of tests/Typed.Interop.Tests/Typed/ChatContracts.cs (camelCase event
+// names), as ChatHub does on our server: the typed .NET client is checked against Node with it.
+const chat = io.of("/chat");
+chat.on("connection", (socket) => {
+  socket.on("sendMessage", (room, text) => {
+    chat.to(room).except(socket.id).emit("messageReceived", { from: socket.id, text });
+  });
+  socket.on("join", (room, ack) => {
+    socket.join(room);
+    ack({ room, members: chat.adapter.rooms.get(room)?.size ?? 0 });
+  });
+  socket.on("add", (a, b, echo, ack) => ack(a + b, echo));
+  socket.on("upload file", (name, data, ack) => ack(data.length));
+  socket.on("listRooms", (ack) => ack([...socket.rooms].sort()));
+  socket.on("askClient", async (question, ack) => {
+    const answer = await socket.timeout(3000).emitWithAck("confirm", question);
+    await chat.timeout(3000).emitWithAck("confirm", `all? ${question}`);
+    socket.emit("fileReceived", "f.bin", Buffer.from([1, 2, 3]));
+    ack(answer);
+  });
+  socket.on("shout", (message) => socket.broadcast.emit("messageReceived", message));
+});
+
 httpServer.listen(requestedPort, "127.0.0.1", () => {
   console.log(`listening ${httpServer.address().port}`);
 });

@@ -182,6 +182,64 @@ public sealed class SocketIOClientBehaviorTests
         Assert.Equal(["message-back:boom"], failures);
     }
 
+    [Theory]
+    [InlineData("polling")]
+    [InlineData("websocket")]
+    [InlineData("upgrade")]
+    public async Task Every_request_goes_through_the_application_s_handler_with_its_query_and_headers(string mode)
+    {
+        await using var peer = await PeerServer.StartAsync("node", "json");
+        using var handler = new RecordingHandler();
+        await using var client = Create(peer.Uri, mode, "json", o =>
+        {
+            o.HttpMessageHandler = handler;
+            o.Query["room"] = "a b";
+            o.ExtraHeaders["X-Client"] = "typed";
+        });
+        var socket = client.Of("/");
+        await ConnectAsync(socket, mode);
+        Assert.Equal("[1]", Canonical(await socket.EmitWithAckAsync("message-with-ack", [1], Wait)));
+
+        var requests = handler.Requests;
+        Assert.NotEmpty(requests);
+        Assert.All(requests, r =>
+        {
+            Assert.Contains("room=a%20b", r.Query);
+            Assert.Equal("typed", r.Header);
+        });
+        if (mode != "polling")
+        {
+            Assert.Contains(requests, r => r.Query.Contains("transport=websocket"));
+        }
+    }
+
+    /// <summary>Sees every request the client makes (polling requests and WebSocket handshakes), then sends it on.</summary>
+    private sealed class RecordingHandler() : DelegatingHandler(new SocketsHttpHandler())
+    {
+        private readonly List<(string Query, string? Header)> _requests = [];
+
+        public IReadOnlyList<(string Query, string? Header)> Requests
+        {
+            get
+            {
+                lock (_requests)
+                {
+                    return [.. _requests];
+                }
+            }
+        }
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            lock (_requests)
+            {
+                _requests.Add((request.RequestUri!.Query, request.Headers.TryGetValues("X-Client", out var values) ? values.Single() : null));
+            }
+
+            return base.SendAsync(request, cancellationToken);
+        }
+    }
+
     private static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);

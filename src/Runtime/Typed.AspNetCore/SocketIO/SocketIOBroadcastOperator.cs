@@ -1,3 +1,5 @@
+using System.Text.Json;
+using Typed.SocketIO.Contracts;
 using Typed.SocketIO.Internal;
 
 namespace Typed.SocketIO;
@@ -6,7 +8,7 @@ namespace Typed.SocketIO;
 /// Selects who a broadcast reaches (<c>To</c>, <c>Except</c>) and how (<c>Volatile</c>, <c>Local</c>,
 /// <c>Compress</c>, <c>Timeout</c>); each call returns a new operator, so one can be kept and reused.
 /// </summary>
-public readonly struct SocketIOBroadcastOperator
+public readonly struct SocketIOBroadcastOperator : ISocketIOBroadcaster
 {
     private readonly SocketIONamespace _namespace;
     private readonly string[] _rooms;
@@ -97,6 +99,39 @@ public readonly struct SocketIOBroadcastOperator
         }
 
         return collector.Seal();
+    }
+
+    JsonSerializerOptions ISocketIOEmitter.JsonSerializerOptions => _namespace.Server.Options.JsonSerializerOptions;
+
+    ValueTask ISocketIOEmitter.EmitAsync<TState>(string eventName, in TState state, SocketIOArgumentsWriter<TState> writeArguments)
+    {
+        var options = Options;
+        foreach (var target in _namespace.BroadcastTargets)
+        {
+            target.Adapter.Broadcast(SocketIOPayloadWriter.CreateEvent(target.Name, eventName, state, writeArguments, ackId: null), options);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    Task<IReadOnlyList<SocketIOArguments>> ISocketIOBroadcaster.EmitWithAckAsync<TState>(string eventName, in TState state, SocketIOArgumentsWriter<TState> writeArguments, CancellationToken cancellationToken)
+    {
+        // Every packet is encoded before the collector starts its timer.
+        var packets = new List<(SocketIONamespace Target, SocketIOPacket Packet)>();
+        foreach (var target in _namespace.BroadcastTargets)
+        {
+            packets.Add((target, SocketIOPayloadWriter.CreateEvent(target.Name, eventName, state, writeArguments, target.NextAckId())));
+        }
+
+        var collector = new BroadcastAckCollector(_timeout ?? _namespace.Server.Options.DefaultAckTimeout);
+        var options = Options;
+        foreach (var (target, packet) in packets)
+        {
+            target.Adapter.BroadcastWithAck(packet, options, collector.AddExpected, collector.OnResponse);
+        }
+
+        var responses = collector.Seal();
+        return cancellationToken.CanBeCanceled ? responses.WaitAsync(cancellationToken) : responses;
     }
 
     /// <summary>The selected sockets.</summary>

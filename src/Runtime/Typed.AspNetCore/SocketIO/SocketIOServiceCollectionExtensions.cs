@@ -1,6 +1,8 @@
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Typed.SocketIO;
+using Typed.SocketIO.Hubs.Internal;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -18,6 +20,8 @@ public static class SocketIOServiceCollectionExtensions
         }
 
         services.AddSingleton<SocketIOServer>();
+        services.TryAddSingleton<SocketHubMappings>();
+        services.TryAddSingleton(typeof(ISocketHubContext<,>), typeof(SocketHubContext<,>));
         return services;
     }
 

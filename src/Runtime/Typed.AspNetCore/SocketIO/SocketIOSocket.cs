@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Typed.EngineIO;
+using Typed.SocketIO.Contracts;
 using Typed.SocketIO.Internal;
 
 namespace Typed.SocketIO;
@@ -10,7 +11,7 @@ namespace Typed.SocketIO;
 /// acknowledgements the client sends are processed as they arrive, so a handler may await one. Every member is safe
 /// to call from any thread.
 /// </summary>
-public sealed class SocketIOSocket : IRemoteSocket, IPendingAckOwner
+public sealed partial class SocketIOSocket : IRemoteSocket, IPendingAckOwner
 {
     private readonly SocketIOConnection _connection;
     private readonly object _gate = new();
@@ -109,27 +110,44 @@ public sealed class SocketIOSocket : IRemoteSocket, IPendingAckOwner
         SocketIOEmitter.ValidateEventName(eventName);
         args = SocketIOEmitter.Arguments(args);
         var id = Namespace.NextAckId();
+        if (RegisterAck(id, timeout, cancellationToken) is not { } pending)
+        {
+            return FailedAck();
+        }
+
+        NotifyOutgoing(eventName, args);
+        WritePacket(SocketIOEmitter.CreateEvent(Namespace, eventName, args, id), isVolatile: false);
+        return pending.Task;
+    }
+
+    /// <summary>Expects the acknowledgement <paramref name="id"/>; null when disconnected or at the pending-ack limit.</summary>
+    private PendingAck? RegisterAck(long id, TimeSpan? timeout, CancellationToken cancellationToken)
+    {
         var pending = new PendingAck(this, id);
         lock (_acks)
         {
-            if (!Connected)
+            if (!Connected || _acks.Count >= Namespace.Server.Options.MaxPendingAcksPerSocket)
             {
-                return Task.FromException<SocketIOArguments>(new SocketIODisconnectedException());
-            }
-
-            if (_acks.Count >= Namespace.Server.Options.MaxPendingAcksPerSocket)
-            {
-                return Task.FromException<SocketIOArguments>(new InvalidOperationException(
-                    $"Socket {Id} already waits for {_acks.Count} acknowledgements (MaxPendingAcksPerSocket)."));
+                return null;
             }
 
             _acks[id] = pending;
         }
 
         pending.StartTimer(timeout ?? Namespace.Server.Options.DefaultAckTimeout, cancellationToken);
-        NotifyOutgoing(eventName, args);
-        WritePacket(SocketIOEmitter.CreateEvent(Namespace, eventName, args, id), isVolatile: false);
-        return pending.Task;
+        return pending;
+    }
+
+    /// <summary>Why <see cref="RegisterAck"/> refused: disconnected, or too many acknowledgements outstanding.</summary>
+    private Task<SocketIOArguments> FailedAck()
+    {
+        if (!Connected)
+        {
+            return Task.FromException<SocketIOArguments>(new SocketIODisconnectedException());
+        }
+
+        return Task.FromException<SocketIOArguments>(new InvalidOperationException(
+            $"Socket {Id} already waits for {Namespace.Server.Options.MaxPendingAcksPerSocket} acknowledgements (MaxPendingAcksPerSocket)."));
     }
 
     /// <summary>Emits with an acknowledgement awaited for at most <paramref name="timeout"/>.</summary>
@@ -212,15 +230,13 @@ public sealed class SocketIOSocket : IRemoteSocket, IPendingAckOwner
 
     void IRemoteSocket.Emit(string eventName, params object?[] args) => Emit(eventName, args);
 
-    internal void SendAck(long id, object?[] args)
+    /// <summary>Writes an acknowledgement to the client, unless it has left.</summary>
+    internal void SendAck(SocketIOPacket packet)
     {
-        if (!Connected)
+        if (Connected)
         {
-            return;
+            WritePacket(packet, isVolatile: false);
         }
-
-        var packet = SocketIOPayloadWriter.CreateAck(Namespace.Name, id, SocketIOEmitter.Arguments(args), Namespace.Server.Options.JsonSerializerOptions);
-        WritePacket(packet, isVolatile: false);
     }
 
     internal void WritePacket(SocketIOPacket packet, bool isVolatile)

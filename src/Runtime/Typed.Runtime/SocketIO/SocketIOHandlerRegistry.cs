@@ -127,6 +127,27 @@ internal sealed class SocketIOHandlerRegistry<TEvent>
         }
     }
 
+    /// <summary>
+    /// Tells the outgoing listeners about a typed emit, whose arguments exist only as the packet's JSON: listeners see
+    /// them as <see cref="System.Text.Json.JsonElement"/>s or, for binaries, bytes. Nothing is decoded without listeners.
+    /// </summary>
+    public void NotifyOutgoing(SocketIOPacket packet, Action<Exception> onError)
+    {
+        if (!HasOutgoingHandlers)
+        {
+            return;
+        }
+
+        var arguments = SocketIOArguments.FromArray(packet.Data, packet.Attachments, skipFirst: true);
+        var values = new object?[arguments.Count];
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i] = arguments.IsBinary(i) ? arguments.GetBytes(i) : arguments.GetJsonElement(i);
+        }
+
+        NotifyOutgoing(packet.EventName!, values, onError);
+    }
+
     private sealed class Subscription(Action dispose) : IDisposable
     {
         private Action? _dispose = dispose;

@@ -26,4 +26,15 @@ public sealed class SocketIOPacket
 
     /// <summary>Binary attachments of a binary event or ack, in the order placeholders number them.</summary>
     public IReadOnlyList<ReadOnlyMemory<byte>> Attachments { get; init; } = [];
+
+    /// <summary>The same packet with another acknowledgement id (a retried emit re-sends its payload under a new id).</summary>
+    internal SocketIOPacket WithAckId(long? ackId) => new()
+    {
+        Type = Type,
+        Namespace = Namespace,
+        AckId = ackId,
+        Data = Data,
+        EventName = EventName,
+        Attachments = Attachments,
+    };
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Typed.SocketIO.Contracts;
 
 namespace Typed.SocketIO;
 
@@ -12,6 +13,10 @@ internal static class SocketIOPayloadWriter
     // The builder is reusable; one per thread saves its buffers on every emit.
     [ThreadStatic]
     private static SocketIOPayloadBuilder? t_builder;
+
+    // Wraps this thread's builder, so typed emits allocate no writer either.
+    [ThreadStatic]
+    private static SocketIOArgumentWriter? t_argumentWriter;
 
     /// <summary>Refuses a missing or reserved event name, as the reference throws on emit.</summary>
     public static void ValidateEventName(string eventName)
@@ -62,7 +67,43 @@ internal static class SocketIOPayloadWriter
         }
     }
 
+    /// <summary>A typed event packet: the generated writer puts each argument straight into the payload.</summary>
+    public static SocketIOPacket CreateEvent<TState>(string ns, string eventName, in TState state, SocketIOArgumentsWriter<TState> write, long? ackId)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        var builder = RentBuilder();
+        try
+        {
+            builder.StartEvent(eventName);
+            write(RentArgumentWriter(builder), state);
+            return builder.ToPacket(ns, ackId);
+        }
+        finally
+        {
+            builder.Reset();
+        }
+    }
+
+    /// <summary>A typed acknowledgement packet.</summary>
+    public static SocketIOPacket CreateAck<TState>(string ns, long ackId, in TState state, SocketIOArgumentsWriter<TState> write)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        var builder = RentBuilder();
+        try
+        {
+            builder.StartAck();
+            write(RentArgumentWriter(builder), state);
+            return builder.ToPacket(ns, ackId);
+        }
+        finally
+        {
+            builder.Reset();
+        }
+    }
+
     private static SocketIOPayloadBuilder RentBuilder() => t_builder ??= new SocketIOPayloadBuilder();
+
+    private static SocketIOArgumentWriter RentArgumentWriter(SocketIOPayloadBuilder builder) => t_argumentWriter ??= new SocketIOArgumentWriter(builder);
 
     private static void WriteArguments(SocketIOPayloadBuilder builder, ReadOnlySpan<object?> args, JsonSerializerOptions options)
     {

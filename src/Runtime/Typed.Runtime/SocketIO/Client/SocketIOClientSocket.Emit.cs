@@ -1,3 +1,6 @@
+using System.Text.Json;
+using Typed.SocketIO.Contracts;
+
 namespace Typed.SocketIO.Client;
 
 /// <summary>Sending: plain, volatile and acknowledged emits, buffered while disconnected, retried when configured.</summary>
@@ -14,14 +17,7 @@ public sealed partial class SocketIOClientSocket
     {
         SocketIOPayloadWriter.ValidateEventName(eventName);
         args = SocketIOPayloadWriter.NormalizeArguments(args);
-        if (_options.Retries > 0)
-        {
-            _ = _retryQueue.Add(eventName, args, timeout: null, CancellationToken.None, observed: false);
-            return;
-        }
-
-        var packet = SocketIOPayloadWriter.CreateEvent(Namespace, eventName, args, ackId: null, JsonOptions);
-        SendOrBuffer(eventName, args, packet, isVolatile: false);
+        EmitCore(args, SocketIOPayloadWriter.CreateEvent(Namespace, eventName, args, ackId: null, JsonOptions), isVolatile: false);
     }
 
     /// <summary>
@@ -32,8 +28,7 @@ public sealed partial class SocketIOClientSocket
     {
         SocketIOPayloadWriter.ValidateEventName(eventName);
         args = SocketIOPayloadWriter.NormalizeArguments(args);
-        var packet = SocketIOPayloadWriter.CreateEvent(Namespace, eventName, args, ackId: null, JsonOptions);
-        SendOrBuffer(eventName, args, packet, isVolatile: true);
+        EmitCore(args, SocketIOPayloadWriter.CreateEvent(Namespace, eventName, args, ackId: null, JsonOptions), isVolatile: true);
     }
 
     /// <summary>
@@ -47,32 +42,80 @@ public sealed partial class SocketIOClientSocket
     public Task<SocketIOArguments> EmitWithAckAsync(string eventName, object?[] args, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
         SocketIOPayloadWriter.ValidateEventName(eventName);
+        ValidateTimeout(timeout);
         args = SocketIOPayloadWriter.NormalizeArguments(args);
+        var payload = SocketIOPayloadWriter.CreateEvent(Namespace, eventName, args, ackId: null, JsonOptions);
+        return EmitWithAckCore(args, payload, timeout, cancellationToken);
+    }
+
+    /// <summary>Emits with an acknowledgement awaited for at most <paramref name="timeout"/>.</summary>
+    public Task<SocketIOArguments> EmitWithAckAsync(string eventName, TimeSpan timeout, params object?[] args) =>
+        EmitWithAckAsync(eventName, args, timeout);
+
+    JsonSerializerOptions ISocketIOEmitter.JsonSerializerOptions => JsonOptions;
+
+    JsonSerializerOptions ISocketIOEventSource.JsonSerializerOptions => JsonOptions;
+
+    // Typed emits (generated proxies): the arguments are written straight into the packet, then go the same way.
+    ValueTask ISocketIOEmitter.EmitAsync<TState>(string eventName, in TState state, SocketIOArgumentsWriter<TState> writeArguments)
+    {
+        EmitCore(args: null, SocketIOPayloadWriter.CreateEvent(Namespace, eventName, state, writeArguments, ackId: null), isVolatile: false);
+        return ValueTask.CompletedTask;
+    }
+
+    Task<SocketIOArguments> ISocketIOPeer.EmitWithAckAsync<TState>(string eventName, in TState state, SocketIOArgumentsWriter<TState> writeArguments, TimeSpan? timeout, CancellationToken cancellationToken)
+    {
+        ValidateTimeout(timeout);
+        var payload = SocketIOPayloadWriter.CreateEvent(Namespace, eventName, state, writeArguments, ackId: null);
+        return EmitWithAckCore(args: null, payload, timeout, cancellationToken);
+    }
+
+    IDisposable ISocketIOEventSource.On(string eventName, Func<ISocketIOEvent, ValueTask> handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        return On(eventName, handler.Invoke);
+    }
+
+    private static void ValidateTimeout(TimeSpan? timeout)
+    {
         if (timeout is { } given)
         {
             ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(given, TimeSpan.Zero, nameof(timeout));
         }
+    }
 
-        if (_options.Retries > 0)
+    /// <summary>A packet without acknowledgement: into the retry queue when retries are on, else written or buffered.</summary>
+    private void EmitCore(object?[]? args, SocketIOPacket payload, bool isVolatile)
+    {
+        if (_options.Retries > 0 && !isVolatile)
         {
-            return _retryQueue.Add(eventName, args, timeout, cancellationToken, observed: true);
+            _ = _retryQueue.Add(args, payload, timeout: null, CancellationToken.None, observed: false);
+            return;
         }
 
-        var id = NextAckId();
-        var pending = new PendingAck(this, id);
-        var packet = SocketIOPayloadWriter.CreateEvent(Namespace, eventName, args, id, JsonOptions);
+        SendOrBuffer(args, payload, isVolatile);
+    }
+
+    private Task<SocketIOArguments> EmitWithAckCore(object?[]? args, SocketIOPacket payload, TimeSpan? timeout, CancellationToken cancellationToken)
+    {
+        if (_options.Retries > 0)
+        {
+            return _retryQueue.Add(args, payload, timeout, cancellationToken, observed: true);
+        }
+
+        var pending = new PendingAck(this, NextAckId());
         lock (_gate)
         {
-            _acks[id] = pending;
+            _acks[pending.Id] = pending;
         }
 
         try
         {
-            SendOrBuffer(eventName, args, packet, isVolatile: false);
+            SendOrBuffer(args, payload.WithAckId(pending.Id), isVolatile: false);
         }
         catch (Exception ex)
         {
-            ((IPendingAckOwner)this).RemoveAck(id, pending);
+            ((IPendingAckOwner)this).RemoveAck(pending.Id, pending);
             return Task.FromException<SocketIOArguments>(ex);
         }
 
@@ -80,19 +123,15 @@ public sealed partial class SocketIOClientSocket
         return pending.Task;
     }
 
-    /// <summary>Emits with an acknowledgement awaited for at most <paramref name="timeout"/>.</summary>
-    public Task<SocketIOArguments> EmitWithAckAsync(string eventName, TimeSpan timeout, params object?[] args) =>
-        EmitWithAckAsync(eventName, args, timeout);
-
     /// <summary>Writes the packet if connected; otherwise buffers it, drops it (volatile) or refuses it (buffering off).</summary>
-    private void SendOrBuffer(string eventName, object?[] args, SocketIOPacket packet, bool isVolatile)
+    private void SendOrBuffer(object?[]? args, SocketIOPacket packet, bool isVolatile)
     {
         lock (_gate)
         {
             // Under the socket's lock: emits from several threads reach the connection in one order, after the buffer.
             if (_connected)
             {
-                NotifyOutgoing(eventName, args);
+                NotifyOutgoing(args, packet);
                 Client.Send(packet);
             }
             else if (isVolatile)
@@ -101,7 +140,7 @@ public sealed partial class SocketIOClientSocket
             }
             else if (_options.BufferWhileDisconnected)
             {
-                _sendBuffer.Add(new BufferedEmit(eventName, args, packet));
+                _sendBuffer.Add(new BufferedEmit(args, packet));
             }
             else
             {
@@ -118,11 +157,10 @@ public sealed partial class SocketIOClientSocket
     {
         private readonly Queue<Entry> _entries = new();
 
-        public Task<SocketIOArguments> Add(string eventName, object?[] args, TimeSpan? timeout, CancellationToken cancellationToken, bool observed)
+        /// <summary>Queues <paramref name="payload"/> (serialized once: each try re-sends it under a new acknowledgement id).</summary>
+        public Task<SocketIOArguments> Add(object?[]? args, SocketIOPacket payload, TimeSpan? timeout, CancellationToken cancellationToken, bool observed)
         {
-            // Serialized once: each try reuses the payload with a new acknowledgement id.
-            var payload = SocketIOPayloadWriter.CreateEvent(socket.Namespace, eventName, args, ackId: null, socket.JsonOptions);
-            var entry = new Entry(eventName, args, payload, timeout ?? socket._options.AckTimeout, cancellationToken);
+            var entry = new Entry(args, payload, timeout ?? socket._options.AckTimeout, cancellationToken);
             if (!observed)
             {
                 // A plain emit has nobody awaiting its outcome; its failure is reported, not thrown.
@@ -180,16 +218,7 @@ public sealed partial class SocketIOClientSocket
                 },
                 (this, head), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             pending.StartTimer(head.Timeout, CancellationToken.None);
-            var packet = new SocketIOPacket
-            {
-                Type = head.Payload.Type,
-                Namespace = head.Payload.Namespace,
-                EventName = head.Payload.EventName,
-                Data = head.Payload.Data,
-                Attachments = head.Payload.Attachments,
-                AckId = pending.Id,
-            };
-            socket.SendOrBuffer(head.EventName, head.Arguments, packet, isVolatile: false);
+            socket.SendOrBuffer(head.Arguments, head.Payload.WithAckId(pending.Id), isVolatile: false);
         }
 
         public void FailAll(Exception exception)
@@ -253,11 +282,9 @@ public sealed partial class SocketIOClientSocket
             Drain(force: false);
         }
 
-        private sealed class Entry(string eventName, object?[] arguments, SocketIOPacket payload, TimeSpan? timeout, CancellationToken cancellationToken)
+        private sealed class Entry(object?[]? arguments, SocketIOPacket payload, TimeSpan? timeout, CancellationToken cancellationToken)
         {
-            public string EventName { get; } = eventName;
-
-            public object?[] Arguments { get; } = arguments;
+            public object?[]? Arguments { get; } = arguments;
 
             public SocketIOPacket Payload { get; } = payload;
 

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Typed.SocketIO.Client.Internal;
+using Typed.SocketIO.Contracts;
 
 namespace Typed.SocketIO.Client;
 
@@ -10,7 +10,7 @@ namespace Typed.SocketIO.Client;
 /// <see cref="Connected"/>/<see cref="ConnectFailed"/>/<see cref="Disconnected"/> notifications, run one at a time in
 /// arrival order, off the receive path: a handler may await an acknowledgement.
 /// </summary>
-public sealed partial class SocketIOClientSocket : IPendingAckOwner
+public sealed partial class SocketIOClientSocket : IPendingAckOwner, ISocketIOPeer, ISocketIOEventSource
 {
     private readonly SocketIOClientSocketOptions _options;
     private readonly object _gate = new();
@@ -274,9 +274,8 @@ public sealed partial class SocketIOClientSocket : IPendingAckOwner
         }
     }
 
-    internal void SendAck(long id, object?[] args)
+    internal void SendAck(SocketIOPacket packet)
     {
-        var packet = SocketIOPayloadWriter.CreateAck(Namespace, id, SocketIOPayloadWriter.NormalizeArguments(args), JsonOptions);
         lock (_gate)
         {
             if (_connected)
@@ -369,7 +368,7 @@ public sealed partial class SocketIOClientSocket : IPendingAckOwner
             // Buffered emits go out first, in the order they were made, before anything emitted from now on.
             foreach (var buffered in _sendBuffer)
             {
-                NotifyOutgoing(buffered.EventName, buffered.Arguments);
+                NotifyOutgoing(buffered.Arguments, buffered.Packet);
                 Client.Send(buffered.Packet);
             }
 
@@ -527,10 +526,28 @@ public sealed partial class SocketIOClientSocket : IPendingAckOwner
         Client.ReportHandlerFailure(name, exception);
     }
 
-    private void NotifyOutgoing(string eventName, object?[] args) =>
-        _handlers.NotifyOutgoing(eventName, args, ex => Client.ReportHandlerFailure("OnAnyOutgoing", ex));
+    /// <summary>Tells the outgoing listeners about a packet being written: untyped emits show their arguments, typed ones their JSON.</summary>
+    private void NotifyOutgoing(object?[]? args, SocketIOPacket packet)
+    {
+        if (!_handlers.HasOutgoingHandlers)
+        {
+            return;
+        }
 
-    private sealed record BufferedEmit(string EventName, object?[] Arguments, SocketIOPacket Packet);
+        if (args is null)
+        {
+            _handlers.NotifyOutgoing(packet, ReportOutgoingFailure);
+        }
+        else
+        {
+            _handlers.NotifyOutgoing(packet.EventName!, args, ReportOutgoingFailure);
+        }
+    }
+
+    private void ReportOutgoingFailure(Exception exception) => Client.ReportHandlerFailure("OnAnyOutgoing", exception);
+
+    /// <summary>An emit waiting for the connection: its arguments (null for a typed emit) and its packet.</summary>
+    private sealed record BufferedEmit(object?[]? Arguments, SocketIOPacket Packet);
 
     private sealed class ConnectedNotice
     {

@@ -1,0 +1,37 @@
+using System.Text.Json;
+using Typed.SocketIO.Contracts;
+
+namespace Typed.SocketIO.Hubs.Internal;
+
+/// <summary>
+/// One socket addressed by its id room: emits go through the adapter, and the acknowledgement is the only response
+/// (none means the socket was not there).
+/// </summary>
+internal sealed class RoomPeer(SocketIOBroadcastOperator target) : ISocketIOPeer
+{
+    public JsonSerializerOptions JsonSerializerOptions => ((ISocketIOEmitter)target).JsonSerializerOptions;
+
+    public ValueTask EmitAsync<TState>(string eventName, in TState state, SocketIOArgumentsWriter<TState> writeArguments) =>
+        ((ISocketIOBroadcaster)target).EmitAsync(eventName, state, writeArguments);
+
+    public Task<SocketIOArguments> EmitWithAckAsync<TState>(string eventName, in TState state, SocketIOArgumentsWriter<TState> writeArguments, TimeSpan? timeout, CancellationToken cancellationToken)
+    {
+        var broadcaster = (ISocketIOBroadcaster)(timeout is { } value ? target.Timeout(value) : target);
+        return FirstAsync(broadcaster.EmitWithAckAsync(eventName, state, writeArguments, cancellationToken));
+    }
+
+    private static async Task<SocketIOArguments> FirstAsync(Task<IReadOnlyList<SocketIOArguments>> responses)
+    {
+        IReadOnlyList<SocketIOArguments> all;
+        try
+        {
+            all = await responses.ConfigureAwait(false);
+        }
+        catch (SocketIOAckTimeoutException)
+        {
+            throw new SocketIOAckTimeoutException(); // a single emit's timeout, not a broadcast's
+        }
+
+        return all.Count > 0 ? all[0] : throw new SocketIODisconnectedException();
+    }
+}

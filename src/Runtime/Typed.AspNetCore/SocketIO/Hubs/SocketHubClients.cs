@@ -1,0 +1,53 @@
+using Typed.SocketIO.Contracts;
+using Typed.SocketIO.Hubs.Internal;
+
+namespace Typed.SocketIO;
+
+/// <summary>
+/// Typed targets in one namespace. Broadcasts (<see cref="All"/>, <see cref="Room"/>, <see cref="Except"/>) get the
+/// contract's methods as generated extension methods, acknowledgements becoming <c>Task&lt;IReadOnlyList&lt;T&gt;&gt;</c>;
+/// <see cref="Socket"/> is one client, whose acknowledgement is a <c>Task&lt;T&gt;</c>.
+/// </summary>
+public class SocketHubClients<TClient>
+    where TClient : class
+{
+    internal SocketHubClients(SocketIONamespace ns) => Namespace = ns;
+
+    /// <summary>The namespace the targets are in.</summary>
+    public SocketIONamespace Namespace { get; }
+
+    /// <summary>Every socket of the namespace.</summary>
+    public SocketHubBroadcast<TClient> All => new(Namespace.All);
+
+    /// <summary>The sockets in <paramref name="room"/>.</summary>
+    public SocketHubBroadcast<TClient> Room(string room) => new(Namespace.To(room));
+
+    /// <summary>Every socket except those in <paramref name="room"/> (a socket id names a room holding that socket).</summary>
+    public SocketHubBroadcast<TClient> Except(string room) => new(Namespace.Except(room));
+
+    /// <summary>
+    /// The socket <paramref name="socketId"/>, through the adapter (so also on another server with a multi-server
+    /// adapter). An acknowledgement awaited from a socket that is not connected fails with <see cref="SocketIODisconnectedException"/>.
+    /// </summary>
+    public TClient Socket(string socketId)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(socketId);
+        return SocketContracts.Get<TClient>().CreateProxy(new RoomPeer(Namespace.To(socketId)));
+    }
+}
+
+/// <summary>The targets a hub sees: those of its namespace plus the calling socket.</summary>
+public sealed class SocketHubCallerClients<TClient> : SocketHubClients<TClient>
+    where TClient : class
+{
+    private readonly SocketIOSocket _caller;
+
+    internal SocketHubCallerClients(SocketIOSocket caller)
+        : base(caller.Namespace) => _caller = caller;
+
+    /// <summary>The socket whose event is being handled.</summary>
+    public TClient Caller => SocketContracts.Get<TClient>().CreateProxy(_caller);
+
+    /// <summary>Every socket of the namespace except the caller (<c>socket.broadcast</c>).</summary>
+    public SocketHubBroadcast<TClient> Others => new(_caller.Broadcast);
+}

@@ -1,0 +1,57 @@
+using System.Runtime.CompilerServices;
+using Typed.SocketIO.Contracts;
+
+namespace Typed.SocketIO;
+
+/// <summary>
+/// What the generator emits for one hub: a factory calling its constructor with services from DI (no reflection), and
+/// a binder registering every contract the hub implements. Registered by a generated module initializer.
+/// </summary>
+public sealed class SocketHubDescriptor<THub>
+    where THub : SocketHub
+{
+    /// <summary>Creates the descriptor (generated code).</summary>
+    public SocketHubDescriptor(Func<IServiceProvider, THub> create, Func<ISocketIOEventSource, ISocketHandlerFactory<THub>, IDisposable> bind)
+    {
+        ArgumentNullException.ThrowIfNull(create);
+        ArgumentNullException.ThrowIfNull(bind);
+        Create = create;
+        Bind = bind;
+    }
+
+    /// <summary>Creates a hub with its constructor dependencies from <c>IServiceProvider</c>.</summary>
+    public Func<IServiceProvider, THub> Create { get; }
+
+    /// <summary>Registers the hub's contract methods as handlers.</summary>
+    public Func<ISocketIOEventSource, ISocketHandlerFactory<THub>, IDisposable> Bind { get; }
+}
+
+/// <summary>The registry of generated hub descriptors (a generic static cache: no reflection).</summary>
+public static class SocketHubs
+{
+    /// <summary>Registers a hub's generated code (called by generated module initializers).</summary>
+    public static void Register<THub>(SocketHubDescriptor<THub> descriptor)
+        where THub : SocketHub
+    {
+        ArgumentNullException.ThrowIfNull(descriptor);
+        Cache<THub>.Descriptor = descriptor;
+    }
+
+    internal static SocketHubDescriptor<THub> Get<THub>()
+        where THub : SocketHub
+    {
+        if (Cache<THub>.Descriptor is null)
+        {
+            RuntimeHelpers.RunModuleConstructor(typeof(THub).Module.ModuleHandle);
+        }
+
+        return Cache<THub>.Descriptor ?? throw new InvalidOperationException(
+            $"{typeof(THub)} has no generated code: a hub must be a non-abstract, non-generic class in a project that references the Typed generator.");
+    }
+
+    private static class Cache<THub>
+        where THub : SocketHub
+    {
+        public static SocketHubDescriptor<THub>? Descriptor;
+    }
+}

@@ -1,0 +1,46 @@
+using System.Text.Json;
+using Typed.SocketIO.Internal;
+using Typed.SocketIO.Contracts;
+
+namespace Typed.SocketIO;
+
+// The glue generated contract code targets: typed arguments are written straight into the packet, never boxed into
+// an object[]. Explicit, so the untyped API of the socket stays as it was.
+public sealed partial class SocketIOSocket : ISocketIOPeer, ISocketIOEventSource
+{
+    JsonSerializerOptions ISocketIOEmitter.JsonSerializerOptions => Namespace.Server.Options.JsonSerializerOptions;
+
+    JsonSerializerOptions ISocketIOEventSource.JsonSerializerOptions => Namespace.Server.Options.JsonSerializerOptions;
+
+    ValueTask ISocketIOEmitter.EmitAsync<TState>(string eventName, in TState state, SocketIOArgumentsWriter<TState> writeArguments)
+    {
+        var packet = SocketIOPayloadWriter.CreateEvent(Namespace.Name, eventName, state, writeArguments, ackId: null);
+        NotifyOutgoing(packet);
+        WritePacket(packet, isVolatile: false);
+        return ValueTask.CompletedTask;
+    }
+
+    Task<SocketIOArguments> ISocketIOPeer.EmitWithAckAsync<TState>(string eventName, in TState state, SocketIOArgumentsWriter<TState> writeArguments, TimeSpan? timeout, CancellationToken cancellationToken)
+    {
+        // Encoded before the ack is registered: a reserved name or a serialization error leaves no pending entry.
+        var id = Namespace.NextAckId();
+        var packet = SocketIOPayloadWriter.CreateEvent(Namespace.Name, eventName, state, writeArguments, id);
+        if (RegisterAck(id, timeout, cancellationToken) is not { } pending)
+        {
+            return FailedAck();
+        }
+
+        NotifyOutgoing(packet);
+        WritePacket(packet, isVolatile: false);
+        return pending.Task;
+    }
+
+    IDisposable ISocketIOEventSource.On(string eventName, Func<ISocketIOEvent, ValueTask> handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        return On(eventName, handler.Invoke);
+    }
+
+    private void NotifyOutgoing(SocketIOPacket packet) =>
+        _handlers.NotifyOutgoing(packet, ex => SocketIOLog.HandlerFailed(Logger, ex, "OnAnyOutgoing", Id));
+}

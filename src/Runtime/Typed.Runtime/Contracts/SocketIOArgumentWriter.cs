@@ -1,0 +1,58 @@
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+
+namespace Typed.SocketIO.Contracts;
+
+/// <summary>
+/// Writes typed arguments straight into an outgoing packet: each value written is one argument. JSON values go
+/// through source-generated <see cref="JsonTypeInfo{T}"/> into the packet's <see cref="Utf8JsonWriter"/>; binary values
+/// become attachments. Only valid inside the <see cref="SocketIOArgumentsWriter{TState}"/> call it is handed to.
+/// </summary>
+public sealed class SocketIOArgumentWriter
+{
+    private readonly SocketIOPayloadBuilder _builder;
+
+    internal SocketIOArgumentWriter(SocketIOPayloadBuilder builder) => _builder = builder;
+
+    /// <summary>The packet's JSON writer (JavaScript-compatible escaping), for values written by hand.</summary>
+    public Utf8JsonWriter Json => _builder.Writer;
+
+    /// <summary>Writes <paramref name="value"/> as one JSON argument.</summary>
+    public void Write<T>(T value, JsonTypeInfo<T> typeInfo) => JsonSerializer.Serialize(_builder.Writer, value, typeInfo);
+
+    /// <summary>Writes a string argument (null as <c>null</c>).</summary>
+    public void WriteString(string? value)
+    {
+        if (value is null)
+        {
+            _builder.Writer.WriteNullValue();
+        }
+        else
+        {
+            _builder.Writer.WriteStringValue(value);
+        }
+    }
+
+    /// <summary>Writes a number the way <c>JSON.stringify</c> does.</summary>
+    public void WriteNumber(double value) => _builder.WriteNumber(value);
+
+    /// <summary>Writes a binary argument: a placeholder in the JSON, the bytes as an attachment (not copied).</summary>
+    public void WriteBinary(ReadOnlyMemory<byte> bytes) => _builder.WriteBinary(bytes);
+
+    /// <summary>Writes a binary argument; null is written as <c>null</c>.</summary>
+    public void WriteBinary(byte[]? bytes)
+    {
+        if (bytes is null)
+        {
+            _builder.Writer.WriteNullValue();
+        }
+        else
+        {
+            _builder.WriteBinary(bytes);
+        }
+    }
+}
+
+/// <summary>Writes the arguments of one emit or acknowledgement from <paramref name="state"/>.</summary>
+/// <remarks>Generated code passes static lambdas and a value tuple of the arguments, so an emit allocates no closure.</remarks>
+public delegate void SocketIOArgumentsWriter<TState>(SocketIOArgumentWriter writer, in TState state);
