@@ -1,0 +1,223 @@
+using System.Diagnostics;
+using System.Globalization;
+using Bench.LoadGen;
+using Bench.LoadGen.ClientTrack;
+
+// Bench.LoadGen — runs every workload against every system in one go; started by benchmarks/run.sh, pinned to core 1.
+//   --quick                 ~2 minute smoke run (1 repetition, short windows, fewer connections)
+//   --reps N                repetitions (default 3, quick 1)
+//   --systems typed,node,…  subset of typed,node,signalr,rawws
+//   --workloads a,b1,…      subset of a,b1,b2,b3,c,d,e,f
+//   --no-client-track       skip the client track
+//   --server-env K=V        an environment variable for every server process (repeatable), for experiments
+//   --hold-idle S           keep the idle connections of (e) open S seconds after measuring (for dotnet-gcdump)
+//   --root DIR              the benchmarks folder (default: found from this assembly's location)
+var options = args.ToList();
+string? Option(string name) => options.IndexOf(name) is var i and >= 0 && i + 1 < options.Count ? options[i + 1] : null;
+var settings = options.Contains("--quick") ? Settings.QuickRun : Settings.Full;
+if (Option("--hold-idle") is { } hold)
+{
+    settings = settings with { HoldIdleSeconds = int.Parse(hold, CultureInfo.InvariantCulture) };
+}
+
+if (Option("--reps") is { } reps)
+{
+    settings = settings with { Repetitions = int.Parse(reps, CultureInfo.InvariantCulture) };
+}
+
+var systems = Option("--systems")?.Split(',') ?? Report.Systems;
+var workloads = (Option("--workloads") ?? "a,b1,b2,b3,c,d,e,f").Split(',').ToHashSet();
+var clientTrack = !options.Contains("--no-client-track");
+var serverEnvironment = new Dictionary<string, string>();
+for (var i = 0; i < options.Count - 1; i++)
+{
+    if (options[i] == "--server-env" && options[i + 1].Split('=', 2) is [var name, var value])
+    {
+        serverEnvironment[name] = value;
+    }
+}
+
+var root = Option("--root") ?? FindRoot();
+var paths = new Paths(
+    root,
+    Path.Combine(root, "Bench.Server", "bin", "Release", "net10.0", "Bench.Server.dll"),
+    Path.Combine(root, "js"),
+    Option("--out") ?? Path.Combine(root, "results"));
+
+var started = DateTime.UtcNow;
+var clock = Stopwatch.StartNew();
+// Below the ephemeral range (32768+), so no client connection holds a server's port.
+var port = 20000 + (Environment.ProcessId % 1000 * 10);
+var runs = new List<Run>();
+var clientRuns = new List<Run>();
+
+void Progress(string text) => Console.WriteLine($"[{clock.Elapsed:mm\\:ss}] {text}");
+
+string Summary(Metrics m) => string.Join("  ", m.Where(kv => kv.Key != "errors" || kv.Value > 0).Select(kv => $"{kv.Key}={Report.Format(kv.Value)}"));
+
+async Task<ServerProcess> StartAsync(string system)
+{
+    for (var attempt = 1; ; attempt++)
+    {
+        try
+        {
+            return await ServerProcess.StartAsync(system, port++, paths, "0", serverEnvironment);
+        }
+        catch (InvalidOperationException exception) when (attempt < 3)
+        {
+            Progress($"  {system}: {exception.Message}; retrying on another port");
+        }
+    }
+}
+
+async Task WarmUpAsync(ServerProcess server, Protocol protocol)
+{
+    try
+    {
+        await Workloads.WarmUpAsync(server, protocol, settings);
+    }
+    catch (Exception exception) when (exception is not OutOfMemoryException)
+    {
+        Progress($"  {server.System,-8} warm-up failed: {exception.GetType().Name}: {exception.Message}");
+    }
+}
+
+async Task Measure(int rep, string system, string workload, Func<Task<Metrics>> run, List<Run> into)
+{
+    try
+    {
+        var metrics = await run();
+        into.Add(new Run(rep, system, workload, metrics));
+        Progress($"  {system,-8} {workload,-7} {Summary(metrics)}");
+    }
+    catch (Exception exception) when (exception is not OutOfMemoryException)
+    {
+        Progress($"  {system,-8} {workload,-7} FAILED: {exception.GetType().Name}: {exception.Message}");
+    }
+}
+
+Progress($"{(settings.Quick ? "quick" : "full")} run: systems {string.Join(",", systems)}; workloads {string.Join(",", workloads)}; {settings.Repetitions} repetition(s); results to {paths.Results}");
+for (var rep = 1; rep <= settings.Repetitions; rep++)
+{
+    // Interleaved: each repetition starts with a different system.
+    var order = systems.Skip((rep - 1) % systems.Length).Concat(systems.Take((rep - 1) % systems.Length)).ToArray();
+    foreach (var system in order)
+    {
+        var protocol = Protocol.For(system);
+        var polling = system != "rawws";
+        Progress($"repetition {rep}/{settings.Repetitions} · {system}");
+        using (var server = await StartAsync(system))
+        {
+            await WarmUpAsync(server, protocol);
+            if (workloads.Contains("a"))
+            {
+                await Measure(rep, system, "a", () => Workloads.EchoAsync(server, protocol, settings, window: 1), runs);
+            }
+
+            if (workloads.Contains("b1"))
+            {
+                await Measure(rep, system, "b1", () => Workloads.EchoAsync(server, protocol, settings, window: 100), runs);
+            }
+
+            if (workloads.Contains("b2"))
+            {
+                await Measure(rep, system, "b2", () => Workloads.FireAndForgetAsync(server, protocol, settings), runs);
+            }
+
+            if (workloads.Contains("b3"))
+            {
+                await Measure(rep, system, "b3", () => Workloads.ServerEmitsAsync(server, protocol, settings), runs);
+            }
+
+            if (workloads.Contains("f") && polling)
+            {
+                await Measure(rep, system, "f-lat", () => Workloads.PollingLatencyAsync(server, protocol, settings), runs);
+                await Measure(rep, system, "f-tput", () => Workloads.PollingThroughputAsync(server, protocol, settings), runs);
+            }
+
+            if (workloads.Contains("d"))
+            {
+                await Measure(rep, system, "d-ws", () => Workloads.StormAsync(server, protocol, settings, viaPolling: false), runs);
+                if (polling)
+                {
+                    await Measure(rep, system, "d-poll", () => Workloads.StormAsync(server, protocol, settings, viaPolling: true), runs);
+                }
+            }
+
+            if (workloads.Contains("c"))
+            {
+                var connections = new List<WsConnection>();
+                try
+                {
+                    for (var i = 0; i < settings.BroadcastClients.Length; i++)
+                    {
+                        var target = settings.BroadcastClients[i];
+                        var (added, _, errors) = await Workloads.ConnectManyAsync(server, protocol, target - connections.Count, settings.StormConcurrency, false, null);
+                        connections.AddRange(added);
+                        if (errors > 0)
+                        {
+                            Progress($"  {system,-8} c: {errors} connections failed; broadcasting to {connections.Count}");
+                        }
+
+                        await Measure(rep, system, $"c{i + 1}", () => Workloads.BroadcastAsync(server, protocol, settings, connections), runs);
+                    }
+                }
+                finally
+                {
+                    connections.ForEach(c => c.Dispose());
+                }
+            }
+        }
+
+        if (workloads.Contains("e"))
+        {
+            // A fresh process, so the baseline is not inflated by the other workloads' garbage.
+            using var server = await StartAsync(system);
+            await Measure(rep, system, "e", () => Workloads.IdleMemoryAsync(server, protocol, settings), runs);
+        }
+    }
+}
+
+if (clientTrack)
+{
+    for (var rep = 1; rep <= settings.Repetitions; rep++)
+    {
+        foreach (var serverSystem in new[] { "typed", "signalr" })
+        {
+            Progress($"client track {rep}/{settings.Repetitions} · {serverSystem} server");
+            using var server = await StartAsync(serverSystem);
+            await WarmUpAsync(server, Protocol.For(serverSystem));
+            foreach (var workload in new[] { "a", "b1" })
+            {
+                foreach (var entry in ClientTrackRunner.DotNetClients.Where(c => c.Server == serverSystem))
+                {
+                    await Measure(rep, $"{entry.Name} → {serverSystem}", workload, () => ClientTrackRunner.RunDotNetAsync(entry, server, settings, workload), clientRuns);
+                }
+
+                if (serverSystem == "typed")
+                {
+                    await Measure(rep, $"{ClientTrackRunner.NodeClientName} → {serverSystem}", workload, () => ClientTrackRunner.RunNodeAsync(server, settings, workload, paths, "1"), clientRuns);
+                }
+            }
+        }
+    }
+}
+
+Report.Write(paths.Results, settings, runs, clientRuns, started, clock.Elapsed);
+Progress($"done in {clock.Elapsed:mm\\:ss}: {Path.Combine(paths.Results, "results.md")} and results.json");
+Console.WriteLine();
+Console.WriteLine(File.ReadAllText(Path.Combine(paths.Results, "results.md")));
+return 0;
+
+static string FindRoot()
+{
+    for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+    {
+        if (Directory.Exists(Path.Combine(directory.FullName, "Bench.Server")) && Directory.Exists(Path.Combine(directory.FullName, "js")))
+        {
+            return directory.FullName;
+        }
+    }
+
+    throw new InvalidOperationException("cannot find the benchmarks folder; pass --root");
+}
