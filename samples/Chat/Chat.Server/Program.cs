@@ -1,0 +1,34 @@
+using Chat.Server;
+
+// Usage: dotnet run --project samples/Chat/Chat.Server [-- --port 5000]   (or PORT=5000; default 5000)
+var port = ReadOption(args, "--port") is { } portText && int.TryParse(portText, out var fromArgs) ? fromArgs
+    : int.TryParse(Environment.GetEnvironmentVariable("PORT"), out var fromEnvironment) ? fromEnvironment : 5000;
+
+var builder = WebApplication.CreateSlimBuilder(args);
+builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+builder.Logging.SetMinimumLevel(LogLevel.Warning);
+builder.Services.AddChat();
+
+var app = builder.Build();
+app.MapChat();
+app.Lifetime.ApplicationStarted.Register(() =>
+{
+    foreach (var address in app.Urls)
+    {
+        Console.WriteLine($"Chat server listening on {address} (open it in a browser; Socket.IO namespace {ChatServerApp.Namespace}; Ctrl+C stops)");
+    }
+});
+app.Run();
+
+static string? ReadOption(string[] args, string name)
+{
+    for (var i = 0; i < args.Length - 1; i++)
+    {
+        if (args[i] == name)
+        {
+            return args[i + 1];
+        }
+    }
+
+    return null;
+}
