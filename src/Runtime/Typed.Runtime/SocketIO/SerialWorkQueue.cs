@@ -1,10 +1,11 @@
 namespace Typed.SocketIO;
 
 /// <summary>
-/// Runs one socket's work items one at a time, in the order they were queued, off the receive path — so a handler
-/// that awaits an acknowledgement does not stop that acknowledgement from being read. Bounded: when it is full, the
-/// producer waits (the receive loop stops reading, which is the backpressure). Idle, it holds no thread and no task.
-/// Used by the server's sockets and the client's alike.
+/// Runs one socket's work items one at a time, in the order they were queued. An item that finds the queue idle
+/// starts on the producer's thread; once it awaits, the receive path is free again — so a handler that awaits an
+/// acknowledgement does not stop that acknowledgement from being read. Bounded: when it is full, the producer waits
+/// (the receive loop stops reading, which is the backpressure). Idle, it holds no thread and no task. Used by the
+/// server's sockets and the client's alike.
 /// </summary>
 internal sealed class SerialWorkQueue<T>
 {
@@ -41,18 +42,82 @@ internal sealed class SerialWorkQueue<T>
 
     private void Add(T item)
     {
-        bool start;
         lock (_queue)
         {
-            _queue.Enqueue(item);
-            start = !_draining;
+            if (_draining)
+            {
+                _queue.Enqueue(item);
+                return;
+            }
+
             _draining = true;
         }
 
-        if (start)
+        // The queue was idle: the item runs here, on the producer's thread (the receive loop), as SignalR runs hub
+        // methods. A handler that completes synchronously then costs no thread-pool hop; one that awaits goes on
+        // asynchronously, and what arrives meanwhile waits its turn behind it.
+        ValueTask running;
+        try
+        {
+            running = _process(item);
+        }
+        catch (Exception ex)
+        {
+            running = ValueTask.FromException(ex);
+        }
+
+        if (!running.IsCompleted)
+        {
+            _ = FinishThenDrainAsync(running, item);
+            return;
+        }
+
+        Complete(running, item);
+        bool more;
+        lock (_queue)
+        {
+            more = _queue.Count > 0;
+            _draining = more;
+        }
+
+        if (more)
         {
             ThreadPool.UnsafeQueueUserWorkItem(static queue => _ = queue.DrainAsync(), this, preferLocal: false);
         }
+    }
+
+    private void Complete(ValueTask completed, T item)
+    {
+        try
+        {
+            completed.GetAwaiter().GetResult();
+        }
+        catch (Exception ex)
+        {
+            _onError(item, ex);
+        }
+        finally
+        {
+            _capacity.Release();
+        }
+    }
+
+    private async Task FinishThenDrainAsync(ValueTask running, T item)
+    {
+        try
+        {
+            await running;
+        }
+        catch (Exception ex)
+        {
+            _onError(item, ex);
+        }
+        finally
+        {
+            _capacity.Release();
+        }
+
+        await DrainAsync();
     }
 
     private async Task DrainAsync()
