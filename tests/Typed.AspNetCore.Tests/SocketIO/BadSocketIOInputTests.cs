@@ -16,7 +16,8 @@ public sealed class BadSocketIOInputTests
     private static async Task AssertConnectionClosedAsync(
         Func<RawSocketIOClient, Task> send,
         SocketIODisconnectReason expected,
-        Action<SocketIOOptions>? configure = null)
+        Action<SocketIOOptions>? configure = null,
+        Func<string, bool>? isExpectedFrame = null)
     {
         var log = new SocketLog();
         await using var server = await SocketIOTestServer.StartAsync(
@@ -35,7 +36,8 @@ public sealed class BadSocketIOInputTests
         await send(client);
 
         var frames = await client.WaitForCloseAsync();
-        Assert.All(frames, frame => Assert.Equal("text '2'", frame.ToString()));
+        // Before the close, only heartbeats (and whatever the test says a valid packet before the bad one earns).
+        Assert.All(frames, frame => Assert.True(frame.ToString() == "text '2'" || isExpectedFrame?.Invoke(frame.ToString()) == true, frame.ToString()));
         Assert.Equal(expected, await log.DisconnectReasonAsync(main));
         Assert.Equal(expected, await log.DisconnectReasonAsync(custom));
         Assert.False(main.Connected);
@@ -239,7 +241,9 @@ public sealed class BadSocketIOInputTests
                 await client.SendBinaryAsync([1]);
                 await client.SendBinaryAsync([2]);
             },
-            SocketIODisconnectReason.ForcedClose);
+            SocketIODisconnectReason.ForcedClose,
+            // The first packet is complete and valid: its echo may go out before the extra frame closes the connection.
+            isExpectedFrame: frame => frame is """text '451-["message-back",{"_placeholder":true,"num":0}]'""" or "binary 01");
 
     /// <summary>C22: a text packet while attachments are still expected.</summary>
     [Theory]
