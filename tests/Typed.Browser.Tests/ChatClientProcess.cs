@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 
 namespace Typed.Browser.Tests;
@@ -14,39 +13,10 @@ internal static class ChatClientProcess
     public static async Task<(int ExitCode, JsonElement Result, string Command)> RunAsync(params string[] arguments)
     {
         var native = File.Exists(NativeBinary);
-        var start = new ProcessStartInfo(native ? NativeBinary : "dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        if (!native)
-        {
-            start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Chat.Client.dll"));
-        }
-
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        var command = $"{start.FileName} {string.Join(' ', start.ArgumentList)}";
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("the chat client did not start");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{command} did not exit within 60 s. stderr: {await stderr}");
-        }
-
-        var output = (await stdout).Trim();
-        Assert.True(output.Length > 0, $"{command} printed nothing (exit {process.ExitCode}). stderr: {await stderr}");
-        return (process.ExitCode, JsonDocument.Parse(output).RootElement.Clone(), command);
+        string[] dll = native ? [] : [Path.Combine(AppContext.BaseDirectory, "Chat.Client.dll")];
+        var run = await Typed.Interop.Tests.ChildProcess.RunAsync(native ? NativeBinary : "dotnet", [.. dll, .. arguments], TimeSpan.FromSeconds(60));
+        var output = run.Stdout.Trim();
+        Assert.True(output.Length > 0, $"{run.Command} printed nothing (exit {run.ExitCode}). stderr: {run.Stderr}");
+        return (run.ExitCode, JsonDocument.Parse(output).RootElement.Clone(), run.Command);
     }
 }

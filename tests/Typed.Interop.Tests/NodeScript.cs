@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 
 namespace Typed.Interop.Tests;
@@ -12,37 +11,11 @@ internal static class NodeScript
 
     public static async Task<JsonElement> RunAsync(string script, params string[] arguments)
     {
-        var start = new ProcessStartInfo("node")
-        {
-            WorkingDirectory = ScriptsFolder,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(script);
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("node did not start");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(45));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"node {script} {string.Join(' ', arguments)} did not exit within 45 s. stderr: {await stderr}");
-        }
-
-        var output = (await stdout).Trim();
+        var run = await ChildProcess.RunAsync("node", [script, .. arguments], TimeSpan.FromSeconds(45), ScriptsFolder);
+        var output = run.Stdout.Trim();
         if (output.Length == 0)
         {
-            throw new InvalidOperationException($"node {script} printed nothing (exit {process.ExitCode}). stderr: {await stderr}");
+            throw new InvalidOperationException($"{run.Command} printed nothing (exit {run.ExitCode}). stderr: {run.Stderr}");
         }
 
         return JsonDocument.Parse(output).RootElement.Clone();

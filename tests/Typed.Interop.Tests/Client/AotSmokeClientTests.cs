@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 
 namespace Typed.Interop.Tests.Client;
@@ -19,7 +18,7 @@ public sealed class AotSmokeClientTests
     {
         await using var peer = await PeerServer.StartAsync(server, parser);
 
-        var (exitCode, stdout, stderr) = await RunAsync(await PublishedBinaryAsync(), peer.Uri.ToString(), parser);
+        var (exitCode, stdout, stderr, _) = await ChildProcess.RunAsync(await PublishedBinaryAsync(), [peer.Uri.ToString(), parser], TimeSpan.FromMinutes(1));
 
         Assert.True(exitCode == 0, $"exit {exitCode}: {stderr}");
         using var result = JsonDocument.Parse(stdout);
@@ -38,41 +37,12 @@ public sealed class AotSmokeClientTests
         var binary = Path.Combine(root, "artifacts", "aot-smoke", "Typed.AotSmoke");
         if (!File.Exists(binary))
         {
-            var (exitCode, stdout, stderr) = await RunAsync("dotnet", "publish", Path.Combine(root, "tests", "Typed.AotSmoke"),
-                "-c", "Release", "-p:PublishAot=true", "-o", Path.GetDirectoryName(binary)!, "--nologo");
+            var (exitCode, stdout, stderr, _) = await ChildProcess.RunAsync("dotnet",
+                ["publish", Path.Combine(root, "tests", "Typed.AotSmoke"), "-c", "Release", "-p:PublishAot=true", "-o", Path.GetDirectoryName(binary)!, "--nologo"],
+                TimeSpan.FromMinutes(5));
             Assert.True(exitCode == 0, $"publishing the smoke client failed: {stdout}{stderr}");
         }
 
         return binary;
-    }
-
-    private static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string program, params string[] arguments)
-    {
-        var start = new ProcessStartInfo(program)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-
-        return (process.ExitCode, await stdout, await stderr);
     }
 }
