@@ -1,7 +1,7 @@
 using Chat.Server;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
-using Typed.AspNetCore.Tests.Infrastructure;
+using Typed.SocketIO.AspNetCore.Tests.Infrastructure;
 
 namespace Typed.Browser.Tests;
 

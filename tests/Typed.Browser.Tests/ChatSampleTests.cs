@@ -1,6 +1,6 @@
 using Chat;
 using Chat.Server;
-using Typed.AspNetCore.Tests.Infrastructure;
+using Typed.SocketIO.AspNetCore.Tests.Infrastructure;
 using Typed.Interop.Tests;
 
 namespace Typed.Browser.Tests;

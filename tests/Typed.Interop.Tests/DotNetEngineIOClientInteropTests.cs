@@ -1,6 +1,5 @@
 using System.Text;
 using System.Threading.Channels;
-using Typed.EngineIO.Client;
 
 namespace Typed.Interop.Tests;
 

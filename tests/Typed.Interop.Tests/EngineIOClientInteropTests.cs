@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Typed.AspNetCore.Tests.Infrastructure;
+using Typed.SocketIO.AspNetCore.Tests.Infrastructure;
 using Typed.EngineIO;
 
 namespace Typed.Interop.Tests;

@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Typed.AspNetCore.Tests.Infrastructure;
+using Typed.SocketIO.AspNetCore.Tests.Infrastructure;
 using Typed.SocketIO;
 
 namespace Typed.Interop.Tests;

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
-using Typed.AspNetCore.Tests.Infrastructure;
+using Typed.SocketIO.AspNetCore.Tests.Infrastructure;
 using Typed.SocketIO;
 
 namespace Typed.Interop.Tests.Typed;

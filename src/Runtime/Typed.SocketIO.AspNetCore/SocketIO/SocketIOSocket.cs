@@ -1,0 +1,405 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Typed.EngineIO;
+using Typed.SocketIO.Contracts;
+using Typed.SocketIO.Internal;
+
+namespace Typed.SocketIO;
+
+/// <summary>
+/// A client connected to a namespace. Handlers of one socket run one at a time, in the order events arrived;
+/// acknowledgements the client sends are processed as they arrive, so a handler may await one. Every member is safe
+/// to call from any thread.
+/// </summary>
+public sealed partial class SocketIOSocket : IRemoteSocket, IPendingAckOwner
+{
+    private readonly SocketIOConnection _connection;
+    private readonly object _gate = new();
+    private readonly Dictionary<long, PendingAck> _acks = [];
+    private readonly SerialWorkQueue<SocketIOEventContext?> _events;
+    private readonly SocketIOHandlerRegistry<SocketIOEventContext> _handlers = new();
+    private Func<SocketIOEventContext, Func<ValueTask>, ValueTask>[] _middlewares = [];
+    private int _state; // 0 connected, 1 disconnected
+
+    internal SocketIOSocket(SocketIONamespace ns, SocketIOConnection connection, string id, SocketIOHandshake handshake)
+    {
+        Namespace = ns;
+        _connection = connection;
+        Id = id;
+        Handshake = handshake;
+        // A null item stands for the namespace's connection handlers, which run before any event.
+        _events = new SerialWorkQueue<SocketIOEventContext?>(
+            ns.Server.Options.MaxQueuedEventsPerSocket,
+            item => item is null ? RunConnectionHandlersAsync() : DispatchAsync(item),
+            (item, ex) => SocketIOLog.HandlerFailed(Logger, ex, item?.EventName ?? "OnConnection", Id));
+    }
+
+    /// <summary>The socket id (also the name of a room holding only this socket). Not the Engine.IO session id.</summary>
+    public string Id { get; }
+
+    /// <summary>The namespace the socket belongs to.</summary>
+    public SocketIONamespace Namespace { get; }
+
+    /// <summary>What the client's connection carried.</summary>
+    public SocketIOHandshake Handshake { get; }
+
+    /// <summary>Per-socket storage for the application.</summary>
+    public IDictionary<string, object?> Data { get; } = new ConcurrentDictionary<string, object?>(StringComparer.Ordinal);
+
+    /// <summary>Whether the socket is still connected to its namespace.</summary>
+    public bool Connected => System.Threading.Volatile.Read(ref _state) == 0;
+
+    /// <summary>The rooms the socket is in, its own id room included.</summary>
+    public IReadOnlyCollection<string> Rooms => Namespace.Adapter.GetSocketRooms(Id);
+
+    /// <summary>The Engine.IO connection under the socket (shared by its other namespaces): <c>socket.conn</c>.</summary>
+    public EngineIOSocket Connection => _connection.Engine;
+
+    /// <summary>Raised when the socket is about to leave: its rooms are still visible.</summary>
+    public event Action<SocketIOSocket, SocketIODisconnectReason>? Disconnecting;
+
+    /// <summary>Raised once the socket has left its namespace and its rooms.</summary>
+    public event Action<SocketIOSocket, SocketIODisconnectReason>? Disconnected;
+
+    internal ILogger Logger => Namespace.Server.Logger;
+
+    /// <summary>Handles <paramref name="eventName"/>; the returned object removes the handler when disposed.</summary>
+    public IDisposable On(string eventName, Func<SocketIOEventContext, ValueTask> handler) => _handlers.On(eventName, handler);
+
+    /// <summary>Handles <paramref name="eventName"/> with a synchronous handler.</summary>
+    public IDisposable On(string eventName, Action<SocketIOEventContext> handler) => _handlers.On(eventName, handler);
+
+    /// <summary>Sees every incoming event, before its own handlers.</summary>
+    public IDisposable OnAny(Func<SocketIOEventContext, ValueTask> handler) => _handlers.OnAny(handler);
+
+    /// <summary>Sees every event this socket emits: its name and arguments.</summary>
+    public IDisposable OnAnyOutgoing(Action<string, IReadOnlyList<object?>> handler) => _handlers.OnAnyOutgoing(handler);
+
+    /// <summary>
+    /// Adds a packet middleware: it runs for every incoming event before the handlers and calls <c>next</c> to go
+    /// on; not calling it, or throwing, drops the event.
+    /// </summary>
+    public void Use(Func<SocketIOEventContext, Func<ValueTask>, ValueTask> middleware)
+    {
+        ArgumentNullException.ThrowIfNull(middleware);
+        lock (_gate)
+        {
+            _middlewares = [.. _middlewares, middleware];
+        }
+    }
+
+    /// <summary>Emits <paramref name="eventName"/> to this client.</summary>
+    /// <exception cref="ArgumentException">The name is reserved (connect, disconnect…).</exception>
+    public void Emit(string eventName, params object?[] args)
+    {
+        SocketIOEmitter.ValidateEventName(eventName);
+        args = SocketIOEmitter.Arguments(args);
+        NotifyOutgoing(eventName, args);
+        var packet = SocketIOEmitter.CreateEvent(Namespace, eventName, args, ackId: null);
+        WritePacket(packet, isVolatile: false);
+    }
+
+    /// <summary>
+    /// Emits <paramref name="eventName"/> and waits for the client's acknowledgement: fails with
+    /// <see cref="SocketIOAckTimeoutException"/> after <paramref name="timeout"/> (default
+    /// <see cref="SocketIOOptions.DefaultAckTimeout"/>), with <see cref="SocketIODisconnectedException"/> if the socket
+    /// disconnects first, or when <paramref name="cancellationToken"/> is cancelled.
+    /// </summary>
+    public Task<SocketIOArguments> EmitWithAckAsync(string eventName, object?[] args, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    {
+        SocketIOEmitter.ValidateEventName(eventName);
+        args = SocketIOEmitter.Arguments(args);
+        var id = Namespace.NextAckId();
+        if (RegisterAck(id, timeout, cancellationToken) is not { } pending)
+        {
+            return FailedAck();
+        }
+
+        NotifyOutgoing(eventName, args);
+        WritePacket(SocketIOEmitter.CreateEvent(Namespace, eventName, args, id), isVolatile: false);
+        return pending.Task;
+    }
+
+    /// <summary>Expects the acknowledgement <paramref name="id"/>; null when disconnected or at the pending-ack limit.</summary>
+    private PendingAck? RegisterAck(long id, TimeSpan? timeout, CancellationToken cancellationToken)
+    {
+        var pending = new PendingAck(this, id);
+        lock (_acks)
+        {
+            if (!Connected || _acks.Count >= Namespace.Server.Options.MaxPendingAcksPerSocket)
+            {
+                return null;
+            }
+
+            _acks[id] = pending;
+        }
+
+        pending.StartTimer(timeout ?? Namespace.Server.Options.DefaultAckTimeout, cancellationToken);
+        return pending;
+    }
+
+    /// <summary>Why <see cref="RegisterAck"/> refused: disconnected, or too many acknowledgements outstanding.</summary>
+    private Task<SocketIOArguments> FailedAck()
+    {
+        if (!Connected)
+        {
+            return Task.FromException<SocketIOArguments>(new SocketIODisconnectedException());
+        }
+
+        return Task.FromException<SocketIOArguments>(new InvalidOperationException(
+            $"Socket {Id} already waits for {Namespace.Server.Options.MaxPendingAcksPerSocket} acknowledgements (MaxPendingAcksPerSocket)."));
+    }
+
+    /// <summary>Emits with an acknowledgement awaited for at most <paramref name="timeout"/>.</summary>
+    public Task<SocketIOArguments> EmitWithAckAsync(string eventName, TimeSpan timeout, params object?[] args) =>
+        EmitWithAckAsync(eventName, args, timeout);
+
+    /// <summary>Joins <paramref name="room"/>.</summary>
+    public void Join(string room) => Join([room]);
+
+    /// <summary>Joins every room of <paramref name="rooms"/>.</summary>
+    /// <exception cref="ArgumentException">A room name is empty or longer than <see cref="SocketIOOptions.MaxRoomNameLength"/>.</exception>
+    /// <exception cref="InvalidOperationException">The socket would be in more than <see cref="SocketIOOptions.MaxRoomsPerSocket"/> rooms.</exception>
+    public void Join(IReadOnlyCollection<string> rooms)
+    {
+        ArgumentNullException.ThrowIfNull(rooms);
+        var options = Namespace.Server.Options;
+        foreach (var room in rooms)
+        {
+            if (string.IsNullOrEmpty(room) || room.Length > options.MaxRoomNameLength)
+            {
+                throw new ArgumentException($"Room names are 1 to {options.MaxRoomNameLength} characters long.", nameof(rooms));
+            }
+        }
+
+        if (!Connected)
+        {
+            return;
+        }
+
+        if (Namespace.Adapter.GetSocketRooms(Id).Count + rooms.Count > options.MaxRoomsPerSocket)
+        {
+            throw new InvalidOperationException($"Socket {Id} would be in more than {options.MaxRoomsPerSocket} rooms (MaxRoomsPerSocket).");
+        }
+
+        Namespace.Adapter.AddAll(Id, rooms);
+    }
+
+    /// <summary>Leaves <paramref name="room"/>.</summary>
+    public void Leave(string room)
+    {
+        ArgumentNullException.ThrowIfNull(room);
+        Namespace.Adapter.Delete(Id, room);
+    }
+
+    /// <summary>Every other socket of the namespace (<c>socket.broadcast</c>).</summary>
+    public SocketIOBroadcastOperator Broadcast => Namespace.Except(Id);
+
+    /// <summary>The sockets in <paramref name="room"/>, except this one (<c>socket.to(room)</c>).</summary>
+    public SocketIOBroadcastOperator To(string room) => Namespace.To(room).Except(Id);
+
+    /// <summary>Same as <see cref="To"/>.</summary>
+    public SocketIOBroadcastOperator In(string room) => To(room);
+
+    /// <summary>Every other socket of the namespace except those in <paramref name="room"/>.</summary>
+    public SocketIOBroadcastOperator Except(string room) => Namespace.Except(Id).Except(room);
+
+    /// <summary>
+    /// Disconnects the socket from its namespace (the client sees <c>io server disconnect</c> and does not reconnect;
+    /// the server reason is <c>server namespace disconnect</c>). <paramref name="close"/> disconnects every socket of
+    /// the connection that way and then closes it.
+    /// </summary>
+    public void Disconnect(bool close = false)
+    {
+        if (!Connected)
+        {
+            return;
+        }
+
+        if (close)
+        {
+            // As socket.io 4.8: every socket of the connection is disconnected the normal way, then it closes.
+            _connection.DisconnectAllAndClose();
+            return;
+        }
+
+        // The client is told ("41"), so it reports "io server disconnect" and does not reconnect.
+        WritePacket(new SocketIOPacket { Type = SocketIOPacketType.Disconnect, Namespace = Namespace.Name }, isVolatile: false);
+        OnClosed(SocketIODisconnectReason.ServerNamespaceDisconnect);
+    }
+
+    void IRemoteSocket.Emit(string eventName, params object?[] args) => Emit(eventName, args);
+
+    /// <summary>Writes an acknowledgement to the client, unless it has left.</summary>
+    internal void SendAck(SocketIOPacket packet)
+    {
+        if (Connected)
+        {
+            WritePacket(packet, isVolatile: false);
+        }
+    }
+
+    internal void WritePacket(SocketIOPacket packet, bool isVolatile)
+    {
+        var encoded = new List<EngineIOOutgoingPacket>(1 + packet.Attachments.Count);
+        Namespace.Server.Parser.Encode(packet, encoded);
+        WriteEncoded(encoded, isVolatile);
+    }
+
+    /// <summary>Queues packets already encoded (a broadcast encodes once for all its recipients).</summary>
+    internal void WriteEncoded(List<EngineIOOutgoingPacket> encoded, bool isVolatile)
+    {
+        if (Connected)
+        {
+            _connection.Write(encoded, isVolatile);
+        }
+    }
+
+    internal void NotifyOutgoing(string eventName, object?[] args) =>
+        _handlers.NotifyOutgoing(eventName, args, ex => SocketIOLog.HandlerFailed(Logger, ex, "OnAnyOutgoing", Id));
+
+    /// <summary>An event from the client: queued for this socket's handlers, in arrival order.</summary>
+    internal ValueTask EnqueueEventAsync(SocketIOPacket packet)
+    {
+        // The packet's bytes belong to the connection's receive buffer; the handlers run later and need their own.
+        var arguments = SocketIOArguments.FromEvent(packet).Detach();
+        return _events.EnqueueAsync(new SocketIOEventContext(this, packet.EventName!, arguments, packet.AckId));
+    }
+
+    /// <summary>Runs the namespace's connection handlers through the event queue, so they precede every event.</summary>
+    internal ValueTask EnqueueConnectionAsync() => _events.EnqueueAsync(null);
+
+    internal async ValueTask RunConnectionHandlersAsync()
+    {
+        foreach (var handler in Namespace.ConnectionHandlers)
+        {
+            try
+            {
+                await handler(this);
+            }
+            catch (Exception ex)
+            {
+                SocketIOLog.HandlerFailed(Logger, ex, "OnConnection", Id);
+            }
+        }
+    }
+
+    internal async ValueTask DispatchAsync(SocketIOEventContext context)
+    {
+        var middlewares = System.Threading.Volatile.Read(ref _middlewares);
+        if (middlewares.Length == 0)
+        {
+            await InvokeHandlersAsync(context);
+            return;
+        }
+
+        var index = 0;
+        async ValueTask Next()
+        {
+            if (index < middlewares.Length)
+            {
+                await middlewares[index++](context, Next);
+            }
+            else
+            {
+                await InvokeHandlersAsync(context);
+            }
+        }
+
+        await Next();
+    }
+
+    private ValueTask InvokeHandlersAsync(SocketIOEventContext context) => _handlers.InvokeAsync(context.EventName, context);
+
+    /// <summary>An acknowledgement from the client: completes its emit at once (never queued behind handlers).</summary>
+    internal void HandleAck(SocketIOPacket packet)
+    {
+        PendingAck? pending;
+        lock (_acks)
+        {
+            if (packet.AckId is not long id || !_acks.Remove(id, out pending))
+            {
+                return; // unknown or late: ignored, as the reference does
+            }
+        }
+
+        pending.Complete(SocketIOArguments.FromAck(packet).Detach());
+    }
+
+    /// <summary>Expects this socket's answer to a broadcast; the entry goes away on answer, timeout or disconnect.</summary>
+    internal void RegisterBroadcastAck(long id, Action<SocketIOArguments> onResponse, TimeSpan timeout)
+    {
+        var pending = new PendingAck(this, id, onResponse);
+        lock (_acks)
+        {
+            if (!Connected)
+            {
+                return;
+            }
+
+            _acks[id] = pending;
+        }
+
+        pending.StartTimer(timeout, CancellationToken.None);
+    }
+
+    /// <summary>Leaves the namespace for <paramref name="reason"/>: events, rooms, pending acknowledgements.</summary>
+    internal void OnClosed(SocketIODisconnectReason reason)
+    {
+        if (Interlocked.Exchange(ref _state, 1) != 0)
+        {
+            return;
+        }
+
+        Raise(Disconnecting, reason);
+        Namespace.Adapter.DeleteAll(Id);
+        Namespace.RemoveSocket(this);
+        _connection.RemoveSocket(this);
+
+        PendingAck[] pending;
+        lock (_acks)
+        {
+            pending = [.. _acks.Values];
+            _acks.Clear();
+        }
+
+        foreach (var ack in pending)
+        {
+            ack.Fail(new SocketIODisconnectedException());
+        }
+
+        SocketIOLog.SocketDisconnected(Logger, Id, Namespace.Name, reason.ToWireString());
+        Raise(Disconnected, reason);
+    }
+
+    void IPendingAckOwner.RemoveAck(long id, PendingAck expected)
+    {
+        lock (_acks)
+        {
+            if (_acks.TryGetValue(id, out var current) && current == expected)
+            {
+                _acks.Remove(id);
+            }
+        }
+    }
+
+    private void Raise(Action<SocketIOSocket, SocketIODisconnectReason>? handler, SocketIODisconnectReason reason)
+    {
+        if (handler is null)
+        {
+            return;
+        }
+
+        foreach (var single in handler.GetInvocationList())
+        {
+            try
+            {
+                ((Action<SocketIOSocket, SocketIODisconnectReason>)single)(this, reason);
+            }
+            catch (Exception ex)
+            {
+                SocketIOLog.HandlerFailed(Logger, ex, "Disconnect", Id);
+            }
+        }
+    }
+}

@@ -1,0 +1,195 @@
+using System.Buffers;
+using System.Net.Http.Headers;
+
+namespace Typed.SocketIO.Client.Internal;
+
+/// <summary>The long-polling transport of the client: one GET loop receiving, one POST loop sending.</summary>
+internal sealed partial class EngineIOClient
+{
+    private static readonly MediaTypeHeaderValue s_textPlain = MediaTypeHeaderValue.Parse("text/plain; charset=UTF-8");
+
+    private HttpClient? _polling;
+    private Task _pollLoop = Task.CompletedTask;
+    private Task _postLoop = Task.CompletedTask;
+    private bool _pollPaused;
+    private bool _writerPaused;
+
+    private async Task OpenPollingAsync(CancellationToken cancellationToken)
+    {
+        _polling = _options.HttpMessageHandler is { } handler
+            ? new HttpClient(handler, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan }
+            : _options.Proxy is { } proxy
+                ? new HttpClient(new SocketsHttpHandler { Proxy = proxy, UseProxy = true }) { Timeout = Timeout.InfiniteTimeSpan }
+                : new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+        using var response = await _polling.SendAsync(Request(HttpMethod.Get, RequestUri("polling", withSid: false)), cancellationToken);
+        var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new EngineIOConnectException($"the server refused the handshake: {(int)response.StatusCode} {System.Text.Encoding.UTF8.GetString(body)}");
+        }
+
+        var packets = new List<EngineIOPacket>();
+        if (!EngineIOCodec.TryDecodePayload(body, packets, int.MaxValue, out var error)
+            || packets[0].Type != EngineIOPacketType.Open
+            || !ApplyHandshake(packets[0].Data.Span, out var canUpgrade))
+        {
+            throw new EngineIOConnectException("invalid handshake: " + (error ?? "no open packet"));
+        }
+
+        Transport = EngineIOClientTransport.Polling;
+        _pollLoop = PollLoopAsync();
+        _postLoop = PostLoopAsync();
+        if (canUpgrade && _options.UseWebSocket && _options.Upgrade)
+        {
+            _ = UpgradeAsync();
+        }
+    }
+
+    private HttpRequestMessage Request(HttpMethod method, Uri uri)
+    {
+        var request = new HttpRequestMessage(method, uri);
+        foreach (var (name, value) in _options.ExtraHeaders)
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
+
+        return request;
+    }
+
+    private async Task PollLoopAsync()
+    {
+        var packets = new List<EngineIOPacket>();
+        while (true)
+        {
+            lock (_gate)
+            {
+                if (_state != 1 || _pollPaused)
+                {
+                    return;
+                }
+            }
+
+            byte[] body;
+            try
+            {
+                using var response = await _polling!.SendAsync(Request(HttpMethod.Get, RequestUri("polling", withSid: true)), _closed.Token);
+                body = await response.Content.ReadAsByteArrayAsync(_closed.Token);
+                if (!response.IsSuccessStatusCode)
+                {
+                    OnClose("transport error");
+                    return;
+                }
+            }
+            catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or IOException)
+            {
+                OnClose("transport error");
+                return;
+            }
+
+            packets.Clear();
+            if (!EngineIOCodec.TryDecodePayload(body, packets, int.MaxValue, out _))
+            {
+                OnClose("parse error");
+                return;
+            }
+
+            foreach (var packet in packets)
+            {
+                if (!HandlePacket(packet))
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    private async Task PostLoopAsync()
+    {
+        while (await TakeOutboxAsync() is { } packets)
+        {
+            if (!await PostAsync(packets))
+            {
+                OnClose("transport error");
+                return;
+            }
+        }
+    }
+
+    /// <summary>POSTs the packets as payloads, split so that none is larger than the server's maxPayload.</summary>
+    private async Task<bool> PostAsync(List<EngineIOOutgoingPacket> packets)
+    {
+        var start = 0;
+        while (start < packets.Count)
+        {
+            var count = 1;
+            var length = EngineIOCodec.GetPayloadLength(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(packets).Slice(start, 1));
+            while (start + count < packets.Count)
+            {
+                var next = EngineIOCodec.GetPayloadLength(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(packets).Slice(start + count, 1)) + 1;
+                if (length + next > MaxPayload)
+                {
+                    break;
+                }
+
+                length += next;
+                count++;
+            }
+
+            var body = new ArrayBufferWriter<byte>(length);
+            EngineIOCodec.WritePayload(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(packets).Slice(start, count), body);
+            start += count;
+            try
+            {
+                var content = new ReadOnlyMemoryContent(body.WrittenMemory);
+                content.Headers.ContentType = s_textPlain;
+                using var request = Request(HttpMethod.Post, RequestUri("polling", withSid: true));
+                request.Content = content;
+                using var response = await _polling!.SendAsync(request, _closed.Token);
+                if (!response.IsSuccessStatusCode)
+                {
+                    return false;
+                }
+            }
+            catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or IOException)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Before the upgrade completes, polling stops: no new GET or POST, and the ones in flight finish (the server
+    /// answers a pending GET with a noop as soon as the probe succeeded).
+    /// </summary>
+    private async Task PausePollingAsync()
+    {
+        lock (_gate)
+        {
+            _pollPaused = true;
+            _writerPaused = true;
+        }
+
+        WakeWriter();
+        await Task.WhenAll(_pollLoop, _postLoop);
+    }
+
+    /// <summary>Sends the close packet on polling, after what is queued.</summary>
+    private async Task ClosePollingAsync()
+    {
+        List<EngineIOOutgoingPacket> packets;
+        lock (_gate)
+        {
+            _pollPaused = true;
+            _writerPaused = true;
+            packets = _outbox;
+            _outbox = [];
+        }
+
+        WakeWriter();
+        await _postLoop;
+        packets.Add(EngineIOOutgoingPacket.Close);
+        await PostAsync(packets);
+    }
+}

@@ -1,0 +1,518 @@
+using Typed.SocketIO.Client.Internal;
+
+namespace Typed.SocketIO.Client;
+
+/// <summary>
+/// A connection to a Socket.IO server (socket.io-client's <c>Manager</c>): one Engine.IO session that every
+/// namespace socket from <see cref="Of"/> shares, opened when the first socket connects, reconnected with backoff
+/// when it is lost, and closed when no socket needs it any more. Every member is safe from any thread.
+/// </summary>
+/// <example>
+/// <code>
+/// await using var client = new SocketIOClient(new Uri("http://localhost:3000"), o => o.UseJson(AppJson.Default));
+/// var chat = client.Of("/chat", o => o.Auth = new Dictionary&lt;string, string&gt; { ["token"] = token });
+/// chat.On("message", e => Console.WriteLine(e.Arguments.GetString(0)));
+/// await chat.ConnectAsync();
+/// SocketIOArguments reply = await chat.EmitWithAckAsync("join", ["lobby"], TimeSpan.FromSeconds(5));
+/// </code>
+/// </example>
+public sealed class SocketIOClient : IAsyncDisposable
+{
+    private readonly Uri _serverUri;
+    private readonly ISocketIOParser _parser;
+    private readonly object _gate = new();
+    private readonly Dictionary<string, SocketIOClientSocket> _sockets = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource _disposed = new();
+    private readonly ReconnectionBackoff _backoff;
+    private EngineIOClient? _engine;
+    private ISocketIODecoder? _decoder;
+    private bool _open;
+    private bool _opening;
+    private bool _reconnecting;
+    private bool _skipReconnect;
+
+    /// <summary>Creates a client for the server at <paramref name="serverUri"/> (<c>http</c> or <c>https</c>); nothing connects yet.</summary>
+    public SocketIOClient(Uri serverUri, SocketIOClientOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(serverUri);
+        if (serverUri.Scheme != Uri.UriSchemeHttp && serverUri.Scheme != Uri.UriSchemeHttps)
+        {
+            throw new ArgumentException("The server address must be http:// or https:// (the client upgrades to WebSocket itself).", nameof(serverUri));
+        }
+
+        Options = options ?? new SocketIOClientOptions();
+        Options.Validate();
+        _serverUri = serverUri;
+        _parser = SocketIOParsers.Get(Options.Parser);
+        _backoff = new ReconnectionBackoff(Options.ReconnectionDelay, Options.ReconnectionDelayMax, Options.RandomizationFactor);
+    }
+
+    /// <summary>Creates a client and lets <paramref name="configure"/> set its options.</summary>
+    public SocketIOClient(Uri serverUri, Action<SocketIOClientOptions> configure)
+        : this(serverUri, Configure(configure))
+    {
+    }
+
+    /// <summary>The options given at creation; changing them afterwards has no effect.</summary>
+    public SocketIOClientOptions Options { get; }
+
+    /// <summary>The transport of the open connection, or null while there is none.</summary>
+    public SocketIOTransports? Transport
+    {
+        get
+        {
+            var engine = Volatile.Read(ref _engine);
+            return engine is null ? null : engine.Transport == EngineIOClientTransport.WebSocket ? SocketIOTransports.WebSocket : SocketIOTransports.Polling;
+        }
+    }
+
+    /// <summary>The Engine.IO session id of the open connection, or null while there is none.</summary>
+    public string? EngineId => Volatile.Read(ref _engine)?.Id;
+
+    /// <summary>The connection opened (the first time, or again after a loss).</summary>
+    public event Action? Opened;
+
+    /// <summary>The connection was lost or closed, with socket.io-client's reason.</summary>
+    public event Action<SocketIOClientDisconnectReason>? Closed;
+
+    /// <summary>The open connection moved from polling to WebSocket.</summary>
+    public event Action? Upgraded;
+
+    /// <summary>
+    /// A handler threw: a socket's event handler (named by the event), or a handler of one of the client's own
+    /// notifications. The client carries on; this is where such failures surface.
+    /// </summary>
+    public event Action<string, Exception>? HandlerFailed;
+
+    /// <summary>A reconnection attempt starts; the argument counts attempts from 1.</summary>
+    public event Action<int>? ReconnectAttempt;
+
+    /// <summary>A reconnection attempt failed; another follows unless the attempts are used up.</summary>
+    public event Action<Exception>? ReconnectError;
+
+    /// <summary>Every reconnection attempt failed (<see cref="SocketIOClientOptions.ReconnectionAttempts"/>); the client stops trying.</summary>
+    public event Action? ReconnectFailed;
+
+    /// <summary>A reconnection succeeded after the given number of attempts; the active sockets connect again.</summary>
+    public event Action<int>? Reconnected;
+
+    /// <summary>
+    /// The socket of namespace <paramref name="ns"/> (created on first use; later calls return the same one and ignore
+    /// <paramref name="configure"/>). It connects when <see cref="SocketIOClientSocket.ConnectAsync"/> is called.
+    /// </summary>
+    public SocketIOClientSocket Of(string ns = "/", Action<SocketIOClientSocketOptions>? configure = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(ns);
+        if (ns[0] != '/')
+        {
+            ns = "/" + ns;
+        }
+
+        ObjectDisposedException.ThrowIf(_disposed.IsCancellationRequested, this);
+        lock (_gate)
+        {
+            if (!_sockets.TryGetValue(ns, out var socket))
+            {
+                var socketOptions = new SocketIOClientSocketOptions();
+                configure?.Invoke(socketOptions);
+                socketOptions.Validate();
+                socket = new SocketIOClientSocket(this, ns, socketOptions);
+                _sockets.Add(ns, socket);
+            }
+
+            return socket;
+        }
+    }
+
+    /// <summary>Closes the connection (sockets see <c>forced close</c>) and stops reconnecting. Idempotent.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        EngineIOClient? engine;
+        SocketIOClientSocket[] sockets;
+        lock (_gate)
+        {
+            if (_disposed.IsCancellationRequested)
+            {
+                return;
+            }
+
+            _skipReconnect = true;
+            _disposed.Cancel();
+            engine = _engine;
+            sockets = [.. _sockets.Values];
+        }
+
+        foreach (var socket in sockets)
+        {
+            socket.OnClientDisposed();
+        }
+
+        if (engine is not null)
+        {
+            await engine.DisposeAsync();
+        }
+    }
+
+    internal CancellationToken DisposedToken => _disposed.Token;
+
+    /// <summary>A socket wants to be connected: it sends its CONNECT now if the connection is open, or opens it.</summary>
+    internal void Attach(SocketIOClientSocket socket)
+    {
+        bool open;
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed.IsCancellationRequested, this);
+            if (_open)
+            {
+                open = true;
+            }
+            else
+            {
+                open = false;
+                _skipReconnect = false;
+                if (!_opening && !_reconnecting)
+                {
+                    _opening = true;
+                    _ = OpenAsync(isReconnect: false);
+                }
+            }
+        }
+
+        if (open)
+        {
+            socket.OnConnectionOpen();
+        }
+    }
+
+    /// <summary>A socket no longer wants to be connected: when none does, the connection closes and stays closed.</summary>
+    internal void Detach()
+    {
+        EngineIOClient? engine;
+        lock (_gate)
+        {
+            foreach (var socket in _sockets.Values)
+            {
+                if (socket.IsActive)
+                {
+                    return;
+                }
+            }
+
+            _skipReconnect = true;
+            engine = _engine;
+        }
+
+        if (engine is not null)
+        {
+            _ = engine.CloseAsync();
+        }
+    }
+
+    /// <summary>Encodes and queues <paramref name="packet"/> on the open connection. False when there is none.</summary>
+    internal bool Send(SocketIOPacket packet)
+    {
+        var engine = Volatile.Read(ref _engine);
+        if (engine is null || !engine.IsOpen)
+        {
+            return false;
+        }
+
+        var encoded = new List<EngineIOOutgoingPacket>(1 + packet.Attachments.Count);
+        _parser.Encode(packet, encoded);
+        foreach (var message in encoded)
+        {
+            engine.Enqueue(message);
+        }
+
+        return true;
+    }
+
+    private static SocketIOClientOptions Configure(Action<SocketIOClientOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        var options = new SocketIOClientOptions();
+        configure(options);
+        return options;
+    }
+
+    private EngineIOClient CreateEngine()
+    {
+        var engineOptions = new EngineIOClientOptions
+        {
+            Path = Options.Path,
+            UsePolling = (Options.Transports & SocketIOTransports.Polling) != 0,
+            UseWebSocket = (Options.Transports & SocketIOTransports.WebSocket) != 0,
+            Upgrade = Options.Upgrade,
+            HttpMessageHandler = Options.HttpMessageHandler,
+            Proxy = Options.Proxy,
+            ConnectTimeout = Options.ConnectTimeout,
+        };
+        foreach (var (key, value) in Options.Query)
+        {
+            engineOptions.Query[key] = value;
+        }
+
+        foreach (var (name, value) in Options.ExtraHeaders)
+        {
+            engineOptions.ExtraHeaders[name] = value;
+        }
+
+        var engine = new EngineIOClient(_serverUri, engineOptions);
+        engine.MessageReceived += (data, isBinary) => OnEngineMessage(engine, data, isBinary);
+        engine.Closed += reason => OnEngineClosed(engine, reason);
+        engine.Upgraded += () => Raise(Upgraded);
+        return engine;
+    }
+
+    /// <summary>Opens one Engine.IO session. On failure the active sockets see a connect error and, unless told not to, the client reconnects.</summary>
+    private async Task<bool> OpenAsync(bool isReconnect)
+    {
+        var engine = CreateEngine();
+        try
+        {
+            lock (_gate)
+            {
+                // Messages may arrive as soon as the session opens: the decoder must be in place first.
+                _decoder = _parser.CreateDecoder(Options.ParserLimits);
+                _engine = engine;
+            }
+
+            await engine.ConnectAsync(_disposed.Token);
+        }
+        catch (Exception ex)
+        {
+            lock (_gate)
+            {
+                if (_engine == engine)
+                {
+                    _engine = null;
+                }
+
+                _opening = false;
+            }
+
+            var error = new SocketIOConnectException(ex is EngineIOConnectException ? ex.Message : "connection failed", innerException: ex);
+            foreach (var socket in SnapshotSockets())
+            {
+                socket.OnConnectionError(error, willRetry: Options.Reconnection && !SkipReconnect);
+            }
+
+            if (!isReconnect)
+            {
+                StartReconnecting();
+            }
+
+            return false;
+        }
+
+        lock (_gate)
+        {
+            _opening = false;
+            if (_engine != engine)
+            {
+                return false; // closed again before we got here; its close already started what follows
+            }
+
+            _open = true;
+        }
+
+        Raise(Opened);
+        foreach (var socket in SnapshotSockets())
+        {
+            socket.OnConnectionOpen();
+        }
+
+        return true;
+    }
+
+    private bool SkipReconnect
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _skipReconnect || _disposed.IsCancellationRequested;
+            }
+        }
+    }
+
+    private void StartReconnecting()
+    {
+        lock (_gate)
+        {
+            if (!Options.Reconnection || _skipReconnect || _reconnecting || _disposed.IsCancellationRequested)
+            {
+                return;
+            }
+
+            _reconnecting = true;
+        }
+
+        _ = ReconnectAsync();
+    }
+
+    private async Task ReconnectAsync()
+    {
+        try
+        {
+            while (true)
+            {
+                if (_backoff.Attempts >= Options.ReconnectionAttempts)
+                {
+                    _backoff.Reset();
+                    Raise(ReconnectFailed);
+                    foreach (var socket in SnapshotSockets())
+                    {
+                        socket.OnReconnectFailed();
+                    }
+
+                    return;
+                }
+
+                var delay = _backoff.Next();
+                var attempt = _backoff.Attempts;
+                await Task.Delay(delay, _disposed.Token);
+                if (SkipReconnect)
+                {
+                    return;
+                }
+
+                Raise(ReconnectAttempt, attempt);
+                if (SkipReconnect)
+                {
+                    return;
+                }
+
+                if (await OpenAsync(isReconnect: true))
+                {
+                    _backoff.Reset();
+                    Raise(Reconnected, attempt);
+                    return;
+                }
+
+                if (SkipReconnect)
+                {
+                    return;
+                }
+
+                Raise(ReconnectError, (Exception)new SocketIOConnectException("reconnection attempt failed"));
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // disposed while waiting
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                _reconnecting = false;
+            }
+        }
+    }
+
+    private void OnEngineMessage(EngineIOClient engine, ReadOnlyMemory<byte> data, bool isBinary)
+    {
+        ISocketIODecoder? decoder;
+        lock (_gate)
+        {
+            decoder = _engine == engine ? _decoder : null;
+        }
+
+        if (decoder is null)
+        {
+            return;
+        }
+
+        // The transport's receive loop is the only caller for one engine, so the decoder is used by one thread at a time.
+        var status = decoder.Decode(data, isBinary, out var packet, out _);
+        if (status == SocketIODecodeStatus.Error)
+        {
+            engine.Abort("parse error");
+            return;
+        }
+
+        if (status != SocketIODecodeStatus.Packet)
+        {
+            return;
+        }
+
+        SocketIOClientSocket? socket;
+        lock (_gate)
+        {
+            _sockets.TryGetValue(packet!.Namespace, out socket);
+        }
+
+        socket?.HandlePacket(packet!);
+    }
+
+    private void OnEngineClosed(EngineIOClient engine, string engineReason)
+    {
+        lock (_gate)
+        {
+            if (_engine != engine)
+            {
+                return;
+            }
+
+            _engine = null;
+            _open = false;
+            _decoder?.Reset();
+            _decoder = null;
+        }
+
+        var reason = _disposed.IsCancellationRequested ? SocketIOClientDisconnectReason.ForcedClose : SocketIOClientDisconnectReasonExtensions.FromEngineReason(engineReason);
+        Raise(Closed, reason);
+        foreach (var socket in SnapshotSockets())
+        {
+            socket.OnConnectionClosed(reason);
+        }
+
+        StartReconnecting();
+    }
+
+    private SocketIOClientSocket[] SnapshotSockets()
+    {
+        lock (_gate)
+        {
+            return [.. _sockets.Values];
+        }
+    }
+
+    internal void ReportHandlerFailure(string name, Exception exception)
+    {
+        try
+        {
+            HandlerFailed?.Invoke(name, exception);
+        }
+        catch (Exception)
+        {
+            // The failure handler itself failed: nothing is left to tell.
+        }
+    }
+
+    // The client's own events run on the thread that noticed the change; a handler that throws must not stop the client.
+    private void Raise(Action? handler, [System.Runtime.CompilerServices.CallerArgumentExpression(nameof(handler))] string name = "")
+    {
+        try
+        {
+            handler?.Invoke();
+        }
+        catch (Exception ex)
+        {
+            ReportHandlerFailure(name, ex);
+        }
+    }
+
+    private void Raise<T>(Action<T>? handler, T argument, [System.Runtime.CompilerServices.CallerArgumentExpression(nameof(handler))] string name = "")
+    {
+        try
+        {
+            handler?.Invoke(argument);
+        }
+        catch (Exception ex)
+        {
+            ReportHandlerFailure(name, ex);
+        }
+    }
+}

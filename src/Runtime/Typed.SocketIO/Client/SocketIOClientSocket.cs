@@ -1,0 +1,560 @@
+using System.Text.Json;
+using Typed.SocketIO.Contracts;
+
+namespace Typed.SocketIO.Client;
+
+/// <summary>
+/// The client's socket on one namespace (socket.io-client's <c>Socket</c>). Emitting is safe from any thread; emits
+/// made while disconnected are buffered and sent in order on connect (see
+/// <see cref="SocketIOClientSocketOptions.BufferWhileDisconnected"/>). Handlers, and the
+/// <see cref="Connected"/>/<see cref="ConnectFailed"/>/<see cref="Disconnected"/> notifications, run one at a time in
+/// arrival order, off the receive path: a handler may await an acknowledgement.
+/// </summary>
+public sealed partial class SocketIOClientSocket : IPendingAckOwner, ISocketIOPeer, ISocketIOEventSource
+{
+    private readonly SocketIOClientSocketOptions _options;
+    private readonly object _gate = new();
+    private readonly SocketIOHandlerRegistry<SocketIOClientEvent> _handlers = new();
+    private readonly SerialWorkQueue<object> _inbox;
+    private readonly Dictionary<long, PendingAck> _acks = [];
+    private readonly List<BufferedEmit> _sendBuffer = [];
+    private readonly RetryQueue _retryQueue;
+    private TaskCompletionSource? _connectWaiter;
+    private long _nextAckId;
+    private bool _active;
+    private bool _connected;
+    private bool _connectSent;
+    private string? _id;
+
+    internal SocketIOClientSocket(SocketIOClient client, string ns, SocketIOClientSocketOptions options)
+    {
+        Client = client;
+        Namespace = ns;
+        _options = options;
+        _retryQueue = new RetryQueue(this, options.Retries);
+        _inbox = new SerialWorkQueue<object>(client.Options.MaxQueuedEventsPerSocket, DispatchAsync, OnDispatchFailed);
+    }
+
+    /// <summary>The client (the shared connection) this socket belongs to.</summary>
+    public SocketIOClient Client { get; }
+
+    /// <summary>The namespace, such as <c>/</c> or <c>/chat</c>.</summary>
+    public string Namespace { get; }
+
+    /// <summary>The id the server gave this socket (not the Engine.IO session id), or null while disconnected.</summary>
+    public string? Id
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _id;
+            }
+        }
+    }
+
+    /// <summary>Whether the socket is connected to its namespace.</summary>
+    public bool IsConnected
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _connected;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Whether the socket wants to be connected: from <see cref="ConnectAsync"/> until <see cref="Disconnect"/>, a
+    /// server-side disconnect or a refusal. While active and disconnected, it reconnects by itself.
+    /// </summary>
+    public bool IsActive
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _active;
+            }
+        }
+    }
+
+    /// <summary>The socket connected to its namespace (first time or again).</summary>
+    public event Action<SocketIOClientSocket>? Connected;
+
+    /// <summary>
+    /// A connection attempt failed (socket.io-client's <c>connect_error</c>). A refusal by the server
+    /// (<see cref="SocketIOConnectException.IsRejectedByServer"/>) is final; other failures are retried.
+    /// </summary>
+    public event Action<SocketIOClientSocket, SocketIOConnectException>? ConnectFailed;
+
+    /// <summary>The socket disconnected; <see cref="SocketIOClientDisconnectReasonExtensions.ReconnectsAutomatically"/> tells whether it comes back by itself.</summary>
+    public event Action<SocketIOClientSocket, SocketIOClientDisconnectReason>? Disconnected;
+
+    /// <summary>
+    /// Connects to the namespace, opening the client's connection if needed, and completes once connected. Connection
+    /// failures are retried while reconnection is enabled; fails with <see cref="SocketIOConnectException"/> when the
+    /// server refuses the namespace or the reconnection attempts are used up. Cancelling stops the wait only; call
+    /// <see cref="Disconnect"/> to stop trying.
+    /// </summary>
+    public Task ConnectAsync(CancellationToken cancellationToken = default)
+    {
+        TaskCompletionSource waiter;
+        lock (_gate)
+        {
+            if (_connected)
+            {
+                return Task.CompletedTask;
+            }
+
+            _active = true;
+            waiter = _connectWaiter ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
+        Client.Attach(this);
+        return waiter.Task.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Leaves the namespace (the server sees <c>client namespace disconnect</c>) and stops reconnecting; when no other
+    /// socket of the client is active, the connection closes. Awaited acknowledgements fail with
+    /// <see cref="SocketIODisconnectedException"/>. Buffered emits stay buffered for a later <see cref="ConnectAsync"/>.
+    /// </summary>
+    public void Disconnect()
+    {
+        bool wasConnected;
+        TaskCompletionSource? waiter;
+        lock (_gate)
+        {
+            wasConnected = _connected;
+            if (wasConnected)
+            {
+                Client.Send(new SocketIOPacket { Type = SocketIOPacketType.Disconnect, Namespace = Namespace });
+            }
+
+            _active = false;
+            waiter = TakeConnectWaiter();
+        }
+
+        waiter?.TrySetException(new SocketIODisconnectedException());
+        if (wasConnected)
+        {
+            OnClosed(SocketIOClientDisconnectReason.IOClientDisconnect);
+        }
+
+        Client.Detach();
+    }
+
+    /// <summary>Handles <paramref name="eventName"/>; the returned object removes the handler when disposed.</summary>
+    public IDisposable On(string eventName, Func<SocketIOClientEvent, ValueTask> handler) => _handlers.On(eventName, handler);
+
+    /// <summary>Handles <paramref name="eventName"/> with a synchronous handler.</summary>
+    public IDisposable On(string eventName, Action<SocketIOClientEvent> handler) => _handlers.On(eventName, handler);
+
+    /// <summary>Sees every incoming event, before its own handlers.</summary>
+    public IDisposable OnAny(Func<SocketIOClientEvent, ValueTask> handler) => _handlers.OnAny(handler);
+
+    /// <summary>Sees every event this socket sends, when it is written: its name and arguments.</summary>
+    public IDisposable OnAnyOutgoing(Action<string, IReadOnlyList<object?>> handler) => _handlers.OnAnyOutgoing(handler);
+
+    internal SocketIOClientSocketOptions Options => _options;
+
+    internal JsonSerializerOptions JsonOptions => Client.Options.JsonSerializerOptions;
+
+    internal long NextAckId() => Interlocked.Increment(ref _nextAckId) - 1;
+
+    /// <summary>The connection opened: an active socket asks for its namespace.</summary>
+    internal void OnConnectionOpen()
+    {
+        lock (_gate)
+        {
+            if (!_active || _connected || _connectSent)
+            {
+                return;
+            }
+
+            _connectSent = true;
+        }
+
+        _ = SendConnectAsync();
+    }
+
+    /// <summary>The connection could not be opened.</summary>
+    internal void OnConnectionError(SocketIOConnectException error, bool willRetry)
+    {
+        TaskCompletionSource? waiter = null;
+        lock (_gate)
+        {
+            if (!_active || _connected)
+            {
+                return;
+            }
+
+            if (!willRetry)
+            {
+                waiter = TakeConnectWaiter();
+            }
+        }
+
+        _inbox.Enqueue(new ConnectFailedNotice(error));
+        waiter?.TrySetException(error);
+    }
+
+    /// <summary>The client gave up reconnecting.</summary>
+    internal void OnReconnectFailed()
+    {
+        TaskCompletionSource? waiter;
+        lock (_gate)
+        {
+            waiter = TakeConnectWaiter();
+        }
+
+        waiter?.TrySetException(new SocketIOConnectException("reconnection failed: every attempt was used up"));
+    }
+
+    /// <summary>The connection closed: the socket is disconnected, and reconnects with it unless it stopped being active.</summary>
+    internal void OnConnectionClosed(SocketIOClientDisconnectReason reason)
+    {
+        bool wasConnected;
+        lock (_gate)
+        {
+            wasConnected = _connected;
+            _connectSent = false;
+        }
+
+        if (wasConnected)
+        {
+            OnClosed(reason);
+        }
+    }
+
+    internal void OnClientDisposed()
+    {
+        TaskCompletionSource? waiter;
+        bool wasConnected;
+        lock (_gate)
+        {
+            wasConnected = _connected;
+            _active = false;
+            waiter = TakeConnectWaiter();
+        }
+
+        waiter?.TrySetException(new ObjectDisposedException(nameof(SocketIOClient)));
+        if (wasConnected)
+        {
+            OnClosed(SocketIOClientDisconnectReason.ForcedClose);
+        }
+
+        _retryQueue.FailAll(new ObjectDisposedException(nameof(SocketIOClient)));
+    }
+
+    /// <summary>A packet for this namespace, on the receive path: acknowledgements complete at once, the rest is queued in order.</summary>
+    internal void HandlePacket(SocketIOPacket packet)
+    {
+        switch (packet.Type)
+        {
+            case SocketIOPacketType.Connect:
+                OnConnectPacket(packet);
+                break;
+            case SocketIOPacketType.ConnectError:
+                OnConnectErrorPacket(packet);
+                break;
+            case SocketIOPacketType.Disconnect:
+                OnServerDisconnect();
+                break;
+            case SocketIOPacketType.Event or SocketIOPacketType.BinaryEvent:
+                // The packet's bytes belong to the receive buffer; the handlers run later and need their own.
+                var arguments = SocketIOArguments.FromEvent(packet).Detach();
+                _inbox.Enqueue(new SocketIOClientEvent(this, packet.EventName!, arguments, packet.AckId));
+                break;
+            case SocketIOPacketType.Ack or SocketIOPacketType.BinaryAck:
+                OnAckPacket(packet);
+                break;
+        }
+    }
+
+    internal void SendAck(SocketIOPacket packet)
+    {
+        lock (_gate)
+        {
+            if (_connected)
+            {
+                Client.Send(packet);
+            }
+        }
+    }
+
+    void IPendingAckOwner.RemoveAck(long id, PendingAck expected)
+    {
+        lock (_gate)
+        {
+            if (_acks.TryGetValue(id, out var current) && current == expected)
+            {
+                _acks.Remove(id);
+
+                // A buffered emit whose acknowledgement timed out is not sent any more (as socket.io-client).
+                _sendBuffer.RemoveAll(b => b.Packet.AckId == id);
+            }
+        }
+    }
+
+    private TaskCompletionSource? TakeConnectWaiter()
+    {
+        var waiter = _connectWaiter;
+        _connectWaiter = null;
+        return waiter;
+    }
+
+    private async Task SendConnectAsync()
+    {
+        SocketIOPacket packet;
+        try
+        {
+            var auth = _options.AuthProvider is { } provider ? await provider(Client.DisposedToken) : _options.Auth;
+            packet = new SocketIOPacket { Type = SocketIOPacketType.Connect, Namespace = Namespace, Data = SerializeAuth(auth) };
+        }
+        catch (Exception ex)
+        {
+            TaskCompletionSource? waiter;
+            lock (_gate)
+            {
+                _connectSent = false;
+                _active = false;
+                waiter = TakeConnectWaiter();
+            }
+
+            var error = new SocketIOConnectException("the auth payload could not be produced: " + ex.Message, innerException: ex);
+            _inbox.Enqueue(new ConnectFailedNotice(error));
+            waiter?.TrySetException(error);
+            Client.Detach();
+            return;
+        }
+
+        Client.Send(packet);
+    }
+
+    private ReadOnlyMemory<byte> SerializeAuth(object? auth)
+    {
+        if (auth is null)
+        {
+            return ReadOnlyMemory<byte>.Empty;
+        }
+
+        var json = JsonSerializer.SerializeToUtf8Bytes(auth, JsonOptions.GetTypeInfo(auth.GetType()));
+        if (json.Length == 0 || json[0] != (byte)'{')
+        {
+            throw new ArgumentException($"The auth payload must serialize to a JSON object; {auth.GetType()} does not.");
+        }
+
+        return json;
+    }
+
+    private void OnConnectPacket(SocketIOPacket packet)
+    {
+        var sid = ReadConnectSid(packet.Data);
+        TaskCompletionSource? waiter;
+        lock (_gate)
+        {
+            if (_connected || !_active || sid is null)
+            {
+                return;
+            }
+
+            _connected = true;
+            _id = sid;
+            waiter = TakeConnectWaiter();
+
+            // Buffered emits go out first, in the order they were made, before anything emitted from now on.
+            foreach (var buffered in _sendBuffer)
+            {
+                NotifyOutgoing(buffered.Arguments, buffered.Packet);
+                Client.Send(buffered.Packet);
+            }
+
+            _sendBuffer.Clear();
+        }
+
+        waiter?.TrySetResult();
+        _inbox.Enqueue(ConnectedNotice.Instance);
+        _retryQueue.Drain(force: true);
+    }
+
+    private static string? ReadConnectSid(ReadOnlyMemory<byte> data)
+    {
+        if (data.IsEmpty)
+        {
+            return null;
+        }
+
+        using var document = JsonDocument.Parse(data);
+        return document.RootElement.ValueKind == JsonValueKind.Object
+            && document.RootElement.TryGetProperty("sid", out var sid) && sid.ValueKind == JsonValueKind.String
+            ? sid.GetString()
+            : null;
+    }
+
+    private void OnConnectErrorPacket(SocketIOPacket packet)
+    {
+        var error = ReadConnectError(packet.Data);
+        TaskCompletionSource? waiter;
+        lock (_gate)
+        {
+            _active = false;
+            _connectSent = false;
+            waiter = TakeConnectWaiter();
+        }
+
+        _inbox.Enqueue(new ConnectFailedNotice(error));
+        waiter?.TrySetException(error);
+        Client.Detach();
+    }
+
+    private static SocketIOConnectException ReadConnectError(ReadOnlyMemory<byte> data)
+    {
+        if (data.IsEmpty)
+        {
+            return new SocketIOConnectException("connection refused", isRejectedByServer: true);
+        }
+
+        using var document = JsonDocument.Parse(data);
+        var root = document.RootElement;
+        if (root.ValueKind == JsonValueKind.String)
+        {
+            return new SocketIOConnectException(root.GetString()!, isRejectedByServer: true); // a v2 server's form
+        }
+
+        var message = root.TryGetProperty("message", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString()! : "connection refused";
+        JsonElement? details = root.TryGetProperty("data", out var d) ? d.Clone() : null;
+        return new SocketIOConnectException(message, details, isRejectedByServer: true);
+    }
+
+    private void OnServerDisconnect()
+    {
+        lock (_gate)
+        {
+            if (!_connected)
+            {
+                return;
+            }
+
+            _active = false;
+        }
+
+        OnClosed(SocketIOClientDisconnectReason.IOServerDisconnect);
+        Client.Detach();
+    }
+
+    private void OnAckPacket(SocketIOPacket packet)
+    {
+        PendingAck? pending;
+        lock (_gate)
+        {
+            if (packet.AckId is not long id || !_acks.Remove(id, out pending))
+            {
+                return; // unknown or late: ignored, as socket.io-client does
+            }
+        }
+
+        pending.Complete(SocketIOArguments.FromAck(packet).Detach());
+    }
+
+    /// <summary>Now disconnected: acknowledgements of packets already sent fail; buffered ones wait for the next connection.</summary>
+    private void OnClosed(SocketIOClientDisconnectReason reason)
+    {
+        List<PendingAck> failed = [];
+        lock (_gate)
+        {
+            if (!_connected)
+            {
+                return;
+            }
+
+            _connected = false;
+            _connectSent = false;
+            _id = null;
+            foreach (var (id, pending) in _acks)
+            {
+                if (!_sendBuffer.Exists(b => b.Packet.AckId == id))
+                {
+                    failed.Add(pending);
+                }
+            }
+
+            foreach (var pending in failed)
+            {
+                _acks.Remove(pending.Id);
+            }
+        }
+
+        foreach (var pending in failed)
+        {
+            pending.Fail(new SocketIODisconnectedException());
+        }
+
+        _inbox.Enqueue(new DisconnectedNotice(reason));
+    }
+
+    private async ValueTask DispatchAsync(object item)
+    {
+        switch (item)
+        {
+            case SocketIOClientEvent e:
+                await _handlers.InvokeAsync(e.EventName, e);
+                break;
+            case ConnectedNotice:
+                Connected?.Invoke(this);
+                break;
+            case ConnectFailedNotice failed:
+                ConnectFailed?.Invoke(this, failed.Error);
+                break;
+            case DisconnectedNotice disconnected:
+                Disconnected?.Invoke(this, disconnected.Reason);
+                break;
+        }
+    }
+
+    private void OnDispatchFailed(object item, Exception exception)
+    {
+        var name = item switch
+        {
+            SocketIOClientEvent e => e.EventName,
+            ConnectedNotice => "connect",
+            ConnectFailedNotice => "connect_error",
+            _ => "disconnect",
+        };
+        Client.ReportHandlerFailure(name, exception);
+    }
+
+    /// <summary>Tells the outgoing listeners about a packet being written: untyped emits show their arguments, typed ones their JSON.</summary>
+    private void NotifyOutgoing(object?[]? args, SocketIOPacket packet)
+    {
+        if (!_handlers.HasOutgoingHandlers)
+        {
+            return;
+        }
+
+        if (args is null)
+        {
+            _handlers.NotifyOutgoing(packet, ReportOutgoingFailure);
+        }
+        else
+        {
+            _handlers.NotifyOutgoing(packet.EventName!, args, ReportOutgoingFailure);
+        }
+    }
+
+    private void ReportOutgoingFailure(Exception exception) => Client.ReportHandlerFailure("OnAnyOutgoing", exception);
+
+    /// <summary>An emit waiting for the connection: its arguments (null for a typed emit) and its packet.</summary>
+    private sealed record BufferedEmit(object?[]? Arguments, SocketIOPacket Packet);
+
+    private sealed class ConnectedNotice
+    {
+        public static readonly ConnectedNotice Instance = new();
+    }
+
+    private sealed record ConnectFailedNotice(SocketIOConnectException Error);
+
+    private sealed record DisconnectedNotice(SocketIOClientDisconnectReason Reason);
+}
