@@ -38,7 +38,7 @@ public sealed class DotNetEngineIOClientInteropTests
         Assert.Equal((false, "héllo ✓"), (text.IsBinary, Encoding.UTF8.GetString(text.Data)));
         Assert.True(binary.IsBinary);
         Assert.Equal([1, 2, 3, 4], binary.Data);
-        Assert.Equal(mode == "polling" ? EngineIOClientTransport.Polling : EngineIOClientTransport.WebSocket, client.Transport);
+        Assert.Equal(mode == "polling" ? EngineIOTransport.Polling : EngineIOTransport.WebSocket, client.Transport);
     }
 
     [Theory]

@@ -59,7 +59,7 @@ public sealed class EngineIOClientTests
 
         Assert.Equal("hello ✓", await probe.NextTextAsync());
         Assert.Equal([1, 2, 3, 4], await probe.NextBinaryAsync());
-        Assert.Equal(polling ? EngineIOClientTransport.Polling : EngineIOClientTransport.WebSocket, probe.Client.Transport);
+        Assert.Equal(polling ? EngineIOTransport.Polling : EngineIOTransport.WebSocket, probe.Client.Transport);
         Assert.Equal(20, probe.Client.Id!.Length);
     }
 
@@ -89,7 +89,7 @@ public sealed class EngineIOClientTests
             Assert.Equal("m" + i, await probe.NextTextAsync());
         }
 
-        Assert.Equal(EngineIOClientTransport.WebSocket, probe.Client.Transport);
+        Assert.Equal(EngineIOTransport.WebSocket, probe.Client.Transport);
         Assert.Equal(EngineIOTransport.WebSocket, server.Handler.Socket(probe.Client.Id!).Transport);
     }
 

@@ -64,7 +64,7 @@ public sealed class ReconnectionBackoffTests
         Assert.Equal(TimeSpan.FromSeconds(5), options.ReconnectionDelayMax);
         Assert.Equal(0.5, options.RandomizationFactor);
         Assert.Equal(TimeSpan.FromSeconds(20), options.ConnectTimeout);
-        Assert.Equal(SocketIOTransports.Polling | SocketIOTransports.WebSocket, options.Transports);
+        Assert.Equal(EngineIOTransports.Polling | EngineIOTransports.WebSocket, options.Transports);
         Assert.True(options.Upgrade);
         Assert.True(new SocketIOClientSocketOptions().BufferWhileDisconnected);
         Assert.Equal(0, new SocketIOClientSocketOptions().Retries);

@@ -13,7 +13,7 @@ public sealed class TypedBenchClient : IBenchClient
 
     public async Task ConnectAsync(int port, CancellationToken cancellationToken)
     {
-        _client = new SocketIOClient(new Uri($"http://127.0.0.1:{port}"), options => options.Transports = SocketIOTransports.WebSocket);
+        _client = new SocketIOClient(new Uri($"http://127.0.0.1:{port}"), options => options.Transports = EngineIOTransports.WebSocket);
         _socket = _client.Of("/");
         await _socket.ConnectAsync(cancellationToken);
     }

@@ -1,3 +1,4 @@
+using Typed.SocketIO;
 using Typed.SocketIO.Client;
 
 namespace Chat.Client;
@@ -17,7 +18,7 @@ internal sealed class ChatClientArguments
 
     public TimeSpan Timeout { get; private set; } = TimeSpan.FromSeconds(20);
 
-    public SocketIOTransports Transports { get; private set; } = SocketIOTransports.Polling | SocketIOTransports.WebSocket;
+    public EngineIOTransports Transports { get; private set; } = EngineIOTransports.Polling | EngineIOTransports.WebSocket;
 
     /// <summary>Non-interactive: <c>--say</c> or <c>--expect</c> was given.</summary>
     public bool Scripted => Say.Count > 0 || Expect is not null;
@@ -78,7 +79,7 @@ internal sealed class ChatClientArguments
                     result.Timeout = TimeSpan.FromSeconds(seconds);
                     break;
                 case "--transport" when value is "polling" or "websocket":
-                    result.Transports = value == "polling" ? SocketIOTransports.Polling : SocketIOTransports.WebSocket;
+                    result.Transports = value == "polling" ? EngineIOTransports.Polling : EngineIOTransports.WebSocket;
                     break;
                 default:
                     error = $"unknown option or bad value: {name} {value}";

@@ -81,7 +81,7 @@ try
     }
 
     ChatMessage? received = options.Expect is null ? null : await receiver.Expected.Task.WaitAsync(stop.Token);
-    var transport = client.Transport == SocketIOTransports.WebSocket ? "websocket" : "polling";
+    var transport = client.Transport == EngineIOTransports.WebSocket ? "websocket" : "polling";
     Console.WriteLine(JsonSerializer.Serialize(
         new ScriptResult(true, options.Nickname, joined.Room, joined.Members, joined.History.Length, sent, received, transport),
         ClientJson.Default.ScriptResult));

@@ -1,11 +1,5 @@
 namespace Typed.SocketIO.Internal;
 
-/// <summary>Who keeps the table of acknowledgements awaited: told when one times out, so its entry goes away.</summary>
-internal interface IPendingAckOwner
-{
-    void RemoveAck(long id, PendingAck expected);
-}
-
 /// <summary>
 /// An emit waiting for the peer's acknowledgement: completes with its arguments, or fails on timeout, cancellation
 /// or disconnect. A broadcast's entry (server side) hands the arguments to its collector instead.

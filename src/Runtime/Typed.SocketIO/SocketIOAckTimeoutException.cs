@@ -20,13 +20,3 @@ public sealed class SocketIOAckTimeoutException : TimeoutException
     /// <summary>For a broadcast, the acknowledgements that did arrive.</summary>
     public IReadOnlyList<SocketIOArguments> Responses { get; }
 }
-
-/// <summary>The socket disconnected while an acknowledgement was awaited ("socket has been disconnected").</summary>
-public sealed class SocketIODisconnectedException : Exception
-{
-    /// <summary>Creates the exception.</summary>
-    public SocketIODisconnectedException()
-        : base("socket has been disconnected")
-    {
-    }
-}

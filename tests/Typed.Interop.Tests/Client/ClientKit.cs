@@ -33,9 +33,9 @@ internal static class ClientKit
         {
             o.Transports = mode switch
             {
-                "polling" => SocketIOTransports.Polling,
-                "websocket" => SocketIOTransports.WebSocket,
-                _ => SocketIOTransports.Polling | SocketIOTransports.WebSocket,
+                "polling" => EngineIOTransports.Polling,
+                "websocket" => EngineIOTransports.WebSocket,
+                _ => EngineIOTransports.Polling | EngineIOTransports.WebSocket,
             };
             o.Parser = parser == "msgpack" ? SocketIOParser.MessagePack : SocketIOParser.Json;
             o.ReconnectionDelay = TimeSpan.FromMilliseconds(100);
@@ -56,7 +56,7 @@ internal static class ClientKit
 
     public static async Task AssertTransportAsync(SocketIOClient client, string mode)
     {
-        var expected = mode == "polling" ? SocketIOTransports.Polling : SocketIOTransports.WebSocket;
+        var expected = mode == "polling" ? EngineIOTransports.Polling : EngineIOTransports.WebSocket;
         var deadline = DateTime.UtcNow + Wait;
         while (client.Transport != expected && DateTime.UtcNow < deadline)
         {

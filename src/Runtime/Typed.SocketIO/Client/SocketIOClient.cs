@@ -57,12 +57,12 @@ public sealed class SocketIOClient : IAsyncDisposable
     public SocketIOClientOptions Options { get; }
 
     /// <summary>The transport of the open connection, or null while there is none.</summary>
-    public SocketIOTransports? Transport
+    public EngineIOTransports? Transport
     {
         get
         {
             var engine = Volatile.Read(ref _engine);
-            return engine is null ? null : engine.Transport == EngineIOClientTransport.WebSocket ? SocketIOTransports.WebSocket : SocketIOTransports.Polling;
+            return engine is null ? null : engine.Transport == EngineIOTransport.WebSocket ? EngineIOTransports.WebSocket : EngineIOTransports.Polling;
         }
     }
 
@@ -240,8 +240,8 @@ public sealed class SocketIOClient : IAsyncDisposable
         var engineOptions = new EngineIOClientOptions
         {
             Path = Options.Path,
-            UsePolling = (Options.Transports & SocketIOTransports.Polling) != 0,
-            UseWebSocket = (Options.Transports & SocketIOTransports.WebSocket) != 0,
+            UsePolling = (Options.Transports & EngineIOTransports.Polling) != 0,
+            UseWebSocket = (Options.Transports & EngineIOTransports.WebSocket) != 0,
             Upgrade = Options.Upgrade,
             HttpMessageHandler = Options.HttpMessageHandler,
             Proxy = Options.Proxy,

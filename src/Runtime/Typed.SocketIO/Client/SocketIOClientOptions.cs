@@ -14,7 +14,7 @@ public sealed class SocketIOClientOptions
     public string Path { get; set; } = "/socket.io/";
 
     /// <summary>The transports allowed. Default both: the session opens on polling and upgrades to WebSocket.</summary>
-    public SocketIOTransports Transports { get; set; } = SocketIOTransports.Polling | SocketIOTransports.WebSocket;
+    public EngineIOTransports Transports { get; set; } = EngineIOTransports.Polling | EngineIOTransports.WebSocket;
 
     /// <summary>Whether a polling session upgrades to WebSocket when the server offers it. Default true.</summary>
     public bool Upgrade { get; set; } = true;
@@ -80,7 +80,7 @@ public sealed class SocketIOClientOptions
 
     internal void Validate()
     {
-        if ((Transports & (SocketIOTransports.Polling | SocketIOTransports.WebSocket)) == 0)
+        if ((Transports & (EngineIOTransports.Polling | EngineIOTransports.WebSocket)) == 0)
         {
             throw new ArgumentException("At least one transport must be allowed.", nameof(Transports));
         }

@@ -18,34 +18,3 @@ public interface ISocketIOEmitter
     /// <exception cref="ArgumentException">The name is reserved (connect, disconnect…).</exception>
     ValueTask EmitAsync<TState>(string eventName, in TState state, SocketIOArgumentsWriter<TState> writeArguments);
 }
-
-/// <summary>One peer (a client's socket, or one server-side socket): an emit gets one acknowledgement.</summary>
-public interface ISocketIOPeer : ISocketIOEmitter
-{
-    /// <summary>
-    /// Emits <paramref name="eventName"/> asking for an acknowledgement and completes with its arguments. Fails with
-    /// a <see cref="TimeoutException"/> after <paramref name="timeout"/> (null: the socket's default), when the
-    /// socket disconnects first, or is cancelled by <paramref name="cancellationToken"/>.
-    /// </summary>
-    Task<SocketIOArguments> EmitWithAckAsync<TState>(string eventName, in TState state, SocketIOArgumentsWriter<TState> writeArguments, TimeSpan? timeout, CancellationToken cancellationToken);
-}
-
-/// <summary>Many peers at once (a server broadcast): an emit gets one acknowledgement per recipient.</summary>
-public interface ISocketIOBroadcaster : ISocketIOEmitter
-{
-    /// <summary>
-    /// Emits to every recipient and completes with their acknowledgements, in arrival order; fails with a
-    /// <see cref="TimeoutException"/> when not all arrive within the broadcaster's timeout.
-    /// </summary>
-    Task<IReadOnlyList<SocketIOArguments>> EmitWithAckAsync<TState>(string eventName, in TState state, SocketIOArgumentsWriter<TState> writeArguments, CancellationToken cancellationToken);
-}
-
-/// <summary>
-/// A broadcaster typed by the contract its recipients implement: the generator adds each method of
-/// <typeparamref name="TClient"/> to it as an extension method, acknowledgements becoming
-/// <c>Task&lt;IReadOnlyList&lt;T&gt;&gt;</c>.
-/// </summary>
-public interface ISocketIOBroadcaster<TClient> : ISocketIOBroadcaster
-    where TClient : class
-{
-}

@@ -11,22 +11,3 @@ public interface ISocketIOEventSource
     /// <summary>Handles <paramref name="eventName"/>; disposing the result removes the handler.</summary>
     IDisposable On(string eventName, Func<ISocketIOEvent, ValueTask> handler);
 }
-
-/// <summary>An event received by an <see cref="ISocketIOEventSource"/>.</summary>
-public interface ISocketIOEvent
-{
-    /// <summary>The event name.</summary>
-    string EventName { get; }
-
-    /// <summary>The arguments, read lazily (valid while the handler runs).</summary>
-    SocketIOArguments Arguments { get; }
-
-    /// <summary>Whether the sender asked for an acknowledgement.</summary>
-    bool HasAck { get; }
-
-    /// <summary>
-    /// Acknowledges with the arguments <paramref name="writeArguments"/> writes. Only the first call is sent; without
-    /// a requested acknowledgement it does nothing.
-    /// </summary>
-    void Ack<TState>(in TState state, SocketIOArgumentsWriter<TState> writeArguments);
-}

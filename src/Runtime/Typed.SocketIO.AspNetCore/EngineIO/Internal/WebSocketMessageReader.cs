@@ -4,18 +4,6 @@ using Microsoft.AspNetCore.Connections;
 
 namespace Typed.EngineIO.Internal;
 
-/// <summary>The outcome of reading one WebSocket message.</summary>
-internal enum WebSocketReadStatus
-{
-    Message,
-    /// <summary>The peer sent a close frame.</summary>
-    PeerClosed,
-    /// <summary>The connection dropped without a close frame.</summary>
-    ConnectionLost,
-    /// <summary>A protocol violation (bad frame, invalid UTF-8, too large, too many fragments); the socket was closed with its code.</summary>
-    ProtocolError,
-}
-
 /// <summary>
 /// Reads whole WebSocket messages into a pooled buffer, assembling fragments itself so it can count bytes as they
 /// arrive: a message over the limit is refused with 1009 before it is buffered, and a flood of empty fragments with

@@ -36,7 +36,7 @@ internal sealed partial class EngineIOClient
             throw new EngineIOConnectException("invalid handshake: " + (error ?? "no open packet"));
         }
 
-        Transport = EngineIOClientTransport.Polling;
+        Transport = EngineIOTransport.Polling;
         _pollLoop = PollLoopAsync();
         _postLoop = PostLoopAsync();
         if (canUpgrade && _options.UseWebSocket && _options.Upgrade)

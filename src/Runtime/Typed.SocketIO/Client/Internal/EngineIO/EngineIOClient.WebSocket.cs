@@ -43,7 +43,7 @@ internal sealed partial class EngineIOClient
         }
 
         _webSocket = socket;
-        Transport = EngineIOClientTransport.WebSocket;
+        Transport = EngineIOTransport.WebSocket;
         StartWebSocketLoops(socket);
     }
 
@@ -86,7 +86,7 @@ internal sealed partial class EngineIOClient
         lock (_gate)
         {
             _webSocket = socket;
-            Transport = EngineIOClientTransport.WebSocket;
+            Transport = EngineIOTransport.WebSocket;
             _writerPaused = false;
         }
 
@@ -199,7 +199,7 @@ internal sealed partial class EngineIOClient
 
     private async Task CloseTransportGracefullyAsync()
     {
-        if (Transport == EngineIOClientTransport.Polling)
+        if (Transport == EngineIOTransport.Polling)
         {
             await ClosePollingAsync();
             return;

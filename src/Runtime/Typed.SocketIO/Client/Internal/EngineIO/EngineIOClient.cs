@@ -2,13 +2,6 @@ using System.Text.Json;
 
 namespace Typed.SocketIO.Client.Internal;
 
-/// <summary>The transport an <see cref="EngineIOClient"/> uses.</summary>
-internal enum EngineIOClientTransport
-{
-    Polling,
-    WebSocket,
-}
-
 /// <summary>
 /// The client side of one Engine.IO v4 session: opens on polling (or WebSocket), upgrades in place, answers the
 /// server's pings and watches for their absence, and closes with engine.io-client's reasons. Sends are queued and
@@ -40,7 +33,7 @@ internal sealed partial class EngineIOClient : IAsyncDisposable
     /// <summary>The session id the server gave, once open.</summary>
     public string? Id { get; private set; }
 
-    public EngineIOClientTransport Transport { get; private set; }
+    public EngineIOTransport Transport { get; private set; }
 
     public TimeSpan PingInterval { get; private set; }
 
@@ -260,6 +253,3 @@ internal sealed partial class EngineIOClient : IAsyncDisposable
         return builder.Uri;
     }
 }
-
-/// <summary>An Engine.IO session could not be opened.</summary>
-internal sealed class EngineIOConnectException(string message, Exception? inner = null) : Exception(message, inner);

@@ -2,52 +2,6 @@ using System.Buffers.Binary;
 
 namespace Typed.SocketIO.Protocol.Internal;
 
-/// <summary>The kinds of MessagePack token <see cref="MessagePackSpanReader"/> reports.</summary>
-internal enum MessagePackTokenKind : byte
-{
-    Nil,
-    False,
-    True,
-    /// <summary>Any integer format whose value fits a <see cref="long"/>: <see cref="MessagePackToken.Integer"/>.</summary>
-    Integer,
-    /// <summary>A <c>uint 64</c> above <see cref="long.MaxValue"/>: <see cref="MessagePackToken.UnsignedInteger"/>.</summary>
-    UnsignedInteger,
-    Float32,
-    Float64,
-    String,
-    Binary,
-    Array,
-    Map,
-    Extension,
-}
-
-/// <summary>
-/// One MessagePack token header. For strings, binaries and extensions the payload is
-/// <see cref="Offset"/>..+<see cref="Length"/> in the reader's buffer (already checked to be inside it); for arrays
-/// and maps <see cref="Count"/> is the declared element (or entry) count, not yet checked against anything.
-/// </summary>
-internal readonly struct MessagePackToken
-{
-    public MessagePackTokenKind Kind { get; init; }
-
-    /// <summary>The lead byte: tells fixext from ext, and so a notepack Date from an ArrayBuffer.</summary>
-    public byte Code { get; init; }
-
-    public long Integer { get; init; }
-
-    public ulong UnsignedInteger { get; init; }
-
-    public double Float { get; init; }
-
-    public int Offset { get; init; }
-
-    public int Length { get; init; }
-
-    public uint Count { get; init; }
-
-    public sbyte ExtensionType { get; init; }
-}
-
 /// <summary>
 /// A forward-only MessagePack tokenizer over one message, for untrusted input. It never throws and never allocates:
 /// a truncated header, a declared length beyond the end of the message (checked before anything uses it) and the

@@ -3,44 +3,6 @@ using System.Globalization;
 
 namespace Typed.SocketIO.Protocol.Internal;
 
-/// <summary>How binary values are written by <see cref="MessagePackToJsonTranscoder"/>.</summary>
-internal enum BinaryJsonForm : byte
-{
-    /// <summary>Events and acks: <c>{"_placeholder":true,"num":N}</c> and an attachment, as socket.io-parser does.</summary>
-    Placeholder,
-
-    /// <summary>
-    /// Other packets, which socket.io-parser never gives attachments: what <c>JSON.stringify</c> writes for the value,
-    /// so a CONNECT auth holding a Buffer reads the same through either parser (<c>{"type":"Buffer","data":[1,2]}</c>,
-    /// <c>{}</c> for an ArrayBuffer).
-    /// </summary>
-    Stringified,
-}
-
-/// <summary>What the transcoder saw of the top-level value, for the packet-shape checks.</summary>
-internal struct TranscodedShape
-{
-    /// <summary>The kind of the top-level token (an <c>undefined</c> root is reported as <see cref="IsUndefined"/>).</summary>
-    public MessagePackTokenKind RootKind;
-
-    /// <summary>The top-level value was notepack's <c>undefined</c>: the key counts as absent.</summary>
-    public bool IsUndefined;
-
-    /// <summary>The root array's length.</summary>
-    public uint RootCount;
-
-    /// <summary>The root array's first element's kind, when it has one.</summary>
-    public MessagePackTokenKind FirstKind;
-
-    /// <summary>The first element's UTF-8 bytes in the message, when it is a string.</summary>
-    public int FirstOffset;
-    public int FirstLength;
-
-    /// <summary>The first element's JSON text in the output, when it is a number.</summary>
-    public int FirstJsonStart;
-    public int FirstJsonEnd;
-}
-
 /// <summary>
 /// Transcodes one MessagePack value (socket.io-msgpack-parser / notepack.io) into the JSON the default parser would
 /// carry, byte for byte what <c>JSON.stringify</c> writes for the value notepack decodes: strings with JavaScript's

@@ -35,19 +35,3 @@ public class SocketHubClients<TClient>
         return SocketContracts.Get<TClient>().CreateProxy(new RoomPeer(Namespace.To(socketId)));
     }
 }
-
-/// <summary>The targets a hub sees: those of its namespace plus the calling socket.</summary>
-public sealed class SocketHubCallerClients<TClient> : SocketHubClients<TClient>
-    where TClient : class
-{
-    private readonly SocketIOSocket _caller;
-
-    internal SocketHubCallerClients(SocketIOSocket caller)
-        : base(caller.Namespace) => _caller = caller;
-
-    /// <summary>The socket whose event is being handled.</summary>
-    public TClient Caller => SocketContracts.Get<TClient>().CreateProxy(_caller);
-
-    /// <summary>Every socket of the namespace except the caller (<c>socket.broadcast</c>).</summary>
-    public SocketHubBroadcast<TClient> Others => new(_caller.Broadcast);
-}

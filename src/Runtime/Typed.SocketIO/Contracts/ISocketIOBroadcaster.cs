@@ -1,0 +1,13 @@
+using System.Text.Json;
+
+namespace Typed.SocketIO.Contracts;
+
+/// <summary>Many peers at once (a server broadcast): an emit gets one acknowledgement per recipient.</summary>
+public interface ISocketIOBroadcaster : ISocketIOEmitter
+{
+    /// <summary>
+    /// Emits to every recipient and completes with their acknowledgements, in arrival order; fails with a
+    /// <see cref="TimeoutException"/> when not all arrive within the broadcaster's timeout.
+    /// </summary>
+    Task<IReadOnlyList<SocketIOArguments>> EmitWithAckAsync<TState>(string eventName, in TState state, SocketIOArgumentsWriter<TState> writeArguments, CancellationToken cancellationToken);
+}

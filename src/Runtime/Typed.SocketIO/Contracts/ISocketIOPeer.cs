@@ -1,0 +1,14 @@
+using System.Text.Json;
+
+namespace Typed.SocketIO.Contracts;
+
+/// <summary>One peer (a client's socket, or one server-side socket): an emit gets one acknowledgement.</summary>
+public interface ISocketIOPeer : ISocketIOEmitter
+{
+    /// <summary>
+    /// Emits <paramref name="eventName"/> asking for an acknowledgement and completes with its arguments. Fails with
+    /// a <see cref="TimeoutException"/> after <paramref name="timeout"/> (null: the socket's default), when the
+    /// socket disconnects first, or is cancelled by <paramref name="cancellationToken"/>.
+    /// </summary>
+    Task<SocketIOArguments> EmitWithAckAsync<TState>(string eventName, in TState state, SocketIOArgumentsWriter<TState> writeArguments, TimeSpan? timeout, CancellationToken cancellationToken);
+}
