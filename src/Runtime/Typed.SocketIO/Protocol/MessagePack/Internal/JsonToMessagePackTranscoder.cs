@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
-using MessagePack;
 
 namespace Typed.SocketIO.Protocol.Internal;
 
@@ -46,14 +45,14 @@ internal static class JsonToMessagePackTranscoder
     /// <param name="json">One JSON value.</param>
     /// <param name="attachments">The binaries placeholders refer to; when empty, placeholder-shaped objects stay maps
     /// (a packet without attachments is not reconstructed by socket.io-parser either).</param>
-    public static void Write(ref MessagePackWriter writer, ReadOnlySpan<byte> json, IReadOnlyList<ReadOnlyMemory<byte>> attachments)
+    public static void Write(in MessagePackBufferWriter writer, ReadOnlySpan<byte> json, IReadOnlyList<ReadOnlyMemory<byte>> attachments)
     {
         var containers = ArrayPool<Container>.Shared.Rent(16);
         var frames = ArrayPool<Frame>.Shared.Rent(16);
         try
         {
             var containerCount = CountContainers(json, attachments.Count, ref containers, ref frames);
-            WriteValues(ref writer, json, attachments, containers.AsSpan(0, containerCount));
+            WriteValues(in writer, json, attachments, containers.AsSpan(0, containerCount));
         }
         catch (JsonException e)
         {
@@ -143,7 +142,7 @@ internal static class JsonToMessagePackTranscoder
     }
 
     /// <summary>Pass 2: the MessagePack itself.</summary>
-    private static void WriteValues(ref MessagePackWriter writer, ReadOnlySpan<byte> json, IReadOnlyList<ReadOnlyMemory<byte>> attachments, ReadOnlySpan<Container> containers)
+    private static void WriteValues(in MessagePackBufferWriter writer, ReadOnlySpan<byte> json, IReadOnlyList<ReadOnlyMemory<byte>> attachments, ReadOnlySpan<Container> containers)
     {
         var reader = new Utf8JsonReader(json, s_readerOptions);
         var next = 0;
@@ -180,10 +179,10 @@ internal static class JsonToMessagePackTranscoder
 
                 case JsonTokenType.PropertyName:
                 case JsonTokenType.String:
-                    WriteString(ref writer, ref reader);
+                    WriteString(in writer, ref reader);
                     break;
                 case JsonTokenType.Number:
-                    WriteNumber(ref writer, reader.ValueSpan);
+                    WriteNumber(in writer, reader.ValueSpan);
                     break;
                 case JsonTokenType.True:
                     writer.Write(true);
@@ -202,7 +201,7 @@ internal static class JsonToMessagePackTranscoder
     /// A JSON number as notepack writes the JavaScript number: integral values in the smallest int format, others
     /// (and infinities, which <c>JSON.parse</c> gives for <c>1e400</c>) as float64.
     /// </summary>
-    internal static void WriteNumber(ref MessagePackWriter writer, ReadOnlySpan<byte> text)
+    internal static void WriteNumber(in MessagePackBufferWriter writer, ReadOnlySpan<byte> text)
     {
         if (IsIntegerLiteral(text))
         {
@@ -246,7 +245,7 @@ internal static class JsonToMessagePackTranscoder
     }
 
     /// <summary>A JSON string (or property name) as a MessagePack str: unescaped, lone surrogates as U+FFFD.</summary>
-    private static void WriteString(ref MessagePackWriter writer, ref Utf8JsonReader reader)
+    private static void WriteString(in MessagePackBufferWriter writer, ref Utf8JsonReader reader)
     {
         var raw = reader.ValueSpan;
         if (!reader.ValueIsEscaped && Utf8.IsValid(raw))

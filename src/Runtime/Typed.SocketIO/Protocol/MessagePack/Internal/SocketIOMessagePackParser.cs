@@ -1,4 +1,3 @@
-using MessagePack;
 
 namespace Typed.SocketIO.Protocol.Internal;
 
@@ -52,14 +51,14 @@ internal sealed class SocketIOMessagePackParser : ISocketIOParser
         try
         {
             var data = packet.Data.Span;
-            var writer = new MessagePackWriter(buffer);
+            var writer = new MessagePackBufferWriter(buffer);
             writer.WriteMapHeader(2 + (data.IsEmpty ? 0 : 1) + (packet.AckId is null ? 0 : 1));
             writer.WriteString("type"u8);
             writer.Write((int)type);
             if (!data.IsEmpty)
             {
                 writer.WriteString("data"u8);
-                JsonToMessagePackTranscoder.Write(ref writer, data, attachments);
+                JsonToMessagePackTranscoder.Write(in writer, data, attachments);
             }
 
             writer.WriteString("nsp"u8);
@@ -70,7 +69,6 @@ internal sealed class SocketIOMessagePackParser : ISocketIOParser
                 writer.Write(id);
             }
 
-            writer.Flush();
             output.Add(EngineIOOutgoingPacket.FromBinary(buffer.ToArray()));
         }
         finally
