@@ -38,7 +38,7 @@ internal static class DiagnosticDescriptors
         "'{0}' is generic or nested in a generic type: event argument types must be known when the code is generated");
 
     public static readonly DiagnosticDescriptor EmptyEventName = Error("TYPED011", "Empty event name",
-        "'{0}' has an empty [Event] name");
+        "'{0}' has an empty [SocketEvent] name");
 
     public static readonly DiagnosticDescriptor StaticMember = Error("TYPED012", "Contracts cannot have static members",
         "'{0}' is static: a contract declares only instance methods (events)");

@@ -148,7 +148,7 @@ internal static class ContractParser
         }
 
         var explicitName = method.GetAttributes()
-            .FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == "Typed.EventAttribute")?
+            .FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == "Typed.SocketEventAttribute")?
             .ConstructorArguments.FirstOrDefault().Value as string;
         if (explicitName is { Length: 0 })
         {

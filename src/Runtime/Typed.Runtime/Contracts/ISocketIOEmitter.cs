@@ -16,7 +16,7 @@ public interface ISocketIOEmitter
 
     /// <summary>Emits <paramref name="eventName"/> with the arguments <paramref name="writeArguments"/> writes from <paramref name="state"/>, asking no acknowledgement.</summary>
     /// <exception cref="ArgumentException">The name is reserved (connect, disconnect…).</exception>
-    ValueTask EmitAsync<TState>(string eventName, in TState state, SocketIOArgumentsWriter<TState> writeArguments);
+    ValueTask EmitAsync<TState>(string eventName, in TState state, WriteArgumentsCallback<TState> writeArguments);
 }
 
 /// <summary>One peer (a client's socket, or one server-side socket): an emit gets one acknowledgement.</summary>
@@ -27,7 +27,7 @@ public interface ISocketIOPeer : ISocketIOEmitter
     /// a <see cref="TimeoutException"/> after <paramref name="timeout"/> (null: the socket's default), when the
     /// socket disconnects first, or is cancelled by <paramref name="cancellationToken"/>.
     /// </summary>
-    Task<SocketIOArguments> EmitWithAckAsync<TState>(string eventName, in TState state, SocketIOArgumentsWriter<TState> writeArguments, TimeSpan? timeout, CancellationToken cancellationToken);
+    Task<SocketIOArguments> EmitWithAckAsync<TState>(string eventName, in TState state, WriteArgumentsCallback<TState> writeArguments, TimeSpan? timeout, CancellationToken cancellationToken);
 }
 
 /// <summary>Many peers at once (a server broadcast): an emit gets one acknowledgement per recipient.</summary>
@@ -37,7 +37,7 @@ public interface ISocketIOBroadcaster : ISocketIOEmitter
     /// Emits to every recipient and completes with their acknowledgements, in arrival order; fails with a
     /// <see cref="TimeoutException"/> when not all arrive within the broadcaster's timeout.
     /// </summary>
-    Task<IReadOnlyList<SocketIOArguments>> EmitWithAckAsync<TState>(string eventName, in TState state, SocketIOArgumentsWriter<TState> writeArguments, CancellationToken cancellationToken);
+    Task<IReadOnlyList<SocketIOArguments>> EmitWithAckAsync<TState>(string eventName, in TState state, WriteArgumentsCallback<TState> writeArguments, CancellationToken cancellationToken);
 }
 
 /// <summary>
