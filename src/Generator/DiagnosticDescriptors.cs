@@ -1,4 +1,5 @@
 using Microsoft.CodeAnalysis;
+using Typed.Shared;
 
 namespace Typed.Generator;
 
@@ -26,7 +27,7 @@ internal static class DiagnosticDescriptors
         "'{0}' has the event name '{1}', which '{2}' of the same contract already uses");
 
     public static readonly DiagnosticDescriptor ReservedEventName = Error("TYPED007", "Reserved event name",
-        "'{0}' has the event name '{1}', which Socket.IO reserves (connect, connect_error, disconnect, disconnecting, newListener, removeListener)");
+        "'{0}' has the event name '{1}', which Socket.IO reserves (" + string.Join(", ", SocketIOReservedNames.EventNames) + ")");
 
     public static readonly DiagnosticDescriptor PropertyOnContract = Error("TYPED008", "Contracts cannot have properties",
         "'{0}' is a property or indexer: a contract declares only methods (events)");

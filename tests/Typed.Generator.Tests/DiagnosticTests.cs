@@ -43,7 +43,7 @@ public sealed class DiagnosticTests
         var text = Usings + source;
         var (result, _) = GeneratorHarness.Run(text);
 
-        // Models keep locations as plain file/span data, so reported locations are file locations, not tree ones.
+        // Reported from the syntax tree (not a bare file path), so the compiler can apply pragmas and severities to it.
         var diagnostic = Assert.Single(result.Diagnostics, d => d.Id == id);
         var location = diagnostic.Location;
         Assert.Equal("Source0.cs", location.GetLineSpan().Path);
