@@ -1,4 +1,5 @@
 using Microsoft.CodeAnalysis;
+using Typed.Shared;
 
 namespace Typed.Generator.Tests;
 
@@ -48,6 +49,43 @@ public sealed class DiagnosticTests
         var location = diagnostic.Location;
         Assert.Equal("Source0.cs", location.GetLineSpan().Path);
         Assert.Equal(at, text.Substring(location.SourceSpan.Start, location.SourceSpan.Length));
+    }
+
+    public static TheoryData<string> ReservedNames()
+    {
+        var names = new TheoryData<string>();
+        foreach (var name in SocketIOReservedNames.EventNames)
+        {
+            names.Add(name);
+        }
+
+        return names;
+    }
+
+    [Theory]
+    [MemberData(nameof(ReservedNames))]
+    public void Every_name_the_runtime_reserves_is_refused_as_an_event_name(string name)
+    {
+        var (result, _) = GeneratorHarness.Run(Usings + $"[SocketContract] public interface IC {{ [SocketEvent(\"{name}\")] Task Send(); }}");
+
+        var diagnostic = Assert.Single(result.Diagnostics, d => d.Id == "TYPED007");
+        Assert.Contains($"'{name}'", diagnostic.GetMessage(), StringComparison.Ordinal);
+        Assert.Empty(result.GeneratedSources);
+    }
+
+    [Fact]
+    public void Types_the_runtime_serializes_built_in_are_never_missing_from_a_json_context()
+    {
+        var parameters = string.Join(", ", SocketIOBuiltInJsonTypes.TypeNames.Select((type, i) => $"{type} a{i}"));
+        var source = Usings + $"[SocketContract(JsonContext = typeof(Ctx))] public interface IC {{ Task Send({parameters}); }}"
+            + " [System.Text.Json.Serialization.JsonSerializable(typeof(Guid))] public partial class Ctx : System.Text.Json.Serialization.JsonSerializerContext"
+            + " { public Ctx() : base(null) { } public static Ctx Default { get; } = new(); protected override System.Text.Json.JsonSerializerOptions? GeneratedSerializerOptions => null;"
+            + " public override System.Text.Json.Serialization.Metadata.JsonTypeInfo? GetTypeInfo(Type type) => null; }";
+
+        var (result, _) = GeneratorHarness.Run(source);
+
+        Assert.Empty(result.Diagnostics);
+        Assert.Single(result.GeneratedSources);
     }
 
     [Fact]
