@@ -15,13 +15,13 @@ namespace Typed;
 /// <item><c>byte[]</c> and <c>ReadOnlyMemory&lt;byte&gt;</c> travel as binary attachments; everything else as JSON
 /// through source-generated <c>JsonTypeInfo&lt;T&gt;</c> (no reflection).</item>
 /// </list>
-/// The event name is <see cref="EventAttribute"/>'s, else the method name under <see cref="NamingPolicy"/>.
+/// The event name is <see cref="SocketEventAttribute"/>'s, else the method name under <see cref="NamingPolicy"/>.
 /// </remarks>
 [AttributeUsage(AttributeTargets.Interface, AllowMultiple = false, Inherited = false)]
 public sealed class SocketContractAttribute : Attribute
 {
     /// <summary>
-    /// How method names become event names when no <see cref="EventAttribute"/> is given.
+    /// How method names become event names when no <see cref="SocketEventAttribute"/> is given.
     /// <see cref="EventNamingPolicy.Default"/> takes <see cref="SocketContractDefaultsAttribute.NamingPolicy"/>, else
     /// <see cref="EventNamingPolicy.AsWritten"/>.
     /// </summary>

@@ -1,4 +1,5 @@
 using Microsoft.CodeAnalysis;
+using Typed.Shared;
 
 namespace Typed.Generator;
 
@@ -26,7 +27,7 @@ internal static class DiagnosticDescriptors
         "'{0}' has the event name '{1}', which '{2}' of the same contract already uses");
 
     public static readonly DiagnosticDescriptor ReservedEventName = Error("TYPED007", "Reserved event name",
-        "'{0}' has the event name '{1}', which Socket.IO reserves (connect, connect_error, disconnect, disconnecting, newListener, removeListener)");
+        "'{0}' has the event name '{1}', which Socket.IO reserves (" + string.Join(", ", SocketIOReservedNames.EventNames) + ")");
 
     public static readonly DiagnosticDescriptor PropertyOnContract = Error("TYPED008", "Contracts cannot have properties",
         "'{0}' is a property or indexer: a contract declares only methods (events)");
@@ -38,7 +39,7 @@ internal static class DiagnosticDescriptors
         "'{0}' is generic or nested in a generic type: event argument types must be known when the code is generated");
 
     public static readonly DiagnosticDescriptor EmptyEventName = Error("TYPED011", "Empty event name",
-        "'{0}' has an empty [Event] name");
+        "'{0}' has an empty [SocketEvent] name");
 
     public static readonly DiagnosticDescriptor StaticMember = Error("TYPED012", "Contracts cannot have static members",
         "'{0}' is static: a contract declares only instance methods (events)");

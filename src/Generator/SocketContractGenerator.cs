@@ -9,31 +9,18 @@ namespace Typed.Generator;
 
 /// <summary>
 /// Turns <c>[SocketContract]</c> interfaces into emitter proxies, handler binders and typed broadcasts, and
-/// <c>SocketHub</c> classes into reflection-free factories. Only equatable models flow between the steps, so an edit
-/// regenerates only the files whose inputs changed.
+/// <c>SocketHub</c> classes into reflection-free factories.
 /// </summary>
+/// <remarks>
+/// Each input splits into two branches, as System.Text.Json's generator does. The generation branch carries only
+/// position-free equatable models, so moving code (a blank line above a contract) leaves them equal and regenerates
+/// nothing. The diagnostics branch carries the syntax tree and span of each diagnostic and re-creates a tree location
+/// when reporting, which is what lets <c>#pragma warning disable</c> and <c>.editorconfig</c> severities apply; it
+/// re-runs only when a diagnostic or its position changed.
+/// </remarks>
 [Generator(LanguageNames.CSharp)]
-public sealed class SocketContractGenerator : IIncrementalGenerator
+public sealed partial class SocketContractGenerator : IIncrementalGenerator
 {
-    /// <summary>Tracking names of the pipeline steps (for incremental tests).</summary>
-    public static class TrackingNames
-    {
-        /// <summary>Each contract's parsed model.</summary>
-        public const string Contracts = nameof(Contracts);
-
-        /// <summary>The assembly's defaults.</summary>
-        public const string Defaults = nameof(Defaults);
-
-        /// <summary>Every JSON context's known types.</summary>
-        public const string JsonContexts = nameof(JsonContexts);
-
-        /// <summary>Each contract with names and JSON context decided.</summary>
-        public const string Resolved = nameof(Resolved);
-
-        /// <summary>Each hub's model.</summary>
-        public const string Hubs = nameof(Hubs);
-    }
-
     /// <inheritdoc/>
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
@@ -55,7 +42,13 @@ public sealed class SocketContractGenerator : IIncrementalGenerator
             .Select(static (models, _) => new EquatableArray<JsonContextModel>(models.OrderBy(m => m.FullyQualifiedName, System.StringComparer.Ordinal)))
             .WithTrackingName(TrackingNames.JsonContexts);
 
-        var resolved = contracts
+        var models = contracts
+            .Select(static (parsed, _) => parsed.Contract)
+            .WithTrackingName(TrackingNames.ContractModels)
+            .Where(static model => model is not null)
+            .Select(static (model, _) => model!);
+
+        var resolved = models
             .Combine(defaults)
             .Combine(jsonContexts)
             .Select(static (input, _) => ContractResolver.Resolve(input.Left.Left, input.Left.Right, input.Right))
@@ -63,36 +56,49 @@ public sealed class SocketContractGenerator : IIncrementalGenerator
 
         context.RegisterSourceOutput(resolved, static (output, contract) =>
         {
-            foreach (var diagnostic in contract.Diagnostics)
-            {
-                output.ReportDiagnostic(diagnostic.ToDiagnostic());
-            }
-
             if (contract.Contract is { Events.Count: > 0 } model)
             {
                 output.AddSource(HintName(model.Namespace, model.GeneratedClassName), ContractEmitter.Emit(contract));
             }
         });
 
+        var contractDiagnostics = contracts
+            .Combine(defaults)
+            .Combine(jsonContexts)
+            .Select(static (input, _) => ContractDiagnostics.Collect(input.Left.Left, input.Left.Right, input.Right))
+            .WithTrackingName(TrackingNames.ContractDiagnostics);
+
+        context.RegisterSourceOutput(contractDiagnostics, static (output, diagnostics) => Report(output, diagnostics));
+
         var hubs = context.SyntaxProvider.CreateSyntaxProvider(
                 static (node, _) => HubParser.IsCandidate(node),
                 HubParser.Parse)
+            .WithTrackingName(TrackingNames.HubCandidates)
+            .Where(static hub => hub is not null)
+            .Select(static (hub, _) => hub!);
+
+        var hubModels = hubs
+            .Select(static (hub, _) => hub.Hub)
             .Where(static hub => hub is not null)
             .Select(static (hub, _) => hub!)
             .WithTrackingName(TrackingNames.Hubs);
 
-        context.RegisterSourceOutput(hubs, static (output, hub) =>
-        {
-            foreach (var diagnostic in hub.Diagnostics)
-            {
-                output.ReportDiagnostic(diagnostic.ToDiagnostic());
-            }
+        context.RegisterSourceOutput(hubModels, static (output, hub) =>
+            output.AddSource(HintName(hub.Namespace, hub.GeneratedClassName), HubEmitter.Emit(hub)));
 
-            if (hub.Diagnostics.Count == 0)
-            {
-                output.AddSource(HintName(hub.Namespace, hub.GeneratedClassName), HubEmitter.Emit(hub));
-            }
-        });
+        var hubDiagnostics = hubs
+            .Select(static (hub, _) => hub.Diagnostics)
+            .WithTrackingName(TrackingNames.HubDiagnostics);
+
+        context.RegisterSourceOutput(hubDiagnostics, static (output, diagnostics) => Report(output, diagnostics));
+    }
+
+    private static void Report(SourceProductionContext output, EquatableArray<DiagnosticInfo> diagnostics)
+    {
+        foreach (var diagnostic in diagnostics)
+        {
+            output.ReportDiagnostic(diagnostic.ToDiagnostic());
+        }
     }
 
     private static string HintName(string? ns, string name) => (ns is null ? name : ns + "." + name) + ".g.cs";

@@ -57,10 +57,10 @@ catch (Exception ex)
 [SocketContract(JsonContext = typeof(SmokeJson))]
 public interface ISmokeServer
 {
-    [Event("message-with-ack")]
+    [SocketEvent("message-with-ack")]
     Task<SmokeMessage> Echo(SmokeMessage message, CancellationToken cancellationToken = default);
 
-    [Event("message")]
+    [SocketEvent("message")]
     Task Send(SmokeMessage message);
 }
 
@@ -68,7 +68,7 @@ public interface ISmokeServer
 [SocketContract(JsonContext = typeof(SmokeJson))]
 public interface ISmokeClient
 {
-    [Event("message-back")]
+    [SocketEvent("message-back")]
     Task MessageBack(SmokeMessage message);
 }
 

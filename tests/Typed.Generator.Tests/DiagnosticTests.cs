@@ -1,4 +1,5 @@
 using Microsoft.CodeAnalysis;
+using Typed.Shared;
 
 namespace Typed.Generator.Tests;
 
@@ -14,12 +15,12 @@ public sealed class DiagnosticTests
         { "TYPED003", "[SocketContract] public interface IC { Task ByRef(ref int value); }", "value" },
         { "TYPED004", "[SocketContract] public interface IC { void NotATask(); }", "NotATask" },
         { "TYPED005", "[SocketContract] public interface IC { Task<int> Early(CancellationToken token, int value); }", "token" },
-        { "TYPED006", "[SocketContract] public interface IC { Task Same(); [Event(\"Same\")] Task Other(); }", "Other" },
+        { "TYPED006", "[SocketContract] public interface IC { Task Same(); [SocketEvent(\"Same\")] Task Other(); }", "Other" },
         { "TYPED007", "[SocketContract(NamingPolicy = EventNamingPolicy.CamelCase)] public interface IC { Task Disconnect(); }", "Disconnect" },
         { "TYPED008", "[SocketContract] public interface IC { int Count { get; } }", "Count" },
         { "TYPED009", "[SocketContract] public interface IC { event EventHandler Changed; }", "Changed" },
         { "TYPED010", "[SocketContract] public interface IC<T> { Task Send(T value); }", "IC" },
-        { "TYPED011", "[SocketContract] public interface IC { [Event(\"\")] Task Nameless(); }", "Nameless" },
+        { "TYPED011", "[SocketContract] public interface IC { [SocketEvent(\"\")] Task Nameless(); }", "Nameless" },
         { "TYPED012", "[SocketContract] public interface IC { static Task Create() => Task.CompletedTask; }", "Create" },
         { "TYPED013", "[SocketContract] public interface IC { Task Send(Action callback); }", "callback" },
         { "TYPED014", "public class Outer { [SocketContract] private interface IC { Task Send(); } }", "IC" },
@@ -43,11 +44,48 @@ public sealed class DiagnosticTests
         var text = Usings + source;
         var (result, _) = GeneratorHarness.Run(text);
 
-        // Models keep locations as plain file/span data, so reported locations are file locations, not tree ones.
+        // Reported from the syntax tree (not a bare file path), so the compiler can apply pragmas and severities to it.
         var diagnostic = Assert.Single(result.Diagnostics, d => d.Id == id);
         var location = diagnostic.Location;
         Assert.Equal("Source0.cs", location.GetLineSpan().Path);
         Assert.Equal(at, text.Substring(location.SourceSpan.Start, location.SourceSpan.Length));
+    }
+
+    public static TheoryData<string> ReservedNames()
+    {
+        var names = new TheoryData<string>();
+        foreach (var name in SocketIOReservedNames.EventNames)
+        {
+            names.Add(name);
+        }
+
+        return names;
+    }
+
+    [Theory]
+    [MemberData(nameof(ReservedNames))]
+    public void Every_name_the_runtime_reserves_is_refused_as_an_event_name(string name)
+    {
+        var (result, _) = GeneratorHarness.Run(Usings + $"[SocketContract] public interface IC {{ [SocketEvent(\"{name}\")] Task Send(); }}");
+
+        var diagnostic = Assert.Single(result.Diagnostics, d => d.Id == "TYPED007");
+        Assert.Contains($"'{name}'", diagnostic.GetMessage(), StringComparison.Ordinal);
+        Assert.Empty(result.GeneratedSources);
+    }
+
+    [Fact]
+    public void Types_the_runtime_serializes_built_in_are_never_missing_from_a_json_context()
+    {
+        var parameters = string.Join(", ", SocketIOBuiltInJsonTypes.TypeNames.Select((type, i) => $"{type} a{i}"));
+        var source = Usings + $"[SocketContract(JsonContext = typeof(Ctx))] public interface IC {{ Task Send({parameters}); }}"
+            + " [System.Text.Json.Serialization.JsonSerializable(typeof(Guid))] public partial class Ctx : System.Text.Json.Serialization.JsonSerializerContext"
+            + " { public Ctx() : base(null) { } public static Ctx Default { get; } = new(); protected override System.Text.Json.JsonSerializerOptions? GeneratedSerializerOptions => null;"
+            + " public override System.Text.Json.Serialization.Metadata.JsonTypeInfo? GetTypeInfo(Type type) => null; }";
+
+        var (result, _) = GeneratorHarness.Run(source);
+
+        Assert.Empty(result.Diagnostics);
+        Assert.Single(result.GeneratedSources);
     }
 
     [Fact]

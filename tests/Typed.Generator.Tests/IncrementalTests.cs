@@ -44,6 +44,75 @@ public sealed class IncrementalTests
         Assert.Contains("C()", result.GeneratedSources.Single(s => s.HintName == "N.FirstSocketContract.g.cs").SourceText.ToString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_blank_line_above_a_contract_regenerates_nothing()
+    {
+        var (driver, compilation) = Start();
+        var edited = Replace(compilation, 0, First.Replace("namespace N;", "namespace N;\n\n", StringComparison.Ordinal));
+
+        var result = driver.RunGenerators(edited).GetRunResult().Results.Single();
+
+        // The parse step saw the contract move (its diagnostics anchors hold the new tree) ...
+        Assert.Contains(result.TrackedSteps[SocketContractGenerator.TrackingNames.Contracts].SelectMany(s => s.Outputs),
+            output => output.Reason == IncrementalStepRunReason.Modified);
+
+        // ... but the position-free models and the (empty) diagnostics compare equal, so no output runs.
+        AssertAll(result, SocketContractGenerator.TrackingNames.ContractModels, IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged);
+        AssertAll(result, SocketContractGenerator.TrackingNames.Resolved, IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged);
+        AssertAll(result, SocketContractGenerator.TrackingNames.ContractDiagnostics, IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged);
+        Assert.All(result.TrackedOutputSteps.SelectMany(s => s.Value).SelectMany(s => s.Outputs),
+            output => Assert.Equal(IncrementalStepRunReason.Cached, output.Reason));
+    }
+
+    [Fact]
+    public void Moving_a_contract_with_a_warning_reports_it_at_the_new_position_and_regenerates_nothing()
+    {
+        const string Warned = "using System.Threading.Tasks; using Typed; namespace N; public record Missing(int X);"
+            + " [SocketContract(JsonContext = typeof(Ctx))] public interface IWarned { Task Send(Missing value); }"
+            + " [System.Text.Json.Serialization.JsonSerializable(typeof(int))] public partial class Ctx : System.Text.Json.Serialization.JsonSerializerContext"
+            + " { public Ctx() : base(null) { } public static Ctx Default { get; } = new(); protected override System.Text.Json.JsonSerializerOptions? GeneratedSerializerOptions => null;"
+            + " public override System.Text.Json.Serialization.Metadata.JsonTypeInfo? GetTypeInfo(System.Type type) => null; }";
+        var compilation = GeneratorHarness.Compile(Warned);
+        var driver = GeneratorHarness.CreateDriver().RunGenerators(compilation);
+        var before = Assert.Single(driver.GetRunResult().Diagnostics, d => d.Id == "TYPED020");
+        var edited = Replace(compilation, 0, "\n\n" + Warned);
+
+        var result = driver.RunGenerators(edited).GetRunResult().Results.Single();
+
+        var after = Assert.Single(result.Diagnostics, d => d.Id == "TYPED020");
+        Assert.Equal(before.Location.GetLineSpan().StartLinePosition.Line + 2, after.Location.GetLineSpan().StartLinePosition.Line);
+        Assert.Same(edited.SyntaxTrees.Single(), after.Location.SourceTree);
+        AssertAll(result, SocketContractGenerator.TrackingNames.Resolved, IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged);
+        var outputs = result.TrackedOutputSteps.SelectMany(s => s.Value).SelectMany(s => s.Outputs).ToList();
+        Assert.Equal(1, outputs.Count(o => o.Reason == IncrementalStepRunReason.Modified)); // the diagnostics report
+        Assert.Single(result.GeneratedSources);
+    }
+
+    [Fact]
+    public void Editing_one_of_many_classes_with_base_lists_runs_no_hub_transform()
+    {
+        const string Hub = "using Typed.SocketIO; namespace N; public sealed class OnlyHub : SocketHub<IFirst> { }";
+        var classes = Enumerable.Range(0, 300).Select(i => $"namespace N; public class Plain{i} : System.Collections.Generic.List<int>, System.IDisposable {{ public void Dispose() {{ }} }}");
+        var compilation = GeneratorHarness.Compile([First, Hub, .. classes]);
+        var driver = GeneratorHarness.CreateDriver().RunGenerators(compilation);
+
+        // Only the class naming SocketHub reached the semantic transform, on the first run too.
+        var first = driver.GetRunResult().Results.Single();
+        Assert.Single(first.TrackedSteps[SocketContractGenerator.TrackingNames.HubCandidates].SelectMany(s => s.Outputs));
+        Assert.Contains(first.GeneratedSources, s => s.HintName == "N.OnlyHubRegistration.g.cs");
+
+        var edited = Replace(compilation, 7, "namespace N; public class Plain5 : System.Collections.Generic.List<int>, System.IDisposable { public void Dispose() { } public int Extra; }");
+        var result = driver.RunGenerators(edited).GetRunResult().Results.Single();
+
+        var candidates = result.TrackedSteps[SocketContractGenerator.TrackingNames.HubCandidates].SelectMany(s => s.Outputs).ToList();
+        var hub = Assert.Single(candidates);
+        Assert.Contains(hub.Reason, new[] { IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged });
+        AssertAll(result, SocketContractGenerator.TrackingNames.Hubs, IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged);
+        AssertAll(result, SocketContractGenerator.TrackingNames.HubDiagnostics, IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged);
+        Assert.All(result.TrackedOutputSteps.SelectMany(s => s.Value).SelectMany(s => s.Outputs),
+            output => Assert.Equal(IncrementalStepRunReason.Cached, output.Reason));
+    }
+
     private static (GeneratorDriver Driver, Compilation Compilation) Start()
     {
         var compilation = GeneratorHarness.Compile(First, Second, Other);

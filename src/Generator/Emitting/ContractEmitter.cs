@@ -115,7 +115,7 @@ internal static class ContractEmitter
         var state = StateType(e.Parameters.Select(p => p.Value.Type));
         if (e.Parameters.Count > 0)
         {
-            w.Line($"private static readonly {Names.Contracts}SocketIOArgumentsWriter<{state}> s_writeArguments{index} = WriteArguments{index};")
+            w.Line($"private static readonly {Names.Contracts}WriteArgumentsCallback<{state}> s_writeArguments{index} = WriteArguments{index};")
                 .Open($"private static void WriteArguments{index}({Names.Contracts}SocketIOArgumentWriter writer, in {state} state)");
             for (var i = 0; i < e.Parameters.Count; i++)
             {
@@ -128,7 +128,7 @@ internal static class ContractEmitter
         if (e.HasAck)
         {
             var resultState = $"({Names.Options}, {e.AckType})";
-            w.Line($"private static readonly {Names.Contracts}SocketIOArgumentsWriter<{resultState}> s_writeResult{index} = WriteResult{index};")
+            w.Line($"private static readonly {Names.Contracts}WriteArgumentsCallback<{resultState}> s_writeResult{index} = WriteResult{index};")
                 .Open($"private static void WriteResult{index}({Names.Contracts}SocketIOArgumentWriter writer, in {resultState} state)");
             if (e.AckValues.Count == 1 && !IsTuple(e))
             {

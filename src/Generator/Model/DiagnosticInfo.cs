@@ -3,11 +3,12 @@ using Microsoft.CodeAnalysis;
 
 namespace Typed.Generator.Model;
 
-/// <summary>A diagnostic to report, as plain data: its descriptor id, where, and the message arguments.</summary>
-internal sealed record DiagnosticInfo(DiagnosticDescriptor Descriptor, LocationInfo? Location, EquatableArray<string> Arguments)
+/// <summary>A diagnostic to report, as equatable data: its descriptor, where, and the message arguments.</summary>
+internal sealed record DiagnosticInfo(DiagnosticDescriptor Descriptor, SourceAnchor? Anchor, EquatableArray<string> Arguments)
 {
-    public static DiagnosticInfo Create(DiagnosticDescriptor descriptor, LocationInfo? location, params string[] arguments) =>
-        new(descriptor, location, new EquatableArray<string>(arguments));
+    public static DiagnosticInfo Create(DiagnosticDescriptor descriptor, SourceAnchor? anchor, params string[] arguments) =>
+        new(descriptor, anchor, new EquatableArray<string>(arguments));
 
-    public Diagnostic ToDiagnostic() => Diagnostic.Create(Descriptor, Location?.ToLocation() ?? Microsoft.CodeAnalysis.Location.None, Arguments.ToArray<object>());
+    /// <summary>Re-creates the tree location at report time, so the compiler's pragma and severity filters apply.</summary>
+    public Diagnostic ToDiagnostic() => Diagnostic.Create(Descriptor, Anchor?.ToLocation() ?? Location.None, Arguments.ToArray<object>());
 }

@@ -2,49 +2,57 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Typed.Generator.Model;
 
 namespace Typed.Generator.Parsing;
 
-/// <summary>Turns a <c>[SocketContract]</c> symbol into an equatable <see cref="ContractModel"/> plus diagnostics.</summary>
+/// <summary>Turns a <c>[SocketContract]</c> symbol into an equatable <see cref="ContractModel"/> plus located diagnostics.</summary>
 internal static class ContractParser
 {
-    public static ContractResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+    public static ParsedContract Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
     {
         var symbol = (INamedTypeSymbol)context.TargetSymbol;
+        var known = KnownTypeSymbols.Get(context.SemanticModel.Compilation);
         var diagnostics = new List<DiagnosticInfo>();
-        var location = LocationInfo.From(symbol.Locations.FirstOrDefault());
+
+        // The attributed declaration's name: a partial contract may have other declarations elsewhere.
+        var anchor = new SourceAnchor(context.TargetNode.SyntaxTree, ((BaseTypeDeclarationSyntax)context.TargetNode).Identifier.Span);
         var name = symbol.ToDisplayString();
 
         if (symbol.TypeKind != TypeKind.Interface)
         {
-            return Fail(DiagnosticDescriptors.NotAnInterface, location, name);
+            return Fail(DiagnosticDescriptors.NotAnInterface, anchor, name);
         }
 
         if (IsGeneric(symbol))
         {
-            return Fail(DiagnosticDescriptors.GenericContract, location, name);
+            return Fail(DiagnosticDescriptors.GenericContract, anchor, name);
         }
 
         if (!IsAccessible(symbol))
         {
-            return Fail(DiagnosticDescriptors.InaccessibleContract, location, name);
+            return Fail(DiagnosticDescriptors.InaccessibleContract, anchor, name);
         }
 
         var attribute = context.Attributes[0];
         var policy = NamedInt(attribute, "NamingPolicy");
-        var jsonContext = ParseJsonContext(NamedType(attribute, "JsonContext"), location, diagnostics);
+        var jsonContext = ParseJsonContext(NamedType(attribute, "JsonContext"), known, anchor, diagnostics);
 
         var events = new List<EventModel>();
+        var eventAnchors = new List<SourceAnchor>();
         foreach (var iface in new[] { symbol }.Concat(symbol.AllInterfaces))
         {
             cancellationToken.ThrowIfCancellationRequested();
             var declaring = iface.ToDisplayString(SymbolFormats.FullyQualified);
             foreach (var member in iface.GetMembers())
             {
-                if (ParseMember(member, declaring, diagnostics) is { } model)
+                // A member of an interface from metadata has no source position: its diagnostics point at the contract.
+                var memberAnchor = SourceAnchor.From(member.Locations.FirstOrDefault()) ?? anchor;
+                if (ParseMember(member, declaring, memberAnchor, known, diagnostics) is { } model)
                 {
                     events.Add(model);
+                    eventAnchors.Add(memberAnchor);
                 }
             }
         }
@@ -57,9 +65,9 @@ internal static class ContractParser
             symbol.DeclaredAccessibility == Accessibility.Public && AllContainersPublic(symbol),
             policy,
             jsonContext,
-            new EquatableArray<EventModel>(events),
-            location);
-        return new ContractResult(diagnostics.Count == 0 || diagnostics.All(d => d.Descriptor.DefaultSeverity != DiagnosticSeverity.Error) ? contract : null, new EquatableArray<DiagnosticInfo>(diagnostics));
+            new EquatableArray<EventModel>(events));
+        var generated = diagnostics.All(d => d.Descriptor.DefaultSeverity != DiagnosticSeverity.Error) ? contract : null;
+        return new ParsedContract(generated, new EquatableArray<DiagnosticInfo>(diagnostics), anchor, new EquatableArray<SourceAnchor>(eventAnchors));
     }
 
     /// <summary><c>IChatServer</c> → <c>ChatServerSocketContract</c>; a nested contract gets its containers' names first.</summary>
@@ -76,43 +84,42 @@ internal static class ContractParser
         return name + suffix;
     }
 
-    private static EventModel? ParseMember(ISymbol member, string declaring, List<DiagnosticInfo> diagnostics)
+    private static EventModel? ParseMember(ISymbol member, string declaring, SourceAnchor anchor, KnownTypeSymbols known, List<DiagnosticInfo> diagnostics)
     {
-        var location = LocationInfo.From(member.Locations.FirstOrDefault());
         var name = member.ToDisplayString(SymbolFormats.Member);
         if (member.IsStatic)
         {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.StaticMember, location, name));
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.StaticMember, anchor, name));
             return null;
         }
 
         switch (member)
         {
             case IPropertySymbol:
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.PropertyOnContract, location, name));
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.PropertyOnContract, anchor, name));
                 return null;
             case IEventSymbol:
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.EventOnContract, location, name));
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.EventOnContract, anchor, name));
                 return null;
             case IMethodSymbol { MethodKind: MethodKind.Ordinary } method:
-                return ParseMethod(method, declaring, location, name, diagnostics);
+                return ParseMethod(method, declaring, anchor, name, known, diagnostics);
             default:
                 return null; // accessors are reported with their property or event
         }
     }
 
-    private static EventModel? ParseMethod(IMethodSymbol method, string declaring, LocationInfo? location, string name, List<DiagnosticInfo> diagnostics)
+    private static EventModel? ParseMethod(IMethodSymbol method, string declaring, SourceAnchor anchor, string name, KnownTypeSymbols known, List<DiagnosticInfo> diagnostics)
     {
         var errors = diagnostics.Count;
         if (method.IsGenericMethod)
         {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.GenericMethod, location, name));
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.GenericMethod, anchor, name));
         }
 
-        var (returnKind, ackType) = ParseReturn(method.ReturnType);
+        var (returnKind, ackType) = ParseReturn(method.ReturnType, known);
         if (returnKind is null)
         {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedReturnType, location, name, method.ReturnType.ToDisplayString()));
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedReturnType, anchor, name, method.ReturnType.ToDisplayString()));
         }
 
         var parameters = new List<ParameterModel>();
@@ -120,18 +127,18 @@ internal static class ContractParser
         for (var i = 0; i < method.Parameters.Length; i++)
         {
             var parameter = method.Parameters[i];
-            var parameterLocation = LocationInfo.From(parameter.Locations.FirstOrDefault()) ?? location;
+            var parameterAnchor = SourceAnchor.From(parameter.Locations.FirstOrDefault()) ?? anchor;
             if (parameter.RefKind != RefKind.None)
             {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.RefParameter, parameterLocation, parameter.Name, name));
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.RefParameter, parameterAnchor, parameter.Name, name));
                 continue;
             }
 
-            if (IsCancellationToken(parameter.Type))
+            if (KnownTypeSymbols.Is(parameter.Type, known.CancellationToken))
             {
                 if (i != method.Parameters.Length - 1)
                 {
-                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.CancellationTokenNotLast, parameterLocation, parameter.Name, name));
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.CancellationTokenNotLast, parameterAnchor, parameter.Name, name));
                 }
 
                 cancellationToken = parameter.Name;
@@ -140,19 +147,19 @@ internal static class ContractParser
 
             if (!IsSendable(parameter.Type))
             {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedParameterType, parameterLocation, parameter.Name, name, parameter.Type.ToDisplayString()));
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedParameterType, parameterAnchor, parameter.Name, name, parameter.Type.ToDisplayString()));
                 continue;
             }
 
-            parameters.Add(new ParameterModel(parameter.Name, Value(parameter.Type)));
+            parameters.Add(new ParameterModel(parameter.Name, Value(parameter.Type, known)));
         }
 
         var explicitName = method.GetAttributes()
-            .FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == "Typed.EventAttribute")?
+            .FirstOrDefault(a => KnownTypeSymbols.IsAttribute(a, known.SocketEventAttribute))?
             .ConstructorArguments.FirstOrDefault().Value as string;
         if (explicitName is { Length: 0 })
         {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.EmptyEventName, location, name));
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.EmptyEventName, anchor, name));
         }
 
         if (diagnostics.Count != errors || returnKind is null)
@@ -163,11 +170,11 @@ internal static class ContractParser
         var ackValues = new List<ValueModel>();
         if (ackType is INamedTypeSymbol { IsTupleType: true } tuple)
         {
-            ackValues.AddRange(tuple.TupleElements.Select(e => Value(e.Type)));
+            ackValues.AddRange(tuple.TupleElements.Select(e => Value(e.Type, known)));
         }
         else if (ackType is not null)
         {
-            ackValues.Add(Value(ackType));
+            ackValues.Add(Value(ackType, known));
         }
 
         return new EventModel(
@@ -178,33 +185,38 @@ internal static class ContractParser
             ackType?.ToDisplayString(SymbolFormats.FullyQualified),
             new EquatableArray<ValueModel>(ackValues),
             new EquatableArray<ParameterModel>(parameters),
-            cancellationToken,
-            location);
+            cancellationToken);
     }
 
-    private static (ReturnKind? Kind, ITypeSymbol? Ack) ParseReturn(ITypeSymbol type)
+    private static (ReturnKind? Kind, ITypeSymbol? Ack) ParseReturn(ITypeSymbol type, KnownTypeSymbols known)
     {
-        if (type is not INamedTypeSymbol named || named.ContainingNamespace?.ToDisplayString() != "System.Threading.Tasks")
+        if (KnownTypeSymbols.Is(type, known.Task))
+        {
+            return (ReturnKind.Task, null);
+        }
+
+        if (KnownTypeSymbols.Is(type, known.ValueTask))
+        {
+            return (ReturnKind.ValueTask, null);
+        }
+
+        if (type is not INamedTypeSymbol { TypeArguments.Length: 1 } named || !IsSendable(named.TypeArguments[0]))
         {
             return (null, null);
         }
 
-        return (named.Name, named.TypeArguments.Length) switch
-        {
-            ("Task", 0) => (ReturnKind.Task, null),
-            ("ValueTask", 0) => (ReturnKind.ValueTask, null),
-            ("Task", 1) when IsSendable(named.TypeArguments[0]) => (ReturnKind.TaskOfT, named.TypeArguments[0]),
-            ("ValueTask", 1) when IsSendable(named.TypeArguments[0]) => (ReturnKind.ValueTaskOfT, named.TypeArguments[0]),
-            _ => (null, null),
-        };
+        return KnownTypeSymbols.IsConstructedFrom(named, known.TaskOfT) ? (ReturnKind.TaskOfT, named.TypeArguments[0])
+            : KnownTypeSymbols.IsConstructedFrom(named, known.ValueTaskOfT) ? (ReturnKind.ValueTaskOfT, named.TypeArguments[0])
+            : (null, null);
     }
 
-    private static ValueModel Value(ITypeSymbol type)
+    private static ValueModel Value(ITypeSymbol type, KnownTypeSymbols known)
     {
         var kind = type switch
         {
             IArrayTypeSymbol { ElementType.SpecialType: SpecialType.System_Byte, Rank: 1 } => ValueKind.Bytes,
-            INamedTypeSymbol { Name: "ReadOnlyMemory", TypeArguments.Length: 1 } n when n.TypeArguments[0].SpecialType == SpecialType.System_Byte && n.ContainingNamespace.ToDisplayString() == "System" => ValueKind.Memory,
+            INamedTypeSymbol { TypeArguments.Length: 1 } n when n.TypeArguments[0].SpecialType == SpecialType.System_Byte
+                && KnownTypeSymbols.IsConstructedFrom(n, known.ReadOnlyMemoryOfT) => ValueKind.Memory,
             _ => ValueKind.Json,
         };
         return new ValueModel(type.ToDisplayString(SymbolFormats.FullyQualified), kind, JsonContextParser.Key(type));
@@ -214,8 +226,6 @@ internal static class ContractParser
         type.TypeKind is not (TypeKind.Pointer or TypeKind.FunctionPointer or TypeKind.Delegate or TypeKind.Error or TypeKind.TypeParameter)
         && !type.IsRefLikeType
         && type.SpecialType != SpecialType.System_Void;
-
-    private static bool IsCancellationToken(ITypeSymbol type) => type.ToDisplayString() == "System.Threading.CancellationToken";
 
     private static bool IsGeneric(INamedTypeSymbol symbol)
     {
@@ -257,22 +267,19 @@ internal static class ContractParser
     }
 
     /// <summary>A contract's <c>JsonContext</c>: checked to be a source-generated context now, used later.</summary>
-    public static string? ParseJsonContext(INamedTypeSymbol? type, LocationInfo? location, List<DiagnosticInfo> diagnostics)
+    private static string? ParseJsonContext(INamedTypeSymbol? type, KnownTypeSymbols known, SourceAnchor anchor, List<DiagnosticInfo> diagnostics)
     {
         if (type is null)
         {
             return null;
         }
 
-        for (var baseType = type.BaseType; baseType is not null; baseType = baseType.BaseType)
+        if (KnownTypeSymbols.DerivesFrom(type.BaseType, known.JsonSerializerContext))
         {
-            if (baseType.ToDisplayString() == "System.Text.Json.Serialization.JsonSerializerContext")
-            {
-                return type.ToDisplayString(SymbolFormats.FullyQualified);
-            }
+            return type.ToDisplayString(SymbolFormats.FullyQualified);
         }
 
-        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NotAJsonContext, location, type.ToDisplayString()));
+        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NotAJsonContext, anchor, type.ToDisplayString()));
         return null;
     }
 
@@ -282,6 +289,6 @@ internal static class ContractParser
     public static INamedTypeSymbol? NamedType(AttributeData attribute, string name) =>
         attribute.NamedArguments.FirstOrDefault(a => a.Key == name).Value.Value as INamedTypeSymbol;
 
-    private static ContractResult Fail(DiagnosticDescriptor descriptor, LocationInfo? location, string name) =>
-        new(null, new EquatableArray<DiagnosticInfo>(new[] { DiagnosticInfo.Create(descriptor, location, name) }));
+    private static ParsedContract Fail(DiagnosticDescriptor descriptor, SourceAnchor anchor, string name) =>
+        new(null, new EquatableArray<DiagnosticInfo>(new[] { DiagnosticInfo.Create(descriptor, anchor, name) }), anchor, EquatableArray<SourceAnchor>.Empty);
 }

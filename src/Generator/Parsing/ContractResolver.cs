@@ -1,53 +1,39 @@
 using System.Collections.Generic;
 using System.Linq;
 using Typed.Generator.Model;
+using Typed.Shared;
 
 namespace Typed.Generator.Parsing;
 
 /// <summary>
 /// Decides what depends on more than the contract itself: event names (the assembly's default naming policy),
-/// duplicate and reserved names, and whether the JSON context knows every type.
+/// duplicate and reserved names, and whether the JSON context knows every type. Issues name the event by index, so
+/// the generation branch and the diagnostics branch both call this and neither needs the other's data.
 /// </summary>
 internal static class ContractResolver
 {
-    private static readonly HashSet<string> s_reserved = new(System.StringComparer.Ordinal)
-    {
-        "connect", "connect_error", "disconnect", "disconnecting", "newListener", "removeListener",
-    };
+    private static readonly HashSet<string> s_builtIn = new(SocketIOBuiltInJsonTypes.TypeNames, System.StringComparer.Ordinal);
 
-    // What SocketContractJson falls back to when a context lacks them (the runtime's built-in context).
-    private static readonly HashSet<string> s_builtIn = new(System.StringComparer.Ordinal)
+    public static ResolvedContract Resolve(ContractModel contract, ContractDefaults defaults, EquatableArray<JsonContextModel> contexts)
     {
-        "string", "bool", "int", "long", "double", "float", "decimal", "global::System.Guid", "global::System.DateTimeOffset",
-        "global::System.DateTime", "global::System.Text.Json.JsonElement", "global::System.Text.Json.Nodes.JsonNode", "string[]",
-        "global::System.Collections.Generic.List<string>", "global::System.Collections.Generic.Dictionary<string, string>",
-        "global::System.Collections.Generic.Dictionary<string, global::System.Text.Json.JsonElement>",
-    };
-
-    public static ResolvedContract Resolve(ContractResult parsed, ContractDefaults defaults, EquatableArray<JsonContextModel> contexts)
-    {
-        var diagnostics = new List<DiagnosticInfo>(parsed.Diagnostics);
-        if (parsed.Contract is not { } contract)
-        {
-            return new ResolvedContract(null, EquatableArray<string>.Empty, null, new EquatableArray<DiagnosticInfo>(diagnostics));
-        }
-
+        var issues = new List<ContractIssue>();
         var policy = contract.NamingPolicy != 0 ? contract.NamingPolicy : defaults.NamingPolicy != 0 ? defaults.NamingPolicy : EventNaming.AsWritten;
         var names = new List<string>();
         var seen = new Dictionary<string, EventModel>(System.StringComparer.Ordinal);
         var hasErrors = false;
-        foreach (var e in contract.Events)
+        for (var i = 0; i < contract.Events.Count; i++)
         {
+            var e = contract.Events[i];
             var name = e.ExplicitName ?? EventNaming.Apply(e.MethodName, policy);
             names.Add(name);
-            if (s_reserved.Contains(name))
+            if (SocketIOReservedNames.IsReservedEventName(name))
             {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ReservedEventName, e.Location ?? contract.Location, e.MethodName, name));
+                issues.Add(Issue(DiagnosticDescriptors.ReservedEventName, i, e.MethodName, name));
                 hasErrors = true;
             }
             else if (seen.TryGetValue(name, out var first))
             {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DuplicateEventName, e.Location ?? contract.Location, e.MethodName, name, first.MethodName));
+                issues.Add(Issue(DiagnosticDescriptors.DuplicateEventName, i, e.MethodName, name, first.MethodName));
                 hasErrors = true;
             }
             else
@@ -59,36 +45,40 @@ internal static class ContractResolver
         var jsonContext = contract.JsonContext ?? defaults.JsonContext;
         if (jsonContext is not null && contexts.FirstOrDefault(c => c.FullyQualifiedName == jsonContext) is { } known)
         {
-            CheckTypes(contract, known, diagnostics);
+            CheckTypes(contract, known, issues);
         }
 
-        return new ResolvedContract(hasErrors ? null : contract, new EquatableArray<string>(names), jsonContext, new EquatableArray<DiagnosticInfo>(diagnostics));
+        return new ResolvedContract(hasErrors ? null : contract, new EquatableArray<string>(names), jsonContext, new EquatableArray<ContractIssue>(issues));
     }
 
-    private static void CheckTypes(ContractModel contract, JsonContextModel context, List<DiagnosticInfo> diagnostics)
+    private static void CheckTypes(ContractModel contract, JsonContextModel context, List<ContractIssue> issues)
     {
         var types = new HashSet<string>(context.Types, System.StringComparer.Ordinal);
-        foreach (var e in contract.Events)
+        for (var i = 0; i < contract.Events.Count; i++)
         {
+            var e = contract.Events[i];
             foreach (var parameter in e.Parameters)
             {
-                Check(parameter.Value, parameter.Name, e);
+                Check(parameter.Value, parameter.Name, e, i);
             }
 
             foreach (var ack in e.AckValues)
             {
-                Check(ack, "result", e);
+                Check(ack, "result", e, i);
             }
         }
 
-        void Check(ValueModel value, string what, EventModel e)
+        void Check(ValueModel value, string what, EventModel e, int index)
         {
             var key = value.JsonKey;
             if (value.Kind == ValueKind.Json && !types.Contains(key) && !s_builtIn.Contains(key))
             {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.TypeMissingFromJsonContext, e.Location ?? contract.Location,
+                issues.Add(Issue(DiagnosticDescriptors.TypeMissingFromJsonContext, index,
                     what, e.MethodName, key.Replace("global::", string.Empty), context.FullyQualifiedName.Replace("global::", string.Empty)));
             }
         }
     }
+
+    private static ContractIssue Issue(Microsoft.CodeAnalysis.DiagnosticDescriptor descriptor, int eventIndex, params string[] arguments) =>
+        new(descriptor, eventIndex, new EquatableArray<string>(arguments));
 }

@@ -9,8 +9,9 @@ internal static class DefaultsParser
 {
     public static ContractDefaults Parse(Compilation compilation)
     {
+        var known = KnownTypeSymbols.Get(compilation);
         var attribute = compilation.Assembly.GetAttributes()
-            .FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == "Typed.SocketContractDefaultsAttribute");
+            .FirstOrDefault(a => KnownTypeSymbols.IsAttribute(a, known.SocketContractDefaultsAttribute));
         if (attribute is null)
         {
             return new ContractDefaults(0, null);

@@ -40,7 +40,7 @@ public abstract class SocketIOReceivedEvent : ISocketIOEvent
         }
     }
 
-    void ISocketIOEvent.Ack<TState>(in TState state, SocketIOArgumentsWriter<TState> writeArguments)
+    void ISocketIOEvent.Ack<TState>(in TState state, WriteArgumentsCallback<TState> writeArguments)
     {
         if (TryTakeAck(out var id))
         {

@@ -26,7 +26,7 @@ public interface IChatServer : IRoomServer
 
     Task<(int Sum, string? Echo)> Add(int a, int b, string? echo);
 
-    [Event("upload file")]
+    [SocketEvent("upload file")]
     ValueTask<int> Upload(string name, byte[] data, ReadOnlyMemory<byte> more);
 }
 

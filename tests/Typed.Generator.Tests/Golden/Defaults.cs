@@ -14,7 +14,7 @@ public static class Outer
 
         Task<JsonElement> GetSnapshot();
 
-        [Event("ping")]
+        [SocketEvent("ping")]
         ValueTask Ping();
     }
 }

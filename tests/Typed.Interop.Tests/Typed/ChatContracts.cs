@@ -17,7 +17,7 @@ public interface IChatServer : IRoomServer
 
     Task<(int Sum, string Echo)> Add(int a, int b, string echo);
 
-    [Event("upload file")]
+    [SocketEvent("upload file")]
     Task<int> Upload(string name, byte[] data);
 
     Task<bool> AskClient(string question);

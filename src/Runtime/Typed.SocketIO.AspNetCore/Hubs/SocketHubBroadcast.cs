@@ -34,9 +34,9 @@ public sealed class SocketHubBroadcast<TClient> : ISocketIOBroadcaster<TClient>
 
     JsonSerializerOptions ISocketIOEmitter.JsonSerializerOptions => ((ISocketIOEmitter)_operator).JsonSerializerOptions;
 
-    ValueTask ISocketIOEmitter.EmitAsync<TState>(string eventName, in TState state, SocketIOArgumentsWriter<TState> writeArguments) =>
+    ValueTask ISocketIOEmitter.EmitAsync<TState>(string eventName, in TState state, WriteArgumentsCallback<TState> writeArguments) =>
         ((ISocketIOBroadcaster)_operator).EmitAsync(eventName, state, writeArguments);
 
-    Task<IReadOnlyList<SocketIOArguments>> ISocketIOBroadcaster.EmitWithAckAsync<TState>(string eventName, in TState state, SocketIOArgumentsWriter<TState> writeArguments, CancellationToken cancellationToken) =>
+    Task<IReadOnlyList<SocketIOArguments>> ISocketIOBroadcaster.EmitWithAckAsync<TState>(string eventName, in TState state, WriteArgumentsCallback<TState> writeArguments, CancellationToken cancellationToken) =>
         ((ISocketIOBroadcaster)_operator).EmitWithAckAsync(eventName, state, writeArguments, cancellationToken);
 }

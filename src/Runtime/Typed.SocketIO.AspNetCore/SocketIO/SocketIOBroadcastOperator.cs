@@ -103,7 +103,7 @@ public readonly struct SocketIOBroadcastOperator : ISocketIOBroadcaster
 
     JsonSerializerOptions ISocketIOEmitter.JsonSerializerOptions => _namespace.Server.Options.JsonSerializerOptions;
 
-    ValueTask ISocketIOEmitter.EmitAsync<TState>(string eventName, in TState state, SocketIOArgumentsWriter<TState> writeArguments)
+    ValueTask ISocketIOEmitter.EmitAsync<TState>(string eventName, in TState state, WriteArgumentsCallback<TState> writeArguments)
     {
         var options = Options;
         foreach (var target in _namespace.BroadcastTargets)
@@ -114,7 +114,7 @@ public readonly struct SocketIOBroadcastOperator : ISocketIOBroadcaster
         return ValueTask.CompletedTask;
     }
 
-    Task<IReadOnlyList<SocketIOArguments>> ISocketIOBroadcaster.EmitWithAckAsync<TState>(string eventName, in TState state, SocketIOArgumentsWriter<TState> writeArguments, CancellationToken cancellationToken)
+    Task<IReadOnlyList<SocketIOArguments>> ISocketIOBroadcaster.EmitWithAckAsync<TState>(string eventName, in TState state, WriteArgumentsCallback<TState> writeArguments, CancellationToken cancellationToken)
     {
         // Every packet is encoded before the collector starts its timer.
         var packets = new List<(SocketIONamespace Target, SocketIOPacket Packet)>();

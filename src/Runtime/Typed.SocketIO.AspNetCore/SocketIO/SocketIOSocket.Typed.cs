@@ -12,7 +12,7 @@ public sealed partial class SocketIOSocket : ISocketIOPeer, ISocketIOEventSource
 
     JsonSerializerOptions ISocketIOEventSource.JsonSerializerOptions => Namespace.Server.Options.JsonSerializerOptions;
 
-    ValueTask ISocketIOEmitter.EmitAsync<TState>(string eventName, in TState state, SocketIOArgumentsWriter<TState> writeArguments)
+    ValueTask ISocketIOEmitter.EmitAsync<TState>(string eventName, in TState state, WriteArgumentsCallback<TState> writeArguments)
     {
         var packet = SocketIOPayloadWriter.CreateEvent(Namespace.Name, eventName, state, writeArguments, ackId: null);
         NotifyOutgoing(packet);
@@ -20,7 +20,7 @@ public sealed partial class SocketIOSocket : ISocketIOPeer, ISocketIOEventSource
         return ValueTask.CompletedTask;
     }
 
-    Task<SocketIOArguments> ISocketIOPeer.EmitWithAckAsync<TState>(string eventName, in TState state, SocketIOArgumentsWriter<TState> writeArguments, TimeSpan? timeout, CancellationToken cancellationToken)
+    Task<SocketIOArguments> ISocketIOPeer.EmitWithAckAsync<TState>(string eventName, in TState state, WriteArgumentsCallback<TState> writeArguments, TimeSpan? timeout, CancellationToken cancellationToken)
     {
         // Encoded before the ack is registered: a reserved name or a serialization error leaves no pending entry.
         var id = Namespace.NextAckId();

@@ -57,13 +57,13 @@ public sealed partial class SocketIOClientSocket
     JsonSerializerOptions ISocketIOEventSource.JsonSerializerOptions => JsonOptions;
 
     // Typed emits (generated proxies): the arguments are written straight into the packet, then go the same way.
-    ValueTask ISocketIOEmitter.EmitAsync<TState>(string eventName, in TState state, SocketIOArgumentsWriter<TState> writeArguments)
+    ValueTask ISocketIOEmitter.EmitAsync<TState>(string eventName, in TState state, WriteArgumentsCallback<TState> writeArguments)
     {
         EmitCore(args: null, SocketIOPayloadWriter.CreateEvent(Namespace, eventName, state, writeArguments, ackId: null), isVolatile: false);
         return ValueTask.CompletedTask;
     }
 
-    Task<SocketIOArguments> ISocketIOPeer.EmitWithAckAsync<TState>(string eventName, in TState state, SocketIOArgumentsWriter<TState> writeArguments, TimeSpan? timeout, CancellationToken cancellationToken)
+    Task<SocketIOArguments> ISocketIOPeer.EmitWithAckAsync<TState>(string eventName, in TState state, WriteArgumentsCallback<TState> writeArguments, TimeSpan? timeout, CancellationToken cancellationToken)
     {
         ValidateTimeout(timeout);
         var payload = SocketIOPayloadWriter.CreateEvent(Namespace, eventName, state, writeArguments, ackId: null);

@@ -18,5 +18,5 @@ public interface ISocketIOEvent
     /// Acknowledges with the arguments <paramref name="writeArguments"/> writes. Only the first call is sent; without
     /// a requested acknowledgement it does nothing.
     /// </summary>
-    void Ack<TState>(in TState state, SocketIOArgumentsWriter<TState> writeArguments);
+    void Ack<TState>(in TState state, WriteArgumentsCallback<TState> writeArguments);
 }

@@ -10,7 +10,7 @@ namespace Typed.SocketIO.Contracts;
 public static class SocketContractArguments
 {
     /// <summary>Writes no argument: emits of parameterless events, and the empty ack of a void event.</summary>
-    public static SocketIOArgumentsWriter<System.Text.Json.JsonSerializerOptions> None { get; } = static (SocketIOArgumentWriter _, in System.Text.Json.JsonSerializerOptions _) => { };
+    public static WriteArgumentsCallback<System.Text.Json.JsonSerializerOptions> None { get; } = static (SocketIOArgumentWriter _, in System.Text.Json.JsonSerializerOptions _) => { };
 
     /// <summary>Argument <paramref name="index"/> deserialized straight from its JSON.</summary>
     public static T? Read<T>(SocketIOArguments arguments, int index, JsonTypeInfo<T> typeInfo)

@@ -6,7 +6,7 @@ namespace Typed.SocketIO.Contracts;
 /// <summary>
 /// Writes typed arguments straight into an outgoing packet: each value written is one argument. JSON values go
 /// through source-generated <see cref="JsonTypeInfo{T}"/> into the packet's <see cref="Utf8JsonWriter"/>; binary values
-/// become attachments. Only valid inside the <see cref="SocketIOArgumentsWriter{TState}"/> call it is handed to.
+/// become attachments. Only valid inside the <see cref="WriteArgumentsCallback{TState}"/> call it is handed to.
 /// </summary>
 public sealed class SocketIOArgumentWriter
 {
@@ -55,4 +55,4 @@ public sealed class SocketIOArgumentWriter
 
 /// <summary>Writes the arguments of one emit or acknowledgement from <paramref name="state"/>.</summary>
 /// <remarks>Generated code passes static lambdas and a value tuple of the arguments, so an emit allocates no closure.</remarks>
-public delegate void SocketIOArgumentsWriter<TState>(SocketIOArgumentWriter writer, in TState state);
+public delegate void WriteArgumentsCallback<TState>(SocketIOArgumentWriter writer, in TState state);

@@ -51,7 +51,7 @@ namespace Chat
             }
         }
 
-        private static readonly global::Typed.SocketIO.Contracts.SocketIOArgumentsWriter<(global::System.Text.Json.JsonSerializerOptions, global::Chat.ChatMessage)> s_writeArguments0 = WriteArguments0;
+        private static readonly global::Typed.SocketIO.Contracts.WriteArgumentsCallback<(global::System.Text.Json.JsonSerializerOptions, global::Chat.ChatMessage)> s_writeArguments0 = WriteArguments0;
         private static void WriteArguments0(global::Typed.SocketIO.Contracts.SocketIOArgumentWriter writer, in (global::System.Text.Json.JsonSerializerOptions, global::Chat.ChatMessage) state)
         {
             writer.Write(state.Item2, TypeInfo<global::Chat.ChatMessage>(state.Item1));
@@ -75,13 +75,13 @@ namespace Chat
             }
         }
 
-        private static readonly global::Typed.SocketIO.Contracts.SocketIOArgumentsWriter<(global::System.Text.Json.JsonSerializerOptions, global::System.Guid)> s_writeArguments1 = WriteArguments1;
+        private static readonly global::Typed.SocketIO.Contracts.WriteArgumentsCallback<(global::System.Text.Json.JsonSerializerOptions, global::System.Guid)> s_writeArguments1 = WriteArguments1;
         private static void WriteArguments1(global::Typed.SocketIO.Contracts.SocketIOArgumentWriter writer, in (global::System.Text.Json.JsonSerializerOptions, global::System.Guid) state)
         {
             writer.Write(state.Item2, TypeInfo<global::System.Guid>(state.Item1));
         }
 
-        private static readonly global::Typed.SocketIO.Contracts.SocketIOArgumentsWriter<(global::System.Text.Json.JsonSerializerOptions, bool)> s_writeResult1 = WriteResult1;
+        private static readonly global::Typed.SocketIO.Contracts.WriteArgumentsCallback<(global::System.Text.Json.JsonSerializerOptions, bool)> s_writeResult1 = WriteResult1;
         private static void WriteResult1(global::Typed.SocketIO.Contracts.SocketIOArgumentWriter writer, in (global::System.Text.Json.JsonSerializerOptions, bool) state)
         {
             writer.Write(state.Item2, TypeInfo<bool>(state.Item1));

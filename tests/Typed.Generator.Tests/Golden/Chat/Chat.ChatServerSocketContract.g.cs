@@ -55,7 +55,7 @@ namespace Chat
             }
         }
 
-        private static readonly global::Typed.SocketIO.Contracts.SocketIOArgumentsWriter<(global::System.Text.Json.JsonSerializerOptions, string, string)> s_writeArguments0 = WriteArguments0;
+        private static readonly global::Typed.SocketIO.Contracts.WriteArgumentsCallback<(global::System.Text.Json.JsonSerializerOptions, string, string)> s_writeArguments0 = WriteArguments0;
         private static void WriteArguments0(global::Typed.SocketIO.Contracts.SocketIOArgumentWriter writer, in (global::System.Text.Json.JsonSerializerOptions, string, string) state)
         {
             writer.Write(state.Item2, TypeInfo<string>(state.Item1));
@@ -80,13 +80,13 @@ namespace Chat
             }
         }
 
-        private static readonly global::Typed.SocketIO.Contracts.SocketIOArgumentsWriter<(global::System.Text.Json.JsonSerializerOptions, string)> s_writeArguments1 = WriteArguments1;
+        private static readonly global::Typed.SocketIO.Contracts.WriteArgumentsCallback<(global::System.Text.Json.JsonSerializerOptions, string)> s_writeArguments1 = WriteArguments1;
         private static void WriteArguments1(global::Typed.SocketIO.Contracts.SocketIOArgumentWriter writer, in (global::System.Text.Json.JsonSerializerOptions, string) state)
         {
             writer.Write(state.Item2, TypeInfo<string>(state.Item1));
         }
 
-        private static readonly global::Typed.SocketIO.Contracts.SocketIOArgumentsWriter<(global::System.Text.Json.JsonSerializerOptions, global::Chat.JoinResult)> s_writeResult1 = WriteResult1;
+        private static readonly global::Typed.SocketIO.Contracts.WriteArgumentsCallback<(global::System.Text.Json.JsonSerializerOptions, global::Chat.JoinResult)> s_writeResult1 = WriteResult1;
         private static void WriteResult1(global::Typed.SocketIO.Contracts.SocketIOArgumentWriter writer, in (global::System.Text.Json.JsonSerializerOptions, global::Chat.JoinResult) state)
         {
             writer.Write(state.Item2, TypeInfo<global::Chat.JoinResult>(state.Item1));
@@ -112,7 +112,7 @@ namespace Chat
             }
         }
 
-        private static readonly global::Typed.SocketIO.Contracts.SocketIOArgumentsWriter<(global::System.Text.Json.JsonSerializerOptions, int, int, string?)> s_writeArguments2 = WriteArguments2;
+        private static readonly global::Typed.SocketIO.Contracts.WriteArgumentsCallback<(global::System.Text.Json.JsonSerializerOptions, int, int, string?)> s_writeArguments2 = WriteArguments2;
         private static void WriteArguments2(global::Typed.SocketIO.Contracts.SocketIOArgumentWriter writer, in (global::System.Text.Json.JsonSerializerOptions, int, int, string?) state)
         {
             writer.Write(state.Item2, TypeInfo<int>(state.Item1));
@@ -120,7 +120,7 @@ namespace Chat
             writer.Write(state.Item4, TypeInfo<string?>(state.Item1));
         }
 
-        private static readonly global::Typed.SocketIO.Contracts.SocketIOArgumentsWriter<(global::System.Text.Json.JsonSerializerOptions, (int Sum, string? Echo))> s_writeResult2 = WriteResult2;
+        private static readonly global::Typed.SocketIO.Contracts.WriteArgumentsCallback<(global::System.Text.Json.JsonSerializerOptions, (int Sum, string? Echo))> s_writeResult2 = WriteResult2;
         private static void WriteResult2(global::Typed.SocketIO.Contracts.SocketIOArgumentWriter writer, in (global::System.Text.Json.JsonSerializerOptions, (int Sum, string? Echo)) state)
         {
             writer.Write(state.Item2.Item1, TypeInfo<int>(state.Item1));
@@ -147,7 +147,7 @@ namespace Chat
             }
         }
 
-        private static readonly global::Typed.SocketIO.Contracts.SocketIOArgumentsWriter<(global::System.Text.Json.JsonSerializerOptions, string, byte[], global::System.ReadOnlyMemory<byte>)> s_writeArguments3 = WriteArguments3;
+        private static readonly global::Typed.SocketIO.Contracts.WriteArgumentsCallback<(global::System.Text.Json.JsonSerializerOptions, string, byte[], global::System.ReadOnlyMemory<byte>)> s_writeArguments3 = WriteArguments3;
         private static void WriteArguments3(global::Typed.SocketIO.Contracts.SocketIOArgumentWriter writer, in (global::System.Text.Json.JsonSerializerOptions, string, byte[], global::System.ReadOnlyMemory<byte>) state)
         {
             writer.Write(state.Item2, TypeInfo<string>(state.Item1));
@@ -155,7 +155,7 @@ namespace Chat
             writer.WriteBinary(state.Item4);
         }
 
-        private static readonly global::Typed.SocketIO.Contracts.SocketIOArgumentsWriter<(global::System.Text.Json.JsonSerializerOptions, int)> s_writeResult3 = WriteResult3;
+        private static readonly global::Typed.SocketIO.Contracts.WriteArgumentsCallback<(global::System.Text.Json.JsonSerializerOptions, int)> s_writeResult3 = WriteResult3;
         private static void WriteResult3(global::Typed.SocketIO.Contracts.SocketIOArgumentWriter writer, in (global::System.Text.Json.JsonSerializerOptions, int) state)
         {
             writer.Write(state.Item2, TypeInfo<int>(state.Item1));
@@ -178,7 +178,7 @@ namespace Chat
             }
         }
 
-        private static readonly global::Typed.SocketIO.Contracts.SocketIOArgumentsWriter<(global::System.Text.Json.JsonSerializerOptions, string[])> s_writeResult4 = WriteResult4;
+        private static readonly global::Typed.SocketIO.Contracts.WriteArgumentsCallback<(global::System.Text.Json.JsonSerializerOptions, string[])> s_writeResult4 = WriteResult4;
         private static void WriteResult4(global::Typed.SocketIO.Contracts.SocketIOArgumentWriter writer, in (global::System.Text.Json.JsonSerializerOptions, string[]) state)
         {
             writer.Write(state.Item2, TypeInfo<string[]>(state.Item1));

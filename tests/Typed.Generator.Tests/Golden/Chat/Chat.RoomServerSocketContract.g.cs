@@ -48,7 +48,7 @@ namespace Chat
             }
         }
 
-        private static readonly global::Typed.SocketIO.Contracts.SocketIOArgumentsWriter<(global::System.Text.Json.JsonSerializerOptions, string[])> s_writeResult0 = WriteResult0;
+        private static readonly global::Typed.SocketIO.Contracts.WriteArgumentsCallback<(global::System.Text.Json.JsonSerializerOptions, string[])> s_writeResult0 = WriteResult0;
         private static void WriteResult0(global::Typed.SocketIO.Contracts.SocketIOArgumentWriter writer, in (global::System.Text.Json.JsonSerializerOptions, string[]) state)
         {
             writer.Write(state.Item2, TypeInfo<string[]>(state.Item1));

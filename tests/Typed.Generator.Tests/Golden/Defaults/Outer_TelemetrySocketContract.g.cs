@@ -51,7 +51,7 @@ internal static class Outer_TelemetrySocketContract
         }
     }
 
-    private static readonly global::Typed.SocketIO.Contracts.SocketIOArgumentsWriter<(global::System.Text.Json.JsonSerializerOptions, string, double)> s_writeArguments0 = WriteArguments0;
+    private static readonly global::Typed.SocketIO.Contracts.WriteArgumentsCallback<(global::System.Text.Json.JsonSerializerOptions, string, double)> s_writeArguments0 = WriteArguments0;
     private static void WriteArguments0(global::Typed.SocketIO.Contracts.SocketIOArgumentWriter writer, in (global::System.Text.Json.JsonSerializerOptions, string, double) state)
     {
         writer.Write(state.Item2, TypeInfo<string>(state.Item1));
@@ -75,7 +75,7 @@ internal static class Outer_TelemetrySocketContract
         }
     }
 
-    private static readonly global::Typed.SocketIO.Contracts.SocketIOArgumentsWriter<(global::System.Text.Json.JsonSerializerOptions, global::System.Text.Json.JsonElement)> s_writeResult1 = WriteResult1;
+    private static readonly global::Typed.SocketIO.Contracts.WriteArgumentsCallback<(global::System.Text.Json.JsonSerializerOptions, global::System.Text.Json.JsonElement)> s_writeResult1 = WriteResult1;
     private static void WriteResult1(global::Typed.SocketIO.Contracts.SocketIOArgumentWriter writer, in (global::System.Text.Json.JsonSerializerOptions, global::System.Text.Json.JsonElement) state)
     {
         writer.Write(state.Item2, TypeInfo<global::System.Text.Json.JsonElement>(state.Item1));

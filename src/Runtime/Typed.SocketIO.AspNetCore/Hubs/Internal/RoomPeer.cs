@@ -11,10 +11,10 @@ internal sealed class RoomPeer(SocketIOBroadcastOperator target) : ISocketIOPeer
 {
     public JsonSerializerOptions JsonSerializerOptions => ((ISocketIOEmitter)target).JsonSerializerOptions;
 
-    public ValueTask EmitAsync<TState>(string eventName, in TState state, SocketIOArgumentsWriter<TState> writeArguments) =>
+    public ValueTask EmitAsync<TState>(string eventName, in TState state, WriteArgumentsCallback<TState> writeArguments) =>
         ((ISocketIOBroadcaster)target).EmitAsync(eventName, state, writeArguments);
 
-    public Task<SocketIOArguments> EmitWithAckAsync<TState>(string eventName, in TState state, SocketIOArgumentsWriter<TState> writeArguments, TimeSpan? timeout, CancellationToken cancellationToken)
+    public Task<SocketIOArguments> EmitWithAckAsync<TState>(string eventName, in TState state, WriteArgumentsCallback<TState> writeArguments, TimeSpan? timeout, CancellationToken cancellationToken)
     {
         var broadcaster = (ISocketIOBroadcaster)(timeout is { } value ? target.Timeout(value) : target);
         return FirstAsync(broadcaster.EmitWithAckAsync(eventName, state, writeArguments, cancellationToken));

@@ -68,7 +68,7 @@ public static class SocketIOPayloadWriter
     }
 
     /// <summary>A typed event packet: the generated writer puts each argument straight into the payload.</summary>
-    public static SocketIOPacket CreateEvent<TState>(string ns, string eventName, in TState state, SocketIOArgumentsWriter<TState> write, long? ackId)
+    public static SocketIOPacket CreateEvent<TState>(string ns, string eventName, in TState state, WriteArgumentsCallback<TState> write, long? ackId)
     {
         ArgumentNullException.ThrowIfNull(write);
         var builder = RentBuilder();
@@ -85,7 +85,7 @@ public static class SocketIOPayloadWriter
     }
 
     /// <summary>A typed acknowledgement packet.</summary>
-    public static SocketIOPacket CreateAck<TState>(string ns, long ackId, in TState state, SocketIOArgumentsWriter<TState> write)
+    public static SocketIOPacket CreateAck<TState>(string ns, long ackId, in TState state, WriteArgumentsCallback<TState> write)
     {
         ArgumentNullException.ThrowIfNull(write);
         var builder = RentBuilder();

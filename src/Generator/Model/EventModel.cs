@@ -1,0 +1,19 @@
+namespace Typed.Generator.Model;
+
+/// <summary>
+/// One event of a contract. <see cref="AckValues"/> holds the acknowledgement's arguments: one for <c>Task&lt;T&gt;</c>,
+/// one per element for a tuple (<see cref="AckType"/> is then the tuple type). No source position: moving the method
+/// must leave the model equal, so nothing is regenerated.
+/// </summary>
+internal sealed record EventModel(
+    string MethodName,
+    string? ExplicitName,
+    string DeclaringInterface,
+    ReturnKind Return,
+    string? AckType,
+    EquatableArray<ValueModel> AckValues,
+    EquatableArray<ParameterModel> Parameters,
+    string? CancellationTokenName)
+{
+    public bool HasAck => Return is ReturnKind.TaskOfT or ReturnKind.ValueTaskOfT;
+}
