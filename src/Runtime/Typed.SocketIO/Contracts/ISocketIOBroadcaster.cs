@@ -9,5 +9,5 @@ public interface ISocketIOBroadcaster : ISocketIOEmitter
     /// Emits to every recipient and completes with their acknowledgements, in arrival order; fails with a
     /// <see cref="TimeoutException"/> when not all arrive within the broadcaster's timeout.
     /// </summary>
-    Task<IReadOnlyList<SocketIOArguments>> EmitWithAckAsync<TState>(string eventName, in TState state, SocketIOArgumentsWriter<TState> writeArguments, CancellationToken cancellationToken);
+    Task<IReadOnlyList<SocketIOArguments>> EmitWithAckAsync<TState>(string eventName, in TState state, WriteArgumentsCallback<TState> writeArguments, CancellationToken cancellationToken);
 }

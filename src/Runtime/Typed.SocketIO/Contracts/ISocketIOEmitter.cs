@@ -16,5 +16,5 @@ public interface ISocketIOEmitter
 
     /// <summary>Emits <paramref name="eventName"/> with the arguments <paramref name="writeArguments"/> writes from <paramref name="state"/>, asking no acknowledgement.</summary>
     /// <exception cref="ArgumentException">The name is reserved (connect, disconnect…).</exception>
-    ValueTask EmitAsync<TState>(string eventName, in TState state, SocketIOArgumentsWriter<TState> writeArguments);
+    ValueTask EmitAsync<TState>(string eventName, in TState state, WriteArgumentsCallback<TState> writeArguments);
 }

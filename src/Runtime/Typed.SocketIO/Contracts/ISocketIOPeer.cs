@@ -10,5 +10,5 @@ public interface ISocketIOPeer : ISocketIOEmitter
     /// a <see cref="TimeoutException"/> after <paramref name="timeout"/> (null: the socket's default), when the
     /// socket disconnects first, or is cancelled by <paramref name="cancellationToken"/>.
     /// </summary>
-    Task<SocketIOArguments> EmitWithAckAsync<TState>(string eventName, in TState state, SocketIOArgumentsWriter<TState> writeArguments, TimeSpan? timeout, CancellationToken cancellationToken);
+    Task<SocketIOArguments> EmitWithAckAsync<TState>(string eventName, in TState state, WriteArgumentsCallback<TState> writeArguments, TimeSpan? timeout, CancellationToken cancellationToken);
 }

@@ -7,11 +7,8 @@ namespace Typed.SocketIO.Protocol;
 public static class SocketIOPacketRules
 {
     /// <summary>Names the protocol reserves: refused when received, and when an application tries to emit them.</summary>
-    public static bool IsReservedEventName(string name) => name switch
-    {
-        "connect" or "connect_error" or "disconnect" or "disconnecting" or "newListener" or "removeListener" => true,
-        _ => false,
-    };
+    /// <remarks>The list is shared with the source generator (TYPED007), so what a contract may not name is what the wire refuses.</remarks>
+    public static bool IsReservedEventName(string name) => Typed.Shared.SocketIOReservedNames.IsReservedEventName(name);
 
     /// <summary>The largest ack id a JavaScript peer can hold exactly (2^53 − 1).</summary>
     public const long MaxAckId = (1L << 53) - 1;
