@@ -3,8 +3,6 @@
 // own compilation.
 #nullable enable
 
-using System.Collections.Generic;
-
 namespace Typed.Shared;
 
 /// <summary>The types the runtime's built-in JSON context serializes when an application's context lacks them.</summary>
@@ -14,7 +12,7 @@ internal static class SocketIOBuiltInJsonTypes
     /// Each type as C# spells it fully qualified (<c>global::</c> prefixes, keywords for special types), which is how
     /// Roslyn's <c>SymbolDisplayFormat.FullyQualifiedFormat</c> writes it, so the generator compares without parsing.
     /// </summary>
-    public static IReadOnlyList<string> TypeNames { get; } = new[]
+    public static System.Collections.Generic.IReadOnlyList<string> TypeNames { get; } = new[]
     {
         "string",
         "bool",

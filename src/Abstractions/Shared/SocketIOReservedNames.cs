@@ -2,8 +2,6 @@
 // time are exactly those the runtime refuses on the wire. Not part of Typed.Abstractions' own compilation.
 #nullable enable
 
-using System.Collections.Generic;
-
 namespace Typed.Shared;
 
 /// <summary>Event names the Socket.IO protocol reserves for its own notices.</summary>
@@ -17,7 +15,7 @@ internal static class SocketIOReservedNames
     public const string RemoveListener = "removeListener";
 
     /// <summary>Every reserved name, in the order messages list them.</summary>
-    public static IReadOnlyList<string> EventNames { get; } = new[] { Connect, ConnectError, Disconnect, Disconnecting, NewListener, RemoveListener };
+    public static System.Collections.Generic.IReadOnlyList<string> EventNames { get; } = new[] { Connect, ConnectError, Disconnect, Disconnecting, NewListener, RemoveListener };
 
     /// <summary>A switch rather than a lookup in <see cref="EventNames"/>: the runtime asks this for every received event.</summary>
     public static bool IsReservedEventName(string name) => name switch

@@ -1,5 +1,3 @@
-using Typed.SocketIO.Contracts;
-
 namespace Typed.SocketIO;
 
 /// <summary>

@@ -1,5 +1,4 @@
 using Typed.SocketIO.Contracts;
-using Typed.SocketIO.Hubs.Internal;
 
 namespace Typed.SocketIO;
 

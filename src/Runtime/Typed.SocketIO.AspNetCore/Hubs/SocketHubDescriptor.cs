@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Typed.SocketIO.Contracts;
 
 namespace Typed.SocketIO;

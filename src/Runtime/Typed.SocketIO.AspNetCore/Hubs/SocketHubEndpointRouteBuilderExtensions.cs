@@ -1,9 +1,6 @@
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Typed.SocketIO;
 using Typed.SocketIO.Hubs.Internal;
-using Typed.SocketIO.Internal;
 
 namespace Microsoft.AspNetCore.Builder;
 

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
-
 namespace Typed.SocketIO;
 
 /// <summary>A hub whose clients implement <typeparamref name="TClient"/>: typed emits and broadcasts through <see cref="Clients"/>.</summary>

@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using Typed.SocketIO.Contracts;
 
 namespace Typed.SocketIO;
 

@@ -1,5 +1,3 @@
-using Typed.EngineIO;
-
 namespace Typed.SocketIO;
 
 /// <summary>The adapter of a single server: rooms in memory, broadcasts to this server's sockets.</summary>

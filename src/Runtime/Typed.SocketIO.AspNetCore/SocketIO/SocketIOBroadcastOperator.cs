@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Typed.SocketIO.Contracts;
-using Typed.SocketIO.Internal;
 
 namespace Typed.SocketIO;
 

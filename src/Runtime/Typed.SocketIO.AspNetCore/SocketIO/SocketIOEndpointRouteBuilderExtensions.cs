@@ -1,9 +1,6 @@
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Typed.SocketIO;
-using Typed.SocketIO.Internal;
 
 namespace Microsoft.AspNetCore.Builder;
 

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Typed.SocketIO.Internal;
 
 namespace Typed.SocketIO;
 

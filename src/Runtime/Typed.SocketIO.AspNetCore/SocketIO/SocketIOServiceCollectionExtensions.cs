@@ -1,7 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Typed.SocketIO;
 using Typed.SocketIO.Hubs.Internal;
 
 namespace Microsoft.Extensions.DependencyInjection;

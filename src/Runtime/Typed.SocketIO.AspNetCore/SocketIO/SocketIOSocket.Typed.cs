@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Typed.SocketIO.Internal;
 using Typed.SocketIO.Contracts;
 
 namespace Typed.SocketIO;

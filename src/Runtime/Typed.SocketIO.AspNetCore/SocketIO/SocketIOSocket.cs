@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Typed.EngineIO;
-using Typed.SocketIO.Contracts;
-using Typed.SocketIO.Internal;
 
 namespace Typed.SocketIO;
 

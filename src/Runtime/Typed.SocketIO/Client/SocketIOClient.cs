@@ -1,5 +1,3 @@
-using Typed.SocketIO.Client.Internal;
-
 namespace Typed.SocketIO.Client;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace Typed.SocketIO.Contracts;
 
 /// <summary>Many peers at once (a server broadcast): an emit gets one acknowledgement per recipient.</summary>

@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace Typed.SocketIO.Contracts;
 
 /// <summary>An event received by an <see cref="ISocketIOEventSource"/>.</summary>

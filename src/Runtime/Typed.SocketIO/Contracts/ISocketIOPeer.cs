@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace Typed.SocketIO.Contracts;
 
 /// <summary>One peer (a client's socket, or one server-side socket): an emit gets one acknowledgement.</summary>

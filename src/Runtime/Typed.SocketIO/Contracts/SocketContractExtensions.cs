@@ -1,4 +1,3 @@
-using Typed.SocketIO.Contracts;
 using Typed.SocketIO.Contracts.Internal;
 
 namespace Typed.SocketIO;

@@ -1,7 +1,3 @@
-using System.Buffers;
-using System.Net.WebSockets;
-using Microsoft.AspNetCore.Connections;
-
 namespace Typed.EngineIO.Internal;
 
 /// <summary>The outcome of reading one WebSocket message.</summary>

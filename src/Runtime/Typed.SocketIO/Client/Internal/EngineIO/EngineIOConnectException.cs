@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace Typed.SocketIO.Client.Internal;
 
 /// <summary>An Engine.IO session could not be opened.</summary>

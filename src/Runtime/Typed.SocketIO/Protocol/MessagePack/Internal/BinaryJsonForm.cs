@@ -1,6 +1,3 @@
-using System.Buffers.Binary;
-using System.Globalization;
-
 namespace Typed.SocketIO.Protocol.Internal;
 
 /// <summary>How binary values are written by <see cref="MessagePackToJsonTranscoder"/>.</summary>

@@ -1,5 +1,3 @@
-using System.Buffers.Binary;
-
 namespace Typed.SocketIO.Protocol.Internal;
 
 /// <summary>The kinds of MessagePack token <see cref="MessagePackSpanReader"/> reports.</summary>

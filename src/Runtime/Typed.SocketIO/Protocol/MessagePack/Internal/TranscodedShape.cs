@@ -1,6 +1,3 @@
-using System.Buffers.Binary;
-using System.Globalization;
-
 namespace Typed.SocketIO.Protocol.Internal;
 
 /// <summary>What the transcoder saw of the top-level value, for the packet-shape checks.</summary>
