@@ -5,6 +5,7 @@ using System.Net.WebSockets;
 using System.Reflection;
 using System.Text;
 using Typed.EngineIO;
+using Typed.EngineIO.Internal;
 
 namespace Typed.SocketIO.AspNetCore.Tests.Infrastructure;
 
@@ -133,12 +134,13 @@ public static class PollingTestSupport
 
     private static async Task WaitForFieldAsync(EngineIOSocket socket, string fieldName, Func<object?, bool> condition, string what, int timeoutMs)
     {
-        // The session's private state is the only exact signal that a request has reached it; polling a field beats
+        // The transport's private state is the only exact signal that a request has reached it; polling a field beats
         // guessing with a sleep on a slow machine.
-        var field = socket.GetType().GetField(fieldName, BindingFlags.Instance | BindingFlags.NonPublic);
-        Assert.True(field is not null, $"{socket.GetType().Name} has no field {fieldName}; update {nameof(PollingTestSupport)}.");
+        var transport = ((EngineIOSession)socket).CurrentTransport;
+        var field = transport.GetType().GetField(fieldName, BindingFlags.Instance | BindingFlags.NonPublic);
+        Assert.True(field is not null, $"{transport.GetType().Name} has no field {fieldName}; update {nameof(PollingTestSupport)}.");
         var elapsed = Stopwatch.StartNew();
-        while (!condition(field.GetValue(socket)))
+        while (!condition(field.GetValue(transport)))
         {
             Assert.True(elapsed.ElapsedMilliseconds < timeoutMs, $"Timed out after {timeoutMs} ms waiting for {what}.");
             await Task.Delay(10);

@@ -41,6 +41,21 @@ public abstract class EngineIOSocket
     public abstract void Send(ReadOnlyMemory<byte> bytes);
 
     /// <summary>
+    /// Queues packets already encoded, together and in order (a Socket.IO packet and its binary attachments). The
+    /// packets' memory is queued, not copied, so one encoding can be sent to many sessions; it must not change
+    /// after the call. Dropped once the session has closed.
+    /// </summary>
+    public abstract void Send(ReadOnlySpan<EngineIOOutgoingPacket> packets);
+
+    /// <summary>
+    /// Queues packets already encoded, as <see cref="Send(ReadOnlySpan{EngineIOOutgoingPacket})"/>, only if the
+    /// transport can write them now: a long-polling GET is waiting, or the WebSocket's writer is idle. Otherwise
+    /// they are dropped, all of them, as Socket.IO's volatile emits are.
+    /// </summary>
+    /// <returns>True when the packets were queued; false when they were dropped, or the session has closed.</returns>
+    public abstract bool TrySendVolatile(ReadOnlySpan<EngineIOOutgoingPacket> packets);
+
+    /// <summary>
     /// Closes the session with reason <c>forced close</c>, after the messages already queued are written.
     /// </summary>
     public abstract void Close();

@@ -1,49 +1,65 @@
 using Microsoft.Extensions.Logging;
+using Typed.EngineIO.Internal.Transports;
 
 namespace Typed.EngineIO.Internal;
 
 /// <summary>
-/// The state of one Engine.IO session: the outgoing buffer, the heartbeat, the transport that carries it, and the
-/// close. Every transition happens under <see cref="_gate"/>; the transport halves of this class
-/// (<c>EngineIOSession.Polling.cs</c>, <c>EngineIOSession.WebSocket.cs</c>) do their I/O outside it.
+/// One Engine.IO session, as engine.io's <c>Socket</c>: the state machine (open, closing, closed, and an upgrade in
+/// progress beside it), the heartbeat, the outbox and the delivery to the application's handler. The transport that
+/// carries it is an object (<see cref="EngineIOTransportBase"/>) that it asks to flush; an upgrade swaps that object
+/// for a WebSocket once the probe succeeds. The transports do their I/O outside the lock.
 /// </summary>
-internal sealed partial class EngineIOSession : EngineIOSocket
+internal sealed class EngineIOSession : EngineIOSocket
 {
     private readonly EngineIOServer _server;
+
+    /// <summary>
+    /// Guards every mutable field below except the handler lane's, and the mutable fields of this session's
+    /// transports (the pending GET, the POST flag, the writer's waiter): one lock per session, so a transition and
+    /// the transport's reaction to it are one step. Never held across an await or a call into the application.
+    /// </summary>
     private readonly object _gate = new();
     private readonly CancellationTokenSource _closed = new();
 
     // The application's callbacks for one session run one at a time, in order (opened, messages, closed), even when
-    // a close comes from the heartbeat timer while a message handler is still running.
+    // a close comes from the heartbeat timer while a message handler is still running. _closedDelivered is guarded
+    // by the lane, not by _gate.
     private readonly SemaphoreSlim _handlerLane = new(1, 1);
     private bool _closedDelivered;
 
+    private EngineIOSessionState _state = EngineIOSessionState.Open;
+    private EngineIOTransportBase _transport;
+    private EngineIOUpgradeProbe? _upgrade;
+
+    // Two lists swap so that a drain hands one to the transport while new packets go into the other.
     private List<EngineIOOutgoingPacket> _outbox = [];
     private long _outboxBytes;
     private List<EngineIOOutgoingPacket> _spareOutbox = [];
-    private SessionState _state = SessionState.Open;
-    private EngineIOTransport _transport;
     private Dictionary<object, object?>? _items;
 
     // One timer per session: the ping interval, then the pong deadline, then (when closing) the close deadline.
     private readonly Timer _heartbeat;
     private bool _awaitingPong;
 
-    public EngineIOSession(EngineIOServer server, string id, EngineIOTransport transport, EngineIOHandshake handshake, bool binaryAsBase64)
+    /// <param name="server">The endpoint the session belongs to.</param>
+    /// <param name="id">The session id.</param>
+    /// <param name="handshake">What the handshake request carried.</param>
+    /// <param name="binaryAsBase64">The peer asked (<c>b64=1</c>) for binary messages as base64 text frames.</param>
+    /// <param name="createTransport">Creates the transport the handshake came on; it needs the session it carries.</param>
+    public EngineIOSession(EngineIOServer server, string id, EngineIOHandshake handshake, bool binaryAsBase64, Func<EngineIOSession, EngineIOTransportBase> createTransport)
     {
         _server = server;
         Id = id;
-        _transport = transport;
         Handshake = handshake;
         BinaryAsBase64 = binaryAsBase64;
+        _transport = createTransport(this);
         _heartbeat = new Timer(static state => ((EngineIOSession)state!).OnHeartbeatTimer(), this, Timeout.Infinite, Timeout.Infinite);
     }
 
-    private enum SessionState
+    private enum HandlerCall
     {
-        Open,
-        /// <summary>Closed by the server: the application has been told; the client is told by the last flush.</summary>
-        Closing,
+        Opened,
+        Message,
         Closed,
     }
 
@@ -51,16 +67,7 @@ internal sealed partial class EngineIOSession : EngineIOSocket
 
     public override EngineIOHandshake Handshake { get; }
 
-    public override EngineIOTransport Transport
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _transport;
-            }
-        }
-    }
+    public override EngineIOTransport Transport => CurrentTransport.Name;
 
     public override bool IsOpen
     {
@@ -68,7 +75,7 @@ internal sealed partial class EngineIOSession : EngineIOSocket
         {
             lock (_gate)
             {
-                return _state == SessionState.Open;
+                return _state == EngineIOSessionState.Open;
             }
         }
     }
@@ -89,15 +96,36 @@ internal sealed partial class EngineIOSession : EngineIOSocket
     /// <summary>The peer asked (<c>b64=1</c>) for binary messages as base64 text frames on WebSocket.</summary>
     public bool BinaryAsBase64 { get; }
 
-    internal EngineIOServer Server => _server;
+    /// <summary>The transport that carries the session now.</summary>
+    public EngineIOTransportBase CurrentTransport
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _transport;
+            }
+        }
+    }
+
+    /// <summary>The session's lock; see <see cref="_gate"/> for what it guards.</summary>
+    internal object Gate => _gate;
+
+    internal EngineIOSessionState State_Locked => _state;
+
+    internal bool HasQueued_Locked => _outbox.Count > 0;
 
     internal ILogger Logger => _server.Logger;
 
     internal EngineIOOptions Options => _server.Options;
 
-    public override void Send(string text) => Enqueue(EngineIOOutgoingPacket.FromText(text));
+    public override void Send(string text) => EnqueueCore([EngineIOOutgoingPacket.FromText(text)], isVolatile: false);
 
-    public override void Send(ReadOnlyMemory<byte> bytes) => Enqueue(EngineIOOutgoingPacket.FromBinary(bytes));
+    public override void Send(ReadOnlyMemory<byte> bytes) => EnqueueCore([EngineIOOutgoingPacket.FromBinary(bytes)], isVolatile: false);
+
+    public override void Send(ReadOnlySpan<EngineIOOutgoingPacket> packets) => EnqueueCore(packets, isVolatile: false);
+
+    public override bool TrySendVolatile(ReadOnlySpan<EngineIOOutgoingPacket> packets) => EnqueueCore(packets, isVolatile: true);
 
     public override void Close() => CloseCore(EngineIOCloseReason.ForcedClose);
 
@@ -106,34 +134,31 @@ internal sealed partial class EngineIOSession : EngineIOSocket
     {
         lock (_gate)
         {
-            if (_state == SessionState.Open)
+            if (_state == EngineIOSessionState.Open)
             {
                 _heartbeat.Change(Options.PingInterval, Timeout.InfiniteTimeSpan);
             }
         }
     }
 
-    /// <summary>Queues a packet for whichever transport carries the session. Returns false once the session has closed.</summary>
-    public bool Enqueue(EngineIOOutgoingPacket packet) => EnqueueCore([packet], isVolatile: false);
+    /// <summary>Whether <paramref name="transport"/> carries the session (it may have been replaced by an upgrade).</summary>
+    internal bool IsCarriedBy_Locked(EngineIOTransportBase transport) => _transport == transport;
 
     /// <summary>
-    /// Queues packets that must stay together and in order (a binary Socket.IO packet and its attachments).
-    /// A volatile write is dropped when the transport cannot take it now: polling with no GET waiting, or a
-    /// WebSocket whose writer is still busy.
+    /// Queues packets that must stay together and in order (a binary Socket.IO packet and its attachments) for
+    /// whichever transport carries the session. A volatile write is dropped when the transport cannot take it now.
     /// </summary>
-    public bool EnqueueRange(List<EngineIOOutgoingPacket> packets, bool isVolatile) =>
-        EnqueueCore(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(packets), isVolatile);
-
+    /// <returns>False when the packets were dropped: the session has closed, or a volatile write found no room.</returns>
     private bool EnqueueCore(ReadOnlySpan<EngineIOOutgoingPacket> packets, bool isVolatile)
     {
         lock (_gate)
         {
-            if (_state != SessionState.Open)
+            if (_state != EngineIOSessionState.Open)
             {
                 return false;
             }
 
-            if (isVolatile && !(_transport == EngineIOTransport.Polling ? _pendingGet is not null : _writerWaiter is not null))
+            if (isVolatile && !_transport.IsWritable_Locked)
             {
                 return false;
             }
@@ -146,7 +171,7 @@ internal sealed partial class EngineIOSession : EngineIOSocket
             if (_outboxBytes <= Options.MaxBufferedBytes)
             {
                 _outbox.AddRange(packets);
-                SignalWriter_Locked();
+                _transport.Flush_Locked();
                 return true;
             }
         }
@@ -159,12 +184,12 @@ internal sealed partial class EngineIOSession : EngineIOSocket
 
     /// <summary>Handles one decoded packet from the client, whichever transport carried it.</summary>
     /// <returns>False when the packet ended the session.</returns>
-    public async ValueTask<bool> ProcessPacketAsync(EngineIOPacket packet)
+    public async ValueTask<bool> OnPacketAsync(EngineIOPacket packet)
     {
         switch (packet.Type)
         {
             case EngineIOPacketType.Message:
-                await DeliverMessageAsync(new EngineIOMessage(packet.Data, packet.IsBinary));
+                await DeliverAsync(HandlerCall.Message, new EngineIOMessage(packet.Data, packet.IsBinary)).ConfigureAwait(false);
                 return IsOpen;
             case EngineIOPacketType.Pong:
                 OnPong();
@@ -184,39 +209,36 @@ internal sealed partial class EngineIOSession : EngineIOSocket
     }
 
     /// <summary>Runs the application's <see cref="EngineIOHandler.OnOpenedAsync"/> before any message is delivered.</summary>
-    public async ValueTask DeliverOpenedAsync()
-    {
-        await _handlerLane.WaitAsync();
-        try
-        {
-            await _server.Handler.OnOpenedAsync(this);
-        }
-        catch (Exception ex)
-        {
-            EngineIOLog.HandlerFailed(Logger, ex, nameof(EngineIOHandler.OnOpenedAsync), Id);
-        }
-        finally
-        {
-            _handlerLane.Release();
-        }
-    }
+    public Task DeliverOpenedAsync() => DeliverAsync(HandlerCall.Opened);
 
-    private async ValueTask DeliverMessageAsync(EngineIOMessage message)
+    /// <summary>
+    /// Hands one event of the session's life to the application's handler, through the handler lane so calls never
+    /// overlap. Nothing is delivered after the close.
+    /// </summary>
+    private async Task DeliverAsync(HandlerCall call, EngineIOMessage message = default, EngineIOCloseReason reason = default)
     {
-        await _handlerLane.WaitAsync();
+        await _handlerLane.WaitAsync().ConfigureAwait(false);
         try
         {
-            if (_closedDelivered)
+            var handler = _server.Handler;
+            switch (call)
             {
-                return;
+                case HandlerCall.Opened:
+                    await handler.OnOpenedAsync(this).ConfigureAwait(false);
+                    break;
+                case HandlerCall.Message when !_closedDelivered:
+                    await handler.OnMessageAsync(this, message).ConfigureAwait(false);
+                    break;
+                case HandlerCall.Closed:
+                    _closedDelivered = true;
+                    await handler.OnClosedAsync(this, reason).ConfigureAwait(false);
+                    break;
             }
-
-            await _server.Handler.OnMessageAsync(this, message);
         }
         catch (Exception ex)
         {
             // One faulty handler call must not take the session down with it.
-            EngineIOLog.HandlerFailed(Logger, ex, nameof(EngineIOHandler.OnMessageAsync), Id);
+            EngineIOLog.HandlerFailed(Logger, ex, CallbackName(call), Id);
         }
         finally
         {
@@ -224,29 +246,18 @@ internal sealed partial class EngineIOSession : EngineIOSocket
         }
     }
 
-    private async Task DeliverClosedAsync(EngineIOCloseReason reason)
+    private static string CallbackName(HandlerCall call) => call switch
     {
-        await _handlerLane.WaitAsync();
-        try
-        {
-            _closedDelivered = true;
-            await _server.Handler.OnClosedAsync(this, reason);
-        }
-        catch (Exception ex)
-        {
-            EngineIOLog.HandlerFailed(Logger, ex, nameof(EngineIOHandler.OnClosedAsync), Id);
-        }
-        finally
-        {
-            _handlerLane.Release();
-        }
-    }
+        HandlerCall.Opened => nameof(EngineIOHandler.OnOpenedAsync),
+        HandlerCall.Message => nameof(EngineIOHandler.OnMessageAsync),
+        _ => nameof(EngineIOHandler.OnClosedAsync),
+    };
 
     private void OnPong()
     {
         lock (_gate)
         {
-            if (_state != SessionState.Open)
+            if (_state != EngineIOSessionState.Open)
             {
                 return;
             }
@@ -261,14 +272,14 @@ internal sealed partial class EngineIOSession : EngineIOSocket
     {
         lock (_gate)
         {
-            if (_state == SessionState.Closing)
+            if (_state == EngineIOSessionState.Closing)
             {
                 // The client never came back for the close: give up on telling it.
                 FinishClose_Locked();
                 return;
             }
 
-            if (_state != SessionState.Open)
+            if (_state != EngineIOSessionState.Open)
             {
                 return;
             }
@@ -278,7 +289,7 @@ internal sealed partial class EngineIOSession : EngineIOSocket
                 // The pong deadline starts when the ping is queued, not when a GET carries it.
                 _awaitingPong = true;
                 _outbox.Add(EngineIOOutgoingPacket.Ping);
-                SignalWriter_Locked();
+                _transport.Flush_Locked();
                 _heartbeat.Change(Options.PingTimeout, Timeout.InfiniteTimeSpan);
                 return;
             }
@@ -300,7 +311,7 @@ internal sealed partial class EngineIOSession : EngineIOSocket
     {
         lock (_gate)
         {
-            if (_state != SessionState.Open)
+            if (_state != EngineIOSessionState.Open)
             {
                 return false;
             }
@@ -308,9 +319,9 @@ internal sealed partial class EngineIOSession : EngineIOSocket
             _awaitingPong = false;
             if (reason == EngineIOCloseReason.ForcedClose)
             {
-                _state = SessionState.Closing;
+                _state = EngineIOSessionState.Closing;
                 _heartbeat.Change(Options.CloseTimeout, Timeout.InfiniteTimeSpan);
-                SignalWriter_Locked();
+                _transport.Flush_Locked();
             }
             else
             {
@@ -319,29 +330,38 @@ internal sealed partial class EngineIOSession : EngineIOSocket
 
                 // Tell the transport first: finishing the close would otherwise release a pending GET with a noop
                 // (as plain "data") before it could be told to close.
-                OnClosedByError_Locked(reason, closeFrameSent);
+                _transport.Close_Locked(reason, closeFrameSent);
                 FinishClose_Locked();
             }
         }
 
         EngineIOLog.SessionClosed(Logger, Id, reason.ToWireString());
-        _ = DeliverClosedAsync(reason);
+        _ = DeliverAsync(HandlerCall.Closed, reason: reason);
         return true;
+    }
+
+    /// <summary>Whether a server close is still writing its last packets (the socket then keeps reading).</summary>
+    public bool IsClosingGracefully()
+    {
+        lock (_gate)
+        {
+            return _state == EngineIOSessionState.Closing;
+        }
     }
 
     /// <summary>Marks the session closed and forgets it: its sid is unknown from now on.</summary>
     private void FinishClose_Locked()
     {
-        if (_state == SessionState.Closed)
+        if (_state == EngineIOSessionState.Closed)
         {
             return;
         }
 
-        _state = SessionState.Closed;
+        _state = EngineIOSessionState.Closed;
         _heartbeat.Dispose();
         _server.Remove(this);
         AbandonUpgrade_Locked();
-        SignalWriter_Locked();
+        _transport.Flush_Locked();
 
         // Callbacks registered on Closed run on the thread pool, never inside this lock.
         _ = _closed.CancelAsync();
@@ -378,28 +398,99 @@ internal sealed partial class EngineIOSession : EngineIOSocket
         }
     }
 
-    private void SignalWriter_Locked()
+    /// <summary>
+    /// Moves the session to <paramref name="next"/> if it can upgrade (engine.io's <c>maybeUpgrade</c>): the probe
+    /// answers <c>2probe</c>, the current transport releases the client's polls with noops, and <c>5</c> swaps the
+    /// transports; the old one is discarded and the new one carries the session until it closes. Anything else, a
+    /// closed socket or the upgrade timeout leaves the session where it was. A refused upgrade (already upgrading or
+    /// upgraded, closed session, upgrades off) is accepted and closed at once, as the reference does.
+    /// </summary>
+    public async Task MaybeUpgradeAsync(WebSocketTransport next)
     {
-        if (_transport == EngineIOTransport.Polling)
+        EngineIOUpgradeProbe? probe = null;
+        lock (_gate)
         {
-            SignalPendingGet_Locked(PollSignal.Data);
+            if (_state == EngineIOSessionState.Open && _transport.CanUpgrade && _upgrade is null && Options.AllowUpgrades)
+            {
+                probe = _upgrade = new EngineIOUpgradeProbe(this, next);
+                probe.Start();
+            }
         }
-        else
+
+        if (probe is null)
         {
-            SignalWebSocketWriter_Locked();
+            EngineIOLog.UpgradeAbandoned(Logger, Id, "session cannot upgrade now");
+            await next.RefuseAsync().ConfigureAwait(false);
+            return;
+        }
+
+        if (await next.ProbeAsync(probe).ConfigureAwait(false) is { } failure)
+        {
+            AbandonUpgrade(probe, failure);
+            return;
+        }
+
+        lock (_gate)
+        {
+            if (_upgrade != probe || _state != EngineIOSessionState.Open)
+            {
+                next.Discard_Locked();
+                return;
+            }
+
+            probe.Dispose();
+            _upgrade = null;
+            SetTransport_Locked(next);
+        }
+
+        EngineIOLog.SessionUpgraded(Logger, Id);
+        await next.RunAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>The upgrade's swap (engine.io's <c>setTransport</c> after <c>clearTransport</c>).</summary>
+    private void SetTransport_Locked(EngineIOTransportBase next)
+    {
+        var previous = _transport;
+        _transport = next;
+        previous.Discard_Locked();
+    }
+
+    internal void OnUpgradeNoopTick(EngineIOUpgradeProbe probe)
+    {
+        lock (_gate)
+        {
+            if (_upgrade == probe)
+            {
+                _transport.OnUpgradeProbed_Locked();
+            }
         }
     }
 
-    private void OnClosedByError_Locked(EngineIOCloseReason reason, bool closeFrameSent)
+    internal void AbandonUpgrade(EngineIOUpgradeProbe probe, string why)
     {
-        if (_transport == EngineIOTransport.Polling)
+        lock (_gate)
         {
-            // A client close packet releases the pending GET with a noop; any other close tells the client to close.
-            SignalPendingGet_Locked(reason == EngineIOCloseReason.TransportClose ? PollSignal.Noop : PollSignal.Close);
+            if (_upgrade != probe)
+            {
+                return;
+            }
+
+            AbandonUpgrade_Locked();
         }
-        else if (!closeFrameSent)
+
+        EngineIOLog.UpgradeAbandoned(Logger, Id, why);
+    }
+
+    private void AbandonUpgrade_Locked()
+    {
+        var probe = _upgrade;
+        if (probe is null)
         {
-            AbortWebSocket_Locked(reason);
+            return;
         }
+
+        _upgrade = null;
+        probe.Dispose();
+        probe.Transport.Discard_Locked();
     }
 }

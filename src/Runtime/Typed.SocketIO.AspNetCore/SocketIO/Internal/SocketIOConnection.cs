@@ -3,7 +3,6 @@ using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Typed.EngineIO;
-using Typed.EngineIO.Internal;
 
 namespace Typed.SocketIO.Internal;
 
@@ -147,8 +146,19 @@ internal sealed class SocketIOConnection
         Close(SocketIODisconnectReason.ForcedClose);
     }
 
-    public void Write(List<EngineIOOutgoingPacket> packets, bool isVolatile) =>
-        ((EngineIOSession)Engine).EnqueueRange(packets, isVolatile);
+    public void Write(List<EngineIOOutgoingPacket> packets, bool isVolatile)
+    {
+        var span = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(packets);
+        if (isVolatile)
+        {
+            // A volatile packet the transport cannot take now is dropped, as in the reference.
+            Engine.TrySendVolatile(span);
+        }
+        else
+        {
+            Engine.Send(span);
+        }
+    }
 
     public void RemoveSocket(SocketIOSocket socket)
     {

@@ -2,38 +2,50 @@ using System.Buffers;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Logging;
 
-namespace Typed.EngineIO.Internal;
+namespace Typed.EngineIO.Internal.Transports;
 
-/// <summary>What releases a pending long-polling GET.</summary>
-internal enum PollSignal
-{
-    /// <summary>Packets are queued (or a server close is ready to be told).</summary>
-    Data,
-    /// <summary>Answer <c>6</c>: during an upgrade, or after the client's own close packet.</summary>
-    Noop,
-    /// <summary>Answer <c>1</c>: the session is gone.</summary>
-    Close,
-}
-
-/// <summary>The HTTP long-polling transport: a GET waits for packets, a POST carries the client's packets.</summary>
-internal sealed partial class EngineIOSession
+/// <summary>
+/// The HTTP long-polling transport: a GET waits for the session's packets, a POST carries the client's. It lives in
+/// those requests; between them it is only the pending GET and the POST-in-progress flag.
+/// </summary>
+internal sealed class PollingTransport(EngineIOSession session) : EngineIOTransportBase(session)
 {
     private static readonly byte[] s_ok = "ok"u8.ToArray();
 
+    // Guarded by Session.Gate.
     private PendingPoll? _pendingGet;
     private bool _postInProgress;
 
-    /// <summary>A GET waiting for packets; it knows its session so the abort callback needs no closure.</summary>
-    private sealed class PendingPoll(EngineIOSession session) : TaskCompletionSource<PollSignal>(TaskCreationOptions.RunContinuationsAsynchronously)
-    {
-        public EngineIOSession Session { get; } = session;
-    }
+    public override EngineIOTransport Name => EngineIOTransport.Polling;
 
-    private void SignalPendingGet_Locked(PollSignal signal)
+    public override bool CanUpgrade => true;
+
+    /// <summary>Only a GET held open can take a packet now.</summary>
+    public override bool IsWritable_Locked => _pendingGet is not null;
+
+    private ILogger Logger => Session.Logger;
+
+    public override void Flush_Locked() => Release_Locked(PollSignal.Data);
+
+    public override void Close_Locked(EngineIOCloseReason reason, bool closeFrameSent) =>
+        // A client close packet releases the pending GET with a noop; any other close tells the client to close.
+        Release_Locked(reason == EngineIOCloseReason.TransportClose ? PollSignal.Noop : PollSignal.Close);
+
+    /// <summary>The session moved to a WebSocket: a GET still pending now is told to close.</summary>
+    public override void Discard_Locked() => Release_Locked(PollSignal.Close);
+
+    /// <summary>
+    /// Every pending GET is answered with a noop until the upgrade ends (the probe calls this periodically), so the
+    /// client's polling pauses quickly; answering only one leaves a second GET hanging until the next ping.
+    /// </summary>
+    public override void OnUpgradeProbed_Locked() => Release_Locked(PollSignal.Noop);
+
+    private void Release_Locked(PollSignal signal)
     {
         var pending = _pendingGet;
-        if (pending is null || (signal == PollSignal.Data && _outbox.Count == 0 && _state == SessionState.Open))
+        if (pending is null || (signal == PollSignal.Data && !Session.HasQueued_Locked && Session.State_Locked == EngineIOSessionState.Open))
         {
             return;
         }
@@ -43,18 +55,19 @@ internal sealed partial class EngineIOSession
     }
 
     /// <summary>A polling GET: answered at once when packets are queued, otherwise held until some are.</summary>
-    public async Task HandlePollAsync(HttpContext context)
+    public async Task HandleGetAsync(HttpContext context)
     {
         PendingPoll? waiter = null;
         PendingPoll? overlapped = null;
         int? rejection = null;
-        lock (_gate)
+        lock (Session.Gate)
         {
-            if (_state == SessionState.Closed)
+            var state = Session.State_Locked;
+            if (state == EngineIOSessionState.Closed)
             {
                 rejection = EngineIOErrors.UnknownSid;
             }
-            else if (_transport != EngineIOTransport.Polling)
+            else if (!Session.IsCarriedBy_Locked(this))
             {
                 rejection = EngineIOErrors.BadRequest;
             }
@@ -63,7 +76,7 @@ internal sealed partial class EngineIOSession
                 overlapped = _pendingGet;
                 _pendingGet = null;
             }
-            else if (_outbox.Count == 0 && _state == SessionState.Open)
+            else if (!Session.HasQueued_Locked && state == EngineIOSessionState.Open)
             {
                 waiter = new PendingPoll(this);
                 _pendingGet = waiter;
@@ -72,7 +85,7 @@ internal sealed partial class EngineIOSession
 
         if (rejection is int code)
         {
-            await EngineIOErrors.WriteAsync(context, code);
+            await EngineIOErrors.WriteAsync(context, code).ConfigureAwait(false);
             return;
         }
 
@@ -80,8 +93,8 @@ internal sealed partial class EngineIOSession
         {
             // Two GETs at once: the reference answers the first with a close, refuses the second and ends the session.
             overlapped.TrySetResult(PollSignal.Close);
-            EngineIOLog.ProtocolViolation(Logger, Id, "overlapping GET requests");
-            CloseCore(EngineIOCloseReason.TransportError);
+            EngineIOLog.ProtocolViolation(Logger, Session.Id, "overlapping GET requests");
+            OnClose(EngineIOCloseReason.TransportError);
             EngineIOErrors.WriteEmpty(context, StatusCodes.Status400BadRequest);
             return;
         }
@@ -89,18 +102,18 @@ internal sealed partial class EngineIOSession
         var signal = PollSignal.Data;
         if (waiter is not null)
         {
-            using (context.RequestAborted.Register(static state => ((PendingPoll)state!).Session.OnPollAborted((PendingPoll)state!), waiter))
+            using (context.RequestAborted.Register(static state => ((PendingPoll)state!).Transport.OnPollAborted((PendingPoll)state!), waiter))
             {
-                signal = await waiter.Task;
+                signal = await waiter.Task.ConfigureAwait(false);
             }
         }
 
-        await WritePollResponseAsync(context, signal, wasPending: waiter is not null);
+        await WritePollResponseAsync(context, signal, wasPending: waiter is not null).ConfigureAwait(false);
     }
 
     private void OnPollAborted(PendingPoll waiter)
     {
-        lock (_gate)
+        lock (Session.Gate)
         {
             if (_pendingGet != waiter)
             {
@@ -111,8 +124,8 @@ internal sealed partial class EngineIOSession
         }
 
         waiter.TrySetResult(PollSignal.Close);
-        EngineIOLog.ProtocolViolation(Logger, Id, "poll connection closed prematurely");
-        CloseCore(EngineIOCloseReason.TransportError);
+        EngineIOLog.ProtocolViolation(Logger, Session.Id, "poll connection closed prematurely");
+        OnClose(EngineIOCloseReason.TransportError);
     }
 
     /// <param name="context">The GET being answered.</param>
@@ -125,10 +138,11 @@ internal sealed partial class EngineIOSession
     {
         List<EngineIOOutgoingPacket> packets;
         var isFinalFlush = false;
-        lock (_gate)
+        lock (Session.Gate)
         {
-            packets = signal == PollSignal.Data ? Drain_Locked() : [];
-            if (signal == PollSignal.Data && _state == SessionState.Closing && packets.Count == 0)
+            // The whole queue goes in this one response.
+            packets = signal == PollSignal.Data ? Session.Drain_Locked() : [];
+            if (signal == PollSignal.Data && Session.State_Locked == EngineIOSessionState.Closing && packets.Count == 0)
             {
                 // The close goes alone, in the GET after the last queued packets: the JavaScript client handles a
                 // payload's messages on a later tick than its close, so "41\x1e1" would be seen as close, then 41.
@@ -157,23 +171,23 @@ internal sealed partial class EngineIOSession
             var span = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(packets);
             context.Response.ContentLength = EngineIOCodec.GetPayloadLength(span);
             EngineIOCodec.WritePayload(span, context.Response.BodyWriter);
-            var flushed = await context.Response.BodyWriter.FlushAsync(context.RequestAborted);
+            var flushed = await context.Response.BodyWriter.FlushAsync(context.RequestAborted).ConfigureAwait(false);
             if ((flushed.IsCanceled || flushed.IsCompleted) && signal == PollSignal.Data && !isFinalFlush)
             {
                 // The client went away with packets in flight: what was drained is lost, so the session must end.
-                CloseCore(EngineIOCloseReason.TransportError);
+                OnClose(EngineIOCloseReason.TransportError);
             }
         }
         catch (Exception ex) when (ex is OperationCanceledException or IOException or ConnectionResetException)
         {
-            CloseCore(EngineIOCloseReason.TransportError);
+            OnClose(EngineIOCloseReason.TransportError);
         }
         finally
         {
-            ReturnDrained(packets);
+            Session.ReturnDrained(packets);
             if (isFinalFlush)
             {
-                OnFinalFlushWritten();
+                Session.OnFinalFlushWritten();
             }
         }
     }
@@ -183,13 +197,13 @@ internal sealed partial class EngineIOSession
     {
         int? rejection = null;
         var overlap = false;
-        lock (_gate)
+        lock (Session.Gate)
         {
-            if (_state != SessionState.Open)
+            if (Session.State_Locked != EngineIOSessionState.Open)
             {
                 rejection = EngineIOErrors.UnknownSid;
             }
-            else if (_transport != EngineIOTransport.Polling)
+            else if (!Session.IsCarriedBy_Locked(this))
             {
                 rejection = EngineIOErrors.BadRequest;
             }
@@ -205,14 +219,14 @@ internal sealed partial class EngineIOSession
 
         if (rejection is int code)
         {
-            await EngineIOErrors.WriteAsync(context, code);
+            await EngineIOErrors.WriteAsync(context, code).ConfigureAwait(false);
             return;
         }
 
         if (overlap)
         {
-            EngineIOLog.ProtocolViolation(Logger, Id, "overlapping POST requests");
-            CloseCore(EngineIOCloseReason.TransportError);
+            EngineIOLog.ProtocolViolation(Logger, Session.Id, "overlapping POST requests");
+            OnClose(EngineIOCloseReason.TransportError);
             EngineIOErrors.WriteEmpty(context, StatusCodes.Status400BadRequest);
             return;
         }
@@ -220,12 +234,12 @@ internal sealed partial class EngineIOSession
         bool answerOk;
         try
         {
-            answerOk = await ProcessPostAsync(context);
+            answerOk = await ProcessPostAsync(context).ConfigureAwait(false);
         }
         finally
         {
             // Cleared before "ok" is written: the client sends its next POST the moment it reads the answer.
-            lock (_gate)
+            lock (Session.Gate)
             {
                 _postInProgress = false;
             }
@@ -235,7 +249,7 @@ internal sealed partial class EngineIOSession
         {
             SetPollingHeaders(context, "text/html");
             context.Response.ContentLength = 2;
-            await context.Response.Body.WriteAsync(s_ok);
+            await context.Response.Body.WriteAsync(s_ok).ConfigureAwait(false);
         }
     }
 
@@ -248,18 +262,18 @@ internal sealed partial class EngineIOSession
             if (string.Equals(context.Request.ContentType, "application/octet-stream", StringComparison.OrdinalIgnoreCase))
             {
                 // v4 payloads are always text; a binary body is the v3 framing.
-                EngineIOLog.ProtocolViolation(Logger, Id, "binary POST body");
-                CloseCore(EngineIOCloseReason.TransportError);
+                EngineIOLog.ProtocolViolation(Logger, Session.Id, "binary POST body");
+                OnClose(EngineIOCloseReason.TransportError);
                 EngineIOErrors.WriteEmpty(context, StatusCodes.Status400BadRequest);
                 return false;
             }
 
-            var (buffer, length, status) = await ReadBodyAsync(context);
+            var (buffer, length, status) = await ReadBodyAsync(context).ConfigureAwait(false);
             body = buffer;
             if (status != BodyReadStatus.Complete)
             {
-                EngineIOLog.ProtocolViolation(Logger, Id, status == BodyReadStatus.TooLarge ? "POST body larger than maxHttpBufferSize" : "POST body aborted");
-                CloseCore(EngineIOCloseReason.TransportError);
+                EngineIOLog.ProtocolViolation(Logger, Session.Id, status == BodyReadStatus.TooLarge ? "POST body larger than maxHttpBufferSize" : "POST body aborted");
+                OnClose(EngineIOCloseReason.TransportError);
                 if (status == BodyReadStatus.TooLarge)
                 {
                     EngineIOErrors.WriteEmpty(context, StatusCodes.Status413PayloadTooLarge);
@@ -269,17 +283,17 @@ internal sealed partial class EngineIOSession
             }
 
             var packets = new List<EngineIOPacket>();
-            if (!EngineIOCodec.TryDecodePayload(body.AsMemory(0, length), packets, Options.MaxPacketsPerPayload, out var error))
+            if (!EngineIOCodec.TryDecodePayload(body.AsMemory(0, length), packets, Session.Options.MaxPacketsPerPayload, out var error))
             {
-                EngineIOLog.ProtocolViolation(Logger, Id, error!);
-                CloseCore(EngineIOCloseReason.ParseError);
+                EngineIOLog.ProtocolViolation(Logger, Session.Id, error!);
+                OnClose(EngineIOCloseReason.ParseError);
                 EngineIOErrors.WriteEmpty(context, StatusCodes.Status400BadRequest);
                 return false;
             }
 
             foreach (var packet in packets)
             {
-                if (!await ProcessPacketAsync(packet))
+                if (!await OnPacketAsync(packet).ConfigureAwait(false))
                 {
                     if (packet.Type == EngineIOPacketType.Ping)
                     {
@@ -302,17 +316,10 @@ internal sealed partial class EngineIOSession
         }
     }
 
-    private enum BodyReadStatus
-    {
-        Complete,
-        TooLarge,
-        Aborted,
-    }
-
     /// <summary>Reads the whole body into a pooled buffer, refusing it as soon as it passes maxHttpBufferSize.</summary>
     private async Task<(byte[] Buffer, int Length, BodyReadStatus Status)> ReadBodyAsync(HttpContext context)
     {
-        var max = Options.MaxHttpBufferSize;
+        var max = Session.Options.MaxHttpBufferSize;
         var declared = context.Request.ContentLength;
         if (declared > max)
         {
@@ -332,7 +339,7 @@ internal sealed partial class EngineIOSession
         {
             while (true)
             {
-                var result = await reader.ReadAsync(context.RequestAborted);
+                var result = await reader.ReadAsync(context.RequestAborted).ConfigureAwait(false);
                 foreach (var segment in result.Buffer)
                 {
                     if (length + segment.Length > max)
@@ -378,5 +385,18 @@ internal sealed partial class EngineIOSession
         {
             response.Headers["X-XSS-Protection"] = "0";
         }
+    }
+
+    private enum BodyReadStatus
+    {
+        Complete,
+        TooLarge,
+        Aborted,
+    }
+
+    /// <summary>A GET waiting for packets; it knows its transport so the abort callback needs no closure.</summary>
+    private sealed class PendingPoll(PollingTransport transport) : TaskCompletionSource<PollSignal>(TaskCreationOptions.RunContinuationsAsynchronously)
+    {
+        public PollingTransport Transport { get; } = transport;
     }
 }
