@@ -149,7 +149,7 @@ public sealed class SocketIOClient : IAsyncDisposable
 
         if (engine is not null)
         {
-            await engine.DisposeAsync();
+            await engine.DisposeAsync().ConfigureAwait(false);
         }
     }
 
@@ -159,6 +159,7 @@ public sealed class SocketIOClient : IAsyncDisposable
     internal void Attach(SocketIOClientSocket socket)
     {
         bool open;
+        var startOpening = false;
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed.IsCancellationRequested, this);
@@ -173,7 +174,7 @@ public sealed class SocketIOClient : IAsyncDisposable
                 if (!_opening && !_reconnecting)
                 {
                     _opening = true;
-                    _ = OpenAsync(isReconnect: false);
+                    startOpening = true;
                 }
             }
         }
@@ -181,6 +182,13 @@ public sealed class SocketIOClient : IAsyncDisposable
         if (open)
         {
             socket.OnConnectionOpen();
+        }
+        else if (startOpening)
+        {
+            // On the thread pool, not the caller's thread: the open must neither start on a UI thread's
+            // SynchronizationContext (which may be about to block on ConnectAsync) nor run its synchronous part
+            // (HTTP request setup, DNS) under _gate.
+            _ = Task.Run(() => OpenAsync(isReconnect: false));
         }
     }
 
@@ -277,7 +285,7 @@ public sealed class SocketIOClient : IAsyncDisposable
                 _engine = engine;
             }
 
-            await engine.ConnectAsync(_disposed.Token);
+            await engine.ConnectAsync(_disposed.Token).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -348,7 +356,8 @@ public sealed class SocketIOClient : IAsyncDisposable
             _reconnecting = true;
         }
 
-        _ = ReconnectAsync();
+        // The reconnection loop owns no caller: it runs on the thread pool whoever noticed the loss.
+        _ = Task.Run(ReconnectAsync);
     }
 
     private async Task ReconnectAsync()
@@ -371,7 +380,7 @@ public sealed class SocketIOClient : IAsyncDisposable
 
                 var delay = _backoff.Next();
                 var attempt = _backoff.Attempts;
-                await Task.Delay(delay, _disposed.Token);
+                await Task.Delay(delay, _disposed.Token).ConfigureAwait(false);
                 if (SkipReconnect)
                 {
                     return;
@@ -383,7 +392,7 @@ public sealed class SocketIOClient : IAsyncDisposable
                     return;
                 }
 
-                if (await OpenAsync(isReconnect: true))
+                if (await OpenAsync(isReconnect: true).ConfigureAwait(false))
                 {
                     _backoff.Reset();
                     Raise(Reconnected, attempt);

@@ -63,19 +63,19 @@ internal sealed class EngineIOServer
             || !TryGetSingle(request.Query, "sid", out var sid))
         {
             // Duplicate keys: two layers could otherwise read two different values.
-            await RejectAsync(context, EngineIOErrors.BadRequest);
+            await RejectAsync(context, EngineIOErrors.BadRequest).ConfigureAwait(false);
             return;
         }
 
         if (!TryParseTransport(transportName, out var transport))
         {
-            await RejectAsync(context, EngineIOErrors.UnknownTransport);
+            await RejectAsync(context, EngineIOErrors.UnknownTransport).ConfigureAwait(false);
             return;
         }
 
         if (OriginPolicy.HasInvalidCharacters(request.Headers.Origin))
         {
-            await RejectAsync(context, EngineIOErrors.BadRequest);
+            await RejectAsync(context, EngineIOErrors.BadRequest).ConfigureAwait(false);
             return;
         }
 
@@ -83,53 +83,53 @@ internal sealed class EngineIOServer
         if (transport == EngineIOTransport.Polling && isWebSocketRequest)
         {
             // A WebSocket handshake for the polling transport: refused before the 101.
-            await RejectAsync(context, EngineIOErrors.BadRequest);
+            await RejectAsync(context, EngineIOErrors.BadRequest).ConfigureAwait(false);
             return;
         }
 
         if (transport == EngineIOTransport.WebSocket && !isWebSocketRequest)
         {
-            await RejectAsync(context, EngineIOErrors.BadRequest);
+            await RejectAsync(context, EngineIOErrors.BadRequest).ConfigureAwait(false);
             return;
         }
 
         if (sid is not null)
         {
-            await HandleSessionRequestAsync(context, sid, transport);
+            await HandleSessionRequestAsync(context, sid, transport).ConfigureAwait(false);
             return;
         }
 
         if (!HttpMethods.IsGet(request.Method))
         {
-            await RejectAsync(context, EngineIOErrors.BadHandshakeMethod);
+            await RejectAsync(context, EngineIOErrors.BadHandshakeMethod).ConfigureAwait(false);
             return;
         }
 
-        if (!await IsAllowedAsync(context, isUpgrade: false))
+        if (!await IsAllowedAsync(context, isUpgrade: false).ConfigureAwait(false))
         {
             return;
         }
 
         if (protocol != EngineIOProtocol.Version)
         {
-            await RejectAsync(context, EngineIOErrors.UnsupportedProtocolVersion);
+            await RejectAsync(context, EngineIOErrors.UnsupportedProtocolVersion).ConfigureAwait(false);
             return;
         }
 
         if (!HasRoomForSession(context.Connection.RemoteIpAddress))
         {
             // BAD-INPUTS F1: a flood of handshakes that never poll would otherwise hold ~45 s of sessions each.
-            await RejectAsync(context, EngineIOErrors.Forbidden, "Too many sessions", StatusCodes.Status503ServiceUnavailable);
+            await RejectAsync(context, EngineIOErrors.Forbidden, "Too many sessions", StatusCodes.Status503ServiceUnavailable).ConfigureAwait(false);
             return;
         }
 
         if (transport == EngineIOTransport.Polling)
         {
-            await OpenPollingSessionAsync(context);
+            await OpenPollingSessionAsync(context).ConfigureAwait(false);
         }
         else
         {
-            await OpenWebSocketSessionAsync(context);
+            await OpenWebSocketSessionAsync(context).ConfigureAwait(false);
         }
     }
 
@@ -137,41 +137,41 @@ internal sealed class EngineIOServer
     {
         if (sid.Length > MaxSidLength || !_sessions.TryGetValue(sid, out var session))
         {
-            await RejectAsync(context, EngineIOErrors.UnknownSid);
+            await RejectAsync(context, EngineIOErrors.UnknownSid).ConfigureAwait(false);
             return;
         }
 
         if (transport == EngineIOTransport.WebSocket)
         {
-            if (!await IsAllowedAsync(context, isUpgrade: true))
+            if (!await IsAllowedAsync(context, isUpgrade: true).ConfigureAwait(false))
             {
                 return;
             }
 
-            await session.RunUpgradeAsync(context);
+            await session.RunUpgradeAsync(context).ConfigureAwait(false);
             return;
         }
 
         if (session.Transport != EngineIOTransport.Polling)
         {
             // A polling request for a session now on WebSocket; the session itself is left alone.
-            await RejectAsync(context, EngineIOErrors.BadRequest);
+            await RejectAsync(context, EngineIOErrors.BadRequest).ConfigureAwait(false);
             return;
         }
 
         var method = context.Request.Method;
         if (HttpMethods.IsGet(method))
         {
-            await session.HandlePollAsync(context);
+            await session.HandlePollAsync(context).ConfigureAwait(false);
         }
         else if (HttpMethods.IsPost(method))
         {
-            await session.HandlePostAsync(context);
+            await session.HandlePostAsync(context).ConfigureAwait(false);
         }
         else
         {
             // The reference answers 500 here; a client error is not a server fault.
-            await RejectAsync(context, EngineIOErrors.BadRequest);
+            await RejectAsync(context, EngineIOErrors.BadRequest).ConfigureAwait(false);
         }
     }
 
@@ -180,7 +180,7 @@ internal sealed class EngineIOServer
     {
         if (!_originPolicy.IsAllowed(context.Request))
         {
-            await RejectAsync(context, EngineIOErrors.Forbidden, "Origin not allowed");
+            await RejectAsync(context, EngineIOErrors.Forbidden, "Origin not allowed").ConfigureAwait(false);
             return false;
         }
 
@@ -192,13 +192,13 @@ internal sealed class EngineIOServer
         AllowRequestResult verdict;
         try
         {
-            verdict = await allowRequest(context);
+            verdict = await allowRequest(context).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
             // BAD-INPUTS A7: a failing hook refuses the request as "Bad request"; its exception stays in the log.
             EngineIOLog.AllowRequestFailed(Logger, ex, context.Request.Path);
-            await RejectAsync(context, EngineIOErrors.BadRequest);
+            await RejectAsync(context, EngineIOErrors.BadRequest).ConfigureAwait(false);
             return false;
         }
 
@@ -207,14 +207,14 @@ internal sealed class EngineIOServer
             return true;
         }
 
-        await RejectAsync(context, EngineIOErrors.Forbidden, verdict.Message ?? EngineIOErrors.DefaultMessage(EngineIOErrors.Forbidden));
+        await RejectAsync(context, EngineIOErrors.Forbidden, verdict.Message ?? EngineIOErrors.DefaultMessage(EngineIOErrors.Forbidden)).ConfigureAwait(false);
         return false;
     }
 
     private async Task OpenPollingSessionAsync(HttpContext context)
     {
         var session = CreateSession(context, EngineIOTransport.Polling);
-        await session.DeliverOpenedAsync();
+        await session.DeliverOpenedAsync().ConfigureAwait(false);
 
         var response = context.Response;
         response.StatusCode = StatusCodes.Status200OK;
@@ -223,25 +223,25 @@ internal sealed class EngineIOServer
         SetSessionCookie(context, session.Id);
         var open = WriteOpenPacket(session.Id, upgrades: Options.AllowUpgrades && (Options.Transports & EngineIOTransports.WebSocket) != 0);
         response.ContentLength = open.WrittenCount;
-        await response.Body.WriteAsync(open.WrittenMemory);
+        await response.Body.WriteAsync(open.WrittenMemory).ConfigureAwait(false);
         session.StartHeartbeat();
     }
 
     private async Task OpenWebSocketSessionAsync(HttpContext context)
     {
-        if (await WebSocketAcceptor.TryAcceptAsync(context) is not var (webSocket, batching))
+        if (await WebSocketAcceptor.TryAcceptAsync(context).ConfigureAwait(false) is not var (webSocket, batching))
         {
             return;
         }
 
         var session = CreateSession(context, EngineIOTransport.WebSocket);
-        await session.DeliverOpenedAsync();
+        await session.DeliverOpenedAsync().ConfigureAwait(false);
         using var reader = new WebSocketMessageReader(webSocket, Options.MaxHttpBufferSize, Options.MaxEmptyFragmentsPerMessage);
         try
         {
             // The open packet is the first frame; whatever the application queued in OnOpenedAsync follows it.
             var open = WriteOpenPacket(session.Id, upgrades: false);
-            await webSocket.SendAsync(open.WrittenMemory, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
+            await webSocket.SendAsync(open.WrittenMemory, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is WebSocketException or IOException or ObjectDisposedException)
         {
@@ -250,7 +250,7 @@ internal sealed class EngineIOServer
         }
 
         session.StartHeartbeat();
-        await session.RunWebSocketAsync(webSocket, batching, reader);
+        await session.RunWebSocketAsync(webSocket, batching, reader).ConfigureAwait(false);
     }
 
     private EngineIOSession CreateSession(HttpContext context, EngineIOTransport transport)

@@ -39,7 +39,7 @@ internal sealed class WebSocketMessageReader(WebSocket webSocket, long maxMessag
             ValueWebSocketReceiveResult result;
             try
             {
-                result = await webSocket.ReceiveAsync(_buffer.AsMemory(count), CancellationToken.None);
+                result = await webSocket.ReceiveAsync(_buffer.AsMemory(count), CancellationToken.None).ConfigureAwait(false);
             }
             catch (WebSocketException ex) when (ex.WebSocketErrorCode == WebSocketError.ConnectionClosedPrematurely)
             {
@@ -67,7 +67,7 @@ internal sealed class WebSocketMessageReader(WebSocket webSocket, long maxMessag
             if (count > maxMessageSize)
             {
                 Error = $"message larger than {maxMessageSize} bytes";
-                await CloseQuietlyAsync(WebSocketCloseStatus.MessageTooBig, "Max payload size exceeded");
+                await CloseQuietlyAsync(WebSocketCloseStatus.MessageTooBig, "Max payload size exceeded").ConfigureAwait(false);
                 return WebSocketReadStatus.ProtocolError;
             }
 
@@ -81,7 +81,7 @@ internal sealed class WebSocketMessageReader(WebSocket webSocket, long maxMessag
             if (result.Count == 0 && ++emptyFragments > maxEmptyFragments)
             {
                 Error = $"more than {maxEmptyFragments} empty fragments in one message";
-                await CloseQuietlyAsync(WebSocketCloseStatus.PolicyViolation, "Too many fragments");
+                await CloseQuietlyAsync(WebSocketCloseStatus.PolicyViolation, "Too many fragments").ConfigureAwait(false);
                 return WebSocketReadStatus.ProtocolError;
             }
         }
@@ -121,7 +121,7 @@ internal sealed class WebSocketMessageReader(WebSocket webSocket, long maxMessag
         try
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(1));
-            await webSocket.CloseOutputAsync(status, description, timeout.Token);
+            await webSocket.CloseOutputAsync(status, description, timeout.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is WebSocketException or IOException or OperationCanceledException or ObjectDisposedException)
         {

@@ -21,8 +21,8 @@ internal sealed partial class EngineIOClient
             : _options.Proxy is { } proxy
                 ? new HttpClient(new SocketsHttpHandler { Proxy = proxy, UseProxy = true }) { Timeout = Timeout.InfiniteTimeSpan }
                 : new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
-        using var response = await _polling.SendAsync(Request(HttpMethod.Get, RequestUri("polling", withSid: false)), cancellationToken);
-        var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+        using var response = await _polling.SendAsync(Request(HttpMethod.Get, RequestUri("polling", withSid: false)), cancellationToken).ConfigureAwait(false);
+        var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
         {
             throw new EngineIOConnectException($"the server refused the handshake: {(int)response.StatusCode} {System.Text.Encoding.UTF8.GetString(body)}");
@@ -37,12 +37,21 @@ internal sealed partial class EngineIOClient
         }
 
         Transport = EngineIOTransport.Polling;
-        _pollLoop = PollLoopAsync();
-        _postLoop = PostLoopAsync();
+        StartPollingLoops();
         if (canUpgrade && _options.UseWebSocket && _options.Upgrade)
         {
-            _ = UpgradeAsync();
+            _ = Task.Run(UpgradeAsync);
         }
+    }
+
+    /// <summary>
+    /// The loops run on the thread pool, never on the thread that opened the session: if the first awaits completed
+    /// synchronously, ConfigureAwait(false) alone would leave them on a caller's SynchronizationContext.
+    /// </summary>
+    private void StartPollingLoops()
+    {
+        _pollLoop = Task.Run(PollLoopAsync);
+        _postLoop = Task.Run(PostLoopAsync);
     }
 
     private HttpRequestMessage Request(HttpMethod method, Uri uri)
@@ -72,8 +81,8 @@ internal sealed partial class EngineIOClient
             byte[] body;
             try
             {
-                using var response = await _polling!.SendAsync(Request(HttpMethod.Get, RequestUri("polling", withSid: true)), _closed.Token);
-                body = await response.Content.ReadAsByteArrayAsync(_closed.Token);
+                using var response = await _polling!.SendAsync(Request(HttpMethod.Get, RequestUri("polling", withSid: true)), _closed.Token).ConfigureAwait(false);
+                body = await response.Content.ReadAsByteArrayAsync(_closed.Token).ConfigureAwait(false);
                 if (!response.IsSuccessStatusCode)
                 {
                     OnClose("transport error");
@@ -105,9 +114,9 @@ internal sealed partial class EngineIOClient
 
     private async Task PostLoopAsync()
     {
-        while (await TakeOutboxAsync() is { } packets)
+        while (await TakeOutboxAsync().ConfigureAwait(false) is { } packets)
         {
-            if (!await PostAsync(packets))
+            if (!await PostAsync(packets).ConfigureAwait(false))
             {
                 OnClose("transport error");
                 return;
@@ -144,7 +153,7 @@ internal sealed partial class EngineIOClient
                 content.Headers.ContentType = s_textPlain;
                 using var request = Request(HttpMethod.Post, RequestUri("polling", withSid: true));
                 request.Content = content;
-                using var response = await _polling!.SendAsync(request, _closed.Token);
+                using var response = await _polling!.SendAsync(request, _closed.Token).ConfigureAwait(false);
                 if (!response.IsSuccessStatusCode)
                 {
                     return false;
@@ -172,7 +181,7 @@ internal sealed partial class EngineIOClient
         }
 
         WakeWriter();
-        await Task.WhenAll(_pollLoop, _postLoop);
+        await Task.WhenAll(_pollLoop, _postLoop).ConfigureAwait(false);
     }
 
     /// <summary>Sends the close packet on polling, after what is queued.</summary>
@@ -188,8 +197,8 @@ internal sealed partial class EngineIOClient
         }
 
         WakeWriter();
-        await _postLoop;
+        await _postLoop.ConfigureAwait(false);
         packets.Add(EngineIOOutgoingPacket.Close);
-        await PostAsync(packets);
+        await PostAsync(packets).ConfigureAwait(false);
     }
 }

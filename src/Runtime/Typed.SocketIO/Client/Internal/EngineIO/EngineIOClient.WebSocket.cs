@@ -33,8 +33,8 @@ internal sealed partial class EngineIOClient
     private async Task OpenWebSocketAsync(CancellationToken cancellationToken)
     {
         var socket = NewWebSocket();
-        await ConnectWebSocketAsync(socket, RequestUri("websocket", withSid: false), cancellationToken);
-        var (type, data) = await ReceiveMessageAsync(socket, cancellationToken);
+        await ConnectWebSocketAsync(socket, RequestUri("websocket", withSid: false), cancellationToken).ConfigureAwait(false);
+        var (type, data) = await ReceiveMessageAsync(socket, cancellationToken).ConfigureAwait(false);
         if (type != WebSocketMessageType.Text || !EngineIOCodec.TryDecodeText(data, out var open, out _)
             || open.Type != EngineIOPacketType.Open || !ApplyHandshake(open.Data.Span, out _))
         {
@@ -58,23 +58,23 @@ internal sealed partial class EngineIOClient
         {
             using var probeTimeout = CancellationTokenSource.CreateLinkedTokenSource(_closed.Token);
             probeTimeout.CancelAfter(_options.ProbeTimeout);
-            await ConnectWebSocketAsync(socket, RequestUri("websocket", withSid: true), probeTimeout.Token);
-            await socket.SendAsync(EngineIOOutgoingPacket.PingProbe.Encoded, WebSocketMessageType.Text, true, probeTimeout.Token);
-            var (type, data) = await ReceiveMessageAsync(socket, probeTimeout.Token);
+            await ConnectWebSocketAsync(socket, RequestUri("websocket", withSid: true), probeTimeout.Token).ConfigureAwait(false);
+            await socket.SendAsync(EngineIOOutgoingPacket.PingProbe.Encoded, WebSocketMessageType.Text, true, probeTimeout.Token).ConfigureAwait(false);
+            var (type, data) = await ReceiveMessageAsync(socket, probeTimeout.Token).ConfigureAwait(false);
             if (type != WebSocketMessageType.Text || !data.Span.SequenceEqual("3probe"u8))
             {
                 socket.Abort();
                 return;
             }
 
-            await PausePollingAsync();
+            await PausePollingAsync().ConfigureAwait(false);
             if (!IsOpen)
             {
                 socket.Abort();
                 return;
             }
 
-            await socket.SendAsync(EngineIOOutgoingPacket.Upgrade.Encoded, WebSocketMessageType.Text, true, _closed.Token);
+            await socket.SendAsync(EngineIOOutgoingPacket.Upgrade.Encoded, WebSocketMessageType.Text, true, _closed.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException)
         {
@@ -107,14 +107,14 @@ internal sealed partial class EngineIOClient
             _writerPaused = false;
         }
 
-        _pollLoop = PollLoopAsync();
-        _postLoop = PostLoopAsync();
+        StartPollingLoops();
     }
 
+    /// <summary>On the thread pool, as the polling loops: never on the caller's SynchronizationContext.</summary>
     private void StartWebSocketLoops(ClientWebSocket socket)
     {
-        _ = WebSocketReceiveLoopAsync(socket);
-        _ = WebSocketWriteLoopAsync(socket);
+        _ = Task.Run(() => WebSocketReceiveLoopAsync(socket));
+        _ = Task.Run(() => WebSocketWriteLoopAsync(socket));
     }
 
     private async Task WebSocketReceiveLoopAsync(ClientWebSocket socket)
@@ -125,7 +125,7 @@ internal sealed partial class EngineIOClient
             Memory<byte> data;
             try
             {
-                (type, data) = await ReceiveMessageAsync(socket, _closed.Token);
+                (type, data) = await ReceiveMessageAsync(socket, _closed.Token).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException)
             {
@@ -159,14 +159,14 @@ internal sealed partial class EngineIOClient
 
     private async Task WebSocketWriteLoopAsync(ClientWebSocket socket)
     {
-        while (await TakeOutboxAsync() is { } packets)
+        while (await TakeOutboxAsync().ConfigureAwait(false) is { } packets)
         {
             try
             {
                 foreach (var packet in packets)
                 {
                     var type = packet.IsBinary ? WebSocketMessageType.Binary : WebSocketMessageType.Text;
-                    await socket.SendAsync(packet.Encoded, type, endOfMessage: true, _closed.Token);
+                    await socket.SendAsync(packet.Encoded, type, endOfMessage: true, _closed.Token).ConfigureAwait(false);
                 }
             }
             catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException)
@@ -183,7 +183,7 @@ internal sealed partial class EngineIOClient
         var buffer = new ArrayBufferWriter<byte>(4096);
         while (true)
         {
-            var result = await socket.ReceiveAsync(buffer.GetMemory(4096), cancellationToken);
+            var result = await socket.ReceiveAsync(buffer.GetMemory(4096), cancellationToken).ConfigureAwait(false);
             if (result.MessageType == WebSocketMessageType.Close)
             {
                 return (WebSocketMessageType.Close, Memory<byte>.Empty);
@@ -201,7 +201,7 @@ internal sealed partial class EngineIOClient
     {
         if (Transport == EngineIOTransport.Polling)
         {
-            await ClosePollingAsync();
+            await ClosePollingAsync().ConfigureAwait(false);
             return;
         }
 
@@ -211,7 +211,7 @@ internal sealed partial class EngineIOClient
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
             try
             {
-                await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, timeout.Token);
+                await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, timeout.Token).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException)
             {
