@@ -254,6 +254,7 @@ public sealed class SocketIOClient : IAsyncDisposable
             HttpMessageHandler = Options.HttpMessageHandler,
             Proxy = Options.Proxy,
             ConnectTimeout = Options.ConnectTimeout,
+            MaxIncomingMessageBytes = Options.MaxIncomingMessageBytes,
         };
         foreach (var (key, value) in Options.Query)
         {

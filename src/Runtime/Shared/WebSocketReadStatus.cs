@@ -1,8 +1,4 @@
-using System.Buffers;
-using System.Net.WebSockets;
-using Microsoft.AspNetCore.Connections;
-
-namespace Typed.EngineIO.Internal;
+namespace Typed.SocketIO.Internal;
 
 /// <summary>The outcome of reading one WebSocket message.</summary>
 internal enum WebSocketReadStatus
