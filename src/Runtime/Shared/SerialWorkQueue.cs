@@ -29,7 +29,7 @@ internal sealed class SerialWorkQueue<T>
     /// <summary>Queues <paramref name="item"/>, waiting asynchronously while the queue is full.</summary>
     public async ValueTask EnqueueAsync(T item)
     {
-        await _capacity.WaitAsync();
+        await _capacity.WaitAsync().ConfigureAwait(false);
         Add(item);
     }
 
@@ -106,7 +106,7 @@ internal sealed class SerialWorkQueue<T>
     {
         try
         {
-            await running;
+            await running.ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -117,7 +117,7 @@ internal sealed class SerialWorkQueue<T>
             _capacity.Release();
         }
 
-        await DrainAsync();
+        await DrainAsync().ConfigureAwait(false);
     }
 
     private async Task DrainAsync()
@@ -136,7 +136,7 @@ internal sealed class SerialWorkQueue<T>
 
             try
             {
-                await _process(item);
+                await _process(item).ConfigureAwait(false);
             }
             catch (Exception ex)
             {

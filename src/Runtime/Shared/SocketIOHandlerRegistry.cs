@@ -99,14 +99,14 @@ internal sealed class SocketIOHandlerRegistry<TEvent>
     {
         foreach (var handler in Volatile.Read(ref _anyHandlers))
         {
-            await handler(e);
+            await handler(e).ConfigureAwait(false);
         }
 
         if (Volatile.Read(ref _handlers).TryGetValue(eventName, out var handlers))
         {
             foreach (var handler in handlers)
             {
-                await handler(e);
+                await handler(e).ConfigureAwait(false);
             }
         }
     }

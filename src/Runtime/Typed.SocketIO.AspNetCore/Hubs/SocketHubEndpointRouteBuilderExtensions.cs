@@ -34,11 +34,11 @@ public static class SocketHubEndpointRouteBuilderExtensions
             var hub = factory.Create();
             try
             {
-                await hub.OnConnectedAsync();
+                await hub.OnConnectedAsync().ConfigureAwait(false);
             }
             finally
             {
-                await factory.ReleaseAsync(hub);
+                await factory.ReleaseAsync(hub).ConfigureAwait(false);
             }
         });
         return target;
@@ -52,11 +52,11 @@ public static class SocketHubEndpointRouteBuilderExtensions
             var hub = factory.Create();
             try
             {
-                await hub.OnDisconnectedAsync(reason);
+                await hub.OnDisconnectedAsync(reason).ConfigureAwait(false);
             }
             finally
             {
-                await factory.ReleaseAsync(hub);
+                await factory.ReleaseAsync(hub).ConfigureAwait(false);
             }
         }
         catch (Exception ex)

@@ -140,7 +140,7 @@ public readonly struct SocketIOBroadcastOperator : ISocketIOBroadcaster
         var sockets = new List<IRemoteSocket>();
         foreach (var target in _namespace.BroadcastTargets)
         {
-            sockets.AddRange(await target.Adapter.FetchSocketsAsync(options));
+            sockets.AddRange(await target.Adapter.FetchSocketsAsync(options).ConfigureAwait(false));
         }
 
         return sockets;

@@ -273,7 +273,7 @@ public sealed partial class SocketIOSocket : IRemoteSocket, IPendingAckOwner
         {
             try
             {
-                await handler(this);
+                await handler(this).ConfigureAwait(false);
             }
             catch (Exception ex)
             {
@@ -287,7 +287,7 @@ public sealed partial class SocketIOSocket : IRemoteSocket, IPendingAckOwner
         var middlewares = System.Threading.Volatile.Read(ref _middlewares);
         if (middlewares.Length == 0)
         {
-            await InvokeHandlersAsync(context);
+            await InvokeHandlersAsync(context).ConfigureAwait(false);
             return;
         }
 
@@ -296,15 +296,15 @@ public sealed partial class SocketIOSocket : IRemoteSocket, IPendingAckOwner
         {
             if (index < middlewares.Length)
             {
-                await middlewares[index++](context, Next);
+                await middlewares[index++](context, Next).ConfigureAwait(false);
             }
             else
             {
-                await InvokeHandlersAsync(context);
+                await InvokeHandlersAsync(context).ConfigureAwait(false);
             }
         }
 
-        await Next();
+        await Next().ConfigureAwait(false);
     }
 
     private ValueTask InvokeHandlersAsync(SocketIOEventContext context) => _handlers.InvokeAsync(context.EventName, context);

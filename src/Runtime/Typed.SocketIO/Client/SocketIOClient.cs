@@ -147,7 +147,7 @@ public sealed class SocketIOClient : IAsyncDisposable
 
         if (engine is not null)
         {
-            await engine.DisposeAsync();
+            await engine.DisposeAsync().ConfigureAwait(false);
         }
     }
 
@@ -157,6 +157,7 @@ public sealed class SocketIOClient : IAsyncDisposable
     internal void Attach(SocketIOClientSocket socket)
     {
         bool open;
+        var startOpening = false;
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed.IsCancellationRequested, this);
@@ -171,7 +172,7 @@ public sealed class SocketIOClient : IAsyncDisposable
                 if (!_opening && !_reconnecting)
                 {
                     _opening = true;
-                    _ = OpenAsync(isReconnect: false);
+                    startOpening = true;
                 }
             }
         }
@@ -179,6 +180,13 @@ public sealed class SocketIOClient : IAsyncDisposable
         if (open)
         {
             socket.OnConnectionOpen();
+        }
+        else if (startOpening)
+        {
+            // On the thread pool, not the caller's thread: the open must neither start on a UI thread's
+            // SynchronizationContext (which may be about to block on ConnectAsync) nor run its synchronous part
+            // (HTTP request setup, DNS) under _gate.
+            _ = Task.Run(() => OpenAsync(isReconnect: false));
         }
     }
 
@@ -244,6 +252,7 @@ public sealed class SocketIOClient : IAsyncDisposable
             HttpMessageHandler = Options.HttpMessageHandler,
             Proxy = Options.Proxy,
             ConnectTimeout = Options.ConnectTimeout,
+            MaxIncomingMessageBytes = Options.MaxIncomingMessageBytes,
         };
         foreach (var (key, value) in Options.Query)
         {
@@ -275,7 +284,7 @@ public sealed class SocketIOClient : IAsyncDisposable
                 _engine = engine;
             }
 
-            await engine.ConnectAsync(_disposed.Token);
+            await engine.ConnectAsync(_disposed.Token).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -346,7 +355,8 @@ public sealed class SocketIOClient : IAsyncDisposable
             _reconnecting = true;
         }
 
-        _ = ReconnectAsync();
+        // The reconnection loop owns no caller: it runs on the thread pool whoever noticed the loss.
+        _ = Task.Run(ReconnectAsync);
     }
 
     private async Task ReconnectAsync()
@@ -369,7 +379,7 @@ public sealed class SocketIOClient : IAsyncDisposable
 
                 var delay = _backoff.Next();
                 var attempt = _backoff.Attempts;
-                await Task.Delay(delay, _disposed.Token);
+                await Task.Delay(delay, _disposed.Token).ConfigureAwait(false);
                 if (SkipReconnect)
                 {
                     return;
@@ -381,7 +391,7 @@ public sealed class SocketIOClient : IAsyncDisposable
                     return;
                 }
 
-                if (await OpenAsync(isReconnect: true))
+                if (await OpenAsync(isReconnect: true).ConfigureAwait(false))
                 {
                     _backoff.Reset();
                     Raise(Reconnected, attempt);

@@ -71,6 +71,22 @@ public sealed class SocketIOClientOptions
     /// </summary>
     public int MaxQueuedEventsPerSocket { get; set; } = 1024;
 
+    /// <summary>
+    /// The largest message the server may send, in bytes: one WebSocket message, or one long-polling response (which
+    /// may batch several packets; binary travels there as base64, a third larger). A larger one closes the connection
+    /// with <see cref="SocketIOClientDisconnectReason.ParseError"/> as soon as the limit is crossed, before it is
+    /// buffered, so a misbehaving server cannot make the client allocate without bound; the client then reconnects as
+    /// after any parse error. Default 100 MiB, the Node <c>ws</c> client's <c>maxPayload</c>.
+    /// </summary>
+    /// <remarks>
+    /// The server's <c>maxPayload</c> from the Engine.IO handshake is not used here: it is the most the server accepts
+    /// (its <c>maxHttpBufferSize</c>, 1 MB by default), not the most it sends, and socket.io servers routinely emit
+    /// larger messages than they accept. The client still splits its own POSTs by it.
+    /// </remarks>
+    public long MaxIncomingMessageBytes { get; set; } = DefaultMaxIncomingMessageBytes;
+
+    internal const long DefaultMaxIncomingMessageBytes = 100L * 1024 * 1024;
+
     /// <summary>Serializes arguments with <paramref name="context"/>'s metadata, then the built-in types.</summary>
     public SocketIOClientOptions UseJson(JsonSerializerContext context)
     {
@@ -94,6 +110,10 @@ public sealed class SocketIOClientOptions
         }
 
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxQueuedEventsPerSocket, 1, nameof(MaxQueuedEventsPerSocket));
+
+        // The reader assembles a message in one array, so the limit also has to fit one.
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxIncomingMessageBytes, 1, nameof(MaxIncomingMessageBytes));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(MaxIncomingMessageBytes, Array.MaxLength - 1, nameof(MaxIncomingMessageBytes));
         ArgumentNullException.ThrowIfNull(JsonSerializerOptions, nameof(JsonSerializerOptions));
         ArgumentNullException.ThrowIfNull(ParserLimits, nameof(ParserLimits));
     }

@@ -176,7 +176,10 @@ public sealed partial class SocketIOClientSocket : IPendingAckOwner, ISocketIOPe
             _connectSent = true;
         }
 
-        _ = SendConnectAsync();
+        // ConnectAsync may call this on the application's thread: an auth provider (user code that may await without
+        // ConfigureAwait) must not capture a SynchronizationContext that is about to block on ConnectAsync, so it runs
+        // on the thread pool. Without one the CONNECT is queued right here, keeping the sockets' order.
+        _ = _options.AuthProvider is null ? SendConnectAsync() : Task.Run(SendConnectAsync);
     }
 
     /// <summary>The connection could not be opened.</summary>
@@ -310,7 +313,7 @@ public sealed partial class SocketIOClientSocket : IPendingAckOwner, ISocketIOPe
         SocketIOPacket packet;
         try
         {
-            var auth = _options.AuthProvider is { } provider ? await provider(Client.DisposedToken) : _options.Auth;
+            var auth = _options.AuthProvider is { } provider ? await provider(Client.DisposedToken).ConfigureAwait(false) : _options.Auth;
             packet = new SocketIOPacket { Type = SocketIOPacketType.Connect, Namespace = Namespace, Data = SerializeAuth(auth) };
         }
         catch (Exception ex)
@@ -499,7 +502,7 @@ public sealed partial class SocketIOClientSocket : IPendingAckOwner, ISocketIOPe
         switch (item)
         {
             case SocketIOClientEvent e:
-                await _handlers.InvokeAsync(e.EventName, e);
+                await _handlers.InvokeAsync(e.EventName, e).ConfigureAwait(false);
                 break;
             case ConnectedNotice:
                 Connected?.Invoke(this);

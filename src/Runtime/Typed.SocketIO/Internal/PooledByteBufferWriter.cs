@@ -17,6 +17,9 @@ internal sealed class PooledByteBufferWriter : IBufferWriter<byte>, IDisposable
     /// <summary>The bytes written since the last <see cref="Clear"/>.</summary>
     public ReadOnlySpan<byte> WrittenSpan => _buffer.AsSpan(0, _written);
 
+    /// <summary>The bytes written since the last <see cref="Clear"/>, valid until the next write or clear.</summary>
+    public Memory<byte> WrittenMemory => _buffer.AsMemory(0, _written);
+
     /// <summary>How many bytes have been written.</summary>
     public int WrittenCount => _written;
 

@@ -26,11 +26,11 @@ internal sealed class BatchingWriteStream(Stream inner) : Stream
 
     public async ValueTask EndBatchAsync()
     {
-        await _writeLock.WaitAsync();
+        await _writeLock.WaitAsync().ConfigureAwait(false);
         try
         {
             _batching = false;
-            await WriteBatchedAsync(CancellationToken.None);
+            await WriteBatchedAsync(CancellationToken.None).ConfigureAwait(false);
             ReturnBatchBuffer();
         }
         finally
@@ -41,7 +41,7 @@ internal sealed class BatchingWriteStream(Stream inner) : Stream
 
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        await _writeLock.WaitAsync(cancellationToken);
+        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             if (_batching && _batched + buffer.Length <= MaxBatchBytes)
@@ -52,8 +52,8 @@ internal sealed class BatchingWriteStream(Stream inner) : Stream
                 return;
             }
 
-            await WriteBatchedAsync(cancellationToken);
-            await inner.WriteAsync(buffer, cancellationToken);
+            await WriteBatchedAsync(cancellationToken).ConfigureAwait(false);
+            await inner.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -73,11 +73,11 @@ internal sealed class BatchingWriteStream(Stream inner) : Stream
     {
         if (!cancellationToken.CanBeCanceled)
         {
-            return await inner.ReadAsync(buffer, _disposed.Token);
+            return await inner.ReadAsync(buffer, _disposed.Token).ConfigureAwait(false);
         }
 
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _disposed.Token);
-        return await inner.ReadAsync(buffer, linked.Token);
+        return await inner.ReadAsync(buffer, linked.Token).ConfigureAwait(false);
     }
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
@@ -129,7 +129,7 @@ internal sealed class BatchingWriteStream(Stream inner) : Stream
 
         var count = _batched;
         _batched = 0;
-        await inner.WriteAsync(_batch.AsMemory(0, count), cancellationToken);
+        await inner.WriteAsync(_batch.AsMemory(0, count), cancellationToken).ConfigureAwait(false);
     }
 
     private void ReturnBatchBuffer()

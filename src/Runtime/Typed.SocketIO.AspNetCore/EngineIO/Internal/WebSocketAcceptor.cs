@@ -20,7 +20,7 @@ internal static class WebSocketAcceptor
     {
         try
         {
-            return await AcceptAsync(context);
+            return await AcceptAsync(context).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or InvalidOperationException or WebSocketException)
         {
@@ -33,7 +33,7 @@ internal static class WebSocketAcceptor
         var upgrade = context.Features.Get<IHttpUpgradeFeature>();
         if (upgrade is not { IsUpgradableRequest: true })
         {
-            return (await context.WebSockets.AcceptWebSocketAsync(), null);
+            return (await context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false), null);
         }
 
         // IsWebSocketRequest (checked by the caller) has already validated the method, headers, version and key.
@@ -42,7 +42,7 @@ internal static class WebSocketAcceptor
         headers.Upgrade = "websocket";
         headers.SecWebSocketAccept = ComputeAccept(context.Request.Headers.SecWebSocketKey.ToString());
 
-        var stream = new BatchingWriteStream(await upgrade.UpgradeAsync());
+        var stream = new BatchingWriteStream(await upgrade.UpgradeAsync().ConfigureAwait(false));
         var webSocket = WebSocket.CreateFromStream(stream, new WebSocketCreationOptions
         {
             IsServer = true,

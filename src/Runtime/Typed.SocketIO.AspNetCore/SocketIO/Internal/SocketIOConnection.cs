@@ -71,7 +71,7 @@ internal sealed class SocketIOConnection
             case SocketIOPacketType.Event or SocketIOPacketType.BinaryEvent:
                 if (Find(packet.Namespace) is { } target)
                 {
-                    await target.EnqueueEventAsync(packet);
+                    await target.EnqueueEventAsync(packet).ConfigureAwait(false);
                     return;
                 }
 
@@ -219,7 +219,7 @@ internal sealed class SocketIOConnection
             }
 
             var socket = new SocketIOSocket(ns, this, NewSocketId(), new SocketIOHandshake(Engine.Handshake, auth, DateTimeOffset.UtcNow));
-            if (!await RunMiddlewaresAsync(ns, socket))
+            if (!await RunMiddlewaresAsync(ns, socket).ConfigureAwait(false))
             {
                 ns.RemoveIfEmptyChild();
                 return;
@@ -243,7 +243,7 @@ internal sealed class SocketIOConnection
             SocketIOLog.SocketConnected(_server.Logger, socket.Id, name);
 
             // Queued before any event, so packets the handlers emit follow the CONNECT reply and precede replies to events.
-            await socket.EnqueueConnectionAsync();
+            await socket.EnqueueConnectionAsync().ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -266,7 +266,7 @@ internal sealed class SocketIOConnection
         {
             try
             {
-                await middleware(socket);
+                await middleware(socket).ConfigureAwait(false);
             }
             catch (SocketIOConnectionRejectedException rejection)
             {

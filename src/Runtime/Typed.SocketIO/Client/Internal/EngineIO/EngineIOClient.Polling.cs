@@ -21,15 +21,20 @@ internal sealed partial class EngineIOClient
             : _options.Proxy is { } proxy
                 ? new HttpClient(new SocketsHttpHandler { Proxy = proxy, UseProxy = true }) { Timeout = Timeout.InfiniteTimeSpan }
                 : new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
-        using var response = await _polling.SendAsync(Request(HttpMethod.Get, RequestUri("polling", withSid: false)), cancellationToken);
-        var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+        using var body = new PooledByteBufferWriter();
+        using var response = await _polling.SendAsync(Request(HttpMethod.Get, RequestUri("polling", withSid: false)), HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        if (!await ReadBodyAsync(response.Content, body, cancellationToken).ConfigureAwait(false))
+        {
+            throw new EngineIOConnectException($"the handshake response is larger than {_options.MaxIncomingMessageBytes} bytes");
+        }
+
         if (!response.IsSuccessStatusCode)
         {
-            throw new EngineIOConnectException($"the server refused the handshake: {(int)response.StatusCode} {System.Text.Encoding.UTF8.GetString(body)}");
+            throw new EngineIOConnectException($"the server refused the handshake: {(int)response.StatusCode} {System.Text.Encoding.UTF8.GetString(body.WrittenSpan)}");
         }
 
         var packets = new List<EngineIOPacket>();
-        if (!EngineIOCodec.TryDecodePayload(body, packets, int.MaxValue, out var error)
+        if (!EngineIOCodec.TryDecodePayload(body.WrittenMemory, packets, int.MaxValue, out var error)
             || packets[0].Type != EngineIOPacketType.Open
             || !ApplyHandshake(packets[0].Data.Span, out var canUpgrade))
         {
@@ -37,12 +42,21 @@ internal sealed partial class EngineIOClient
         }
 
         Transport = EngineIOTransport.Polling;
-        _pollLoop = PollLoopAsync();
-        _postLoop = PostLoopAsync();
+        StartPollingLoops();
         if (canUpgrade && _options.UseWebSocket && _options.Upgrade)
         {
-            _ = UpgradeAsync();
+            _ = Task.Run(UpgradeAsync);
         }
+    }
+
+    /// <summary>
+    /// The loops run on the thread pool, never on the thread that opened the session: if the first awaits completed
+    /// synchronously, ConfigureAwait(false) alone would leave them on a caller's SynchronizationContext.
+    /// </summary>
+    private void StartPollingLoops()
+    {
+        _pollLoop = Task.Run(PollLoopAsync);
+        _postLoop = Task.Run(PostLoopAsync);
     }
 
     private HttpRequestMessage Request(HttpMethod method, Uri uri)
@@ -59,6 +73,9 @@ internal sealed partial class EngineIOClient
     private async Task PollLoopAsync()
     {
         var packets = new List<EngineIOPacket>();
+
+        // One pooled buffer per response, returned once its packets are handled: a GET waiting on the server holds none.
+        using var body = new PooledByteBufferWriter();
         while (true)
         {
             lock (_gate)
@@ -69,14 +86,20 @@ internal sealed partial class EngineIOClient
                 }
             }
 
-            byte[] body;
+            body.Clear();
             try
             {
-                using var response = await _polling!.SendAsync(Request(HttpMethod.Get, RequestUri("polling", withSid: true)), _closed.Token);
-                body = await response.Content.ReadAsByteArrayAsync(_closed.Token);
+                // Headers only: the body is read by ReadBodyAsync, which stops at the limit (the default would buffer all of it).
+                using var response = await _polling!.SendAsync(Request(HttpMethod.Get, RequestUri("polling", withSid: true)), HttpCompletionOption.ResponseHeadersRead, _closed.Token).ConfigureAwait(false);
                 if (!response.IsSuccessStatusCode)
                 {
                     OnClose("transport error");
+                    return;
+                }
+
+                if (!await ReadBodyAsync(response.Content, body, _closed.Token).ConfigureAwait(false))
+                {
+                    OnClose("parse error");
                     return;
                 }
             }
@@ -87,12 +110,13 @@ internal sealed partial class EngineIOClient
             }
 
             packets.Clear();
-            if (!EngineIOCodec.TryDecodePayload(body, packets, int.MaxValue, out _))
+            if (!EngineIOCodec.TryDecodePayload(body.WrittenMemory, packets, int.MaxValue, out _))
             {
                 OnClose("parse error");
                 return;
             }
 
+            // The packets' bytes live in the pooled body until the next response: handlers copy what they keep.
             foreach (var packet in packets)
             {
                 if (!HandlePacket(packet))
@@ -103,11 +127,45 @@ internal sealed partial class EngineIOClient
         }
     }
 
+    /// <summary>
+    /// Reads a polling response into <paramref name="body"/>; false, having read at most one byte past it, when it is
+    /// larger than <see cref="EngineIOClientOptions.MaxIncomingMessageBytes"/> (told by Content-Length, or found while
+    /// reading a chunked body).
+    /// </summary>
+    private async Task<bool> ReadBodyAsync(HttpContent content, PooledByteBufferWriter body, CancellationToken cancellationToken)
+    {
+        var limit = _options.MaxIncomingMessageBytes;
+        if (content.Headers.ContentLength > limit)
+        {
+            return false;
+        }
+
+        var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        await using (stream.ConfigureAwait(false))
+        {
+            while (true)
+            {
+                var room = (int)Math.Min(limit + 1 - body.WrittenCount, 64 * 1024);
+                var read = await stream.ReadAsync(body.GetMemory(room)[..room], cancellationToken).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    return true;
+                }
+
+                body.Advance(read);
+                if (body.WrittenCount > limit)
+                {
+                    return false;
+                }
+            }
+        }
+    }
+
     private async Task PostLoopAsync()
     {
-        while (await TakeOutboxAsync() is { } packets)
+        while (await TakeOutboxAsync().ConfigureAwait(false) is { } packets)
         {
-            if (!await PostAsync(packets))
+            if (!await PostAsync(packets).ConfigureAwait(false))
             {
                 OnClose("transport error");
                 return;
@@ -144,7 +202,7 @@ internal sealed partial class EngineIOClient
                 content.Headers.ContentType = s_textPlain;
                 using var request = Request(HttpMethod.Post, RequestUri("polling", withSid: true));
                 request.Content = content;
-                using var response = await _polling!.SendAsync(request, _closed.Token);
+                using var response = await _polling!.SendAsync(request, _closed.Token).ConfigureAwait(false);
                 if (!response.IsSuccessStatusCode)
                 {
                     return false;
@@ -172,7 +230,7 @@ internal sealed partial class EngineIOClient
         }
 
         WakeWriter();
-        await Task.WhenAll(_pollLoop, _postLoop);
+        await Task.WhenAll(_pollLoop, _postLoop).ConfigureAwait(false);
     }
 
     /// <summary>Sends the close packet on polling, after what is queued.</summary>
@@ -188,8 +246,8 @@ internal sealed partial class EngineIOClient
         }
 
         WakeWriter();
-        await _postLoop;
+        await _postLoop.ConfigureAwait(false);
         packets.Add(EngineIOOutgoingPacket.Close);
-        await PostAsync(packets);
+        await PostAsync(packets).ConfigureAwait(false);
     }
 }

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Net.WebSockets;
 
 namespace Typed.SocketIO.Client.Internal;
@@ -6,6 +5,9 @@ namespace Typed.SocketIO.Client.Internal;
 /// <summary>The WebSocket transport of the client, opened directly or by upgrading a polling session.</summary>
 internal sealed partial class EngineIOClient
 {
+    /// <summary>As the server's default: more empty fragments in one message than this is a flood, not a message.</summary>
+    private const int MaxEmptyFragmentsPerMessage = 1_024;
+
     private ClientWebSocket? _webSocket;
 
     private ClientWebSocket NewWebSocket()
@@ -30,21 +32,40 @@ internal sealed partial class EngineIOClient
             ? socket.ConnectAsync(uri, new HttpMessageInvoker(handler, disposeHandler: false), cancellationToken)
             : socket.ConnectAsync(uri, cancellationToken);
 
+    /// <summary>
+    /// Incoming messages are assembled by the same reader as the server's, into a pooled buffer and never beyond
+    /// <see cref="EngineIOClientOptions.MaxIncomingMessageBytes"/>: a larger message closes the socket with 1009
+    /// before it is buffered.
+    /// </summary>
+    private WebSocketMessageReader NewReader(WebSocket socket) =>
+        new(socket, _options.MaxIncomingMessageBytes, MaxEmptyFragmentsPerMessage);
+
     private async Task OpenWebSocketAsync(CancellationToken cancellationToken)
     {
         var socket = NewWebSocket();
-        await ConnectWebSocketAsync(socket, RequestUri("websocket", withSid: false), cancellationToken);
-        var (type, data) = await ReceiveMessageAsync(socket, cancellationToken);
-        if (type != WebSocketMessageType.Text || !EngineIOCodec.TryDecodeText(data, out var open, out _)
-            || open.Type != EngineIOPacketType.Open || !ApplyHandshake(open.Data.Span, out _))
+        var reader = NewReader(socket);
+        try
+        {
+            await ConnectWebSocketAsync(socket, RequestUri("websocket", withSid: false), cancellationToken).ConfigureAwait(false);
+            var status = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested(); // the connect timeout, reported as such
+            if (status != WebSocketReadStatus.Message || reader.MessageType != WebSocketMessageType.Text
+                || !EngineIOCodec.TryDecodeText(reader.Message, out var open, out _)
+                || open.Type != EngineIOPacketType.Open || !ApplyHandshake(open.Data.Span, out _))
+            {
+                throw new EngineIOConnectException("invalid handshake on the WebSocket" + (reader.Error is { } error ? ": " + error : ""));
+            }
+        }
+        catch
         {
             socket.Abort();
-            throw new EngineIOConnectException("invalid handshake on the WebSocket");
+            reader.Dispose();
+            throw;
         }
 
         _webSocket = socket;
         Transport = EngineIOTransport.WebSocket;
-        StartWebSocketLoops(socket);
+        StartWebSocketLoops(socket, reader);
     }
 
     /// <summary>
@@ -54,31 +75,42 @@ internal sealed partial class EngineIOClient
     private async Task UpgradeAsync()
     {
         var socket = NewWebSocket();
+        var reader = NewReader(socket);
         try
         {
             using var probeTimeout = CancellationTokenSource.CreateLinkedTokenSource(_closed.Token);
             probeTimeout.CancelAfter(_options.ProbeTimeout);
-            await ConnectWebSocketAsync(socket, RequestUri("websocket", withSid: true), probeTimeout.Token);
-            await socket.SendAsync(EngineIOOutgoingPacket.PingProbe.Encoded, WebSocketMessageType.Text, true, probeTimeout.Token);
-            var (type, data) = await ReceiveMessageAsync(socket, probeTimeout.Token);
-            if (type != WebSocketMessageType.Text || !data.Span.SequenceEqual("3probe"u8))
+            await ConnectWebSocketAsync(socket, RequestUri("websocket", withSid: true), probeTimeout.Token).ConfigureAwait(false);
+            await socket.SendAsync(EngineIOOutgoingPacket.PingProbe.Encoded, WebSocketMessageType.Text, true, probeTimeout.Token).ConfigureAwait(false);
+            if (await reader.ReadAsync(probeTimeout.Token).ConfigureAwait(false) != WebSocketReadStatus.Message)
             {
                 socket.Abort();
+                reader.Dispose();
+                ResumePollingAfterFailedUpgrade();
                 return;
             }
 
-            await PausePollingAsync();
+            if (reader.MessageType != WebSocketMessageType.Text || !reader.Message.Span.SequenceEqual("3probe"u8))
+            {
+                socket.Abort();
+                reader.Dispose();
+                return;
+            }
+
+            await PausePollingAsync().ConfigureAwait(false);
             if (!IsOpen)
             {
                 socket.Abort();
+                reader.Dispose();
                 return;
             }
 
-            await socket.SendAsync(EngineIOOutgoingPacket.Upgrade.Encoded, WebSocketMessageType.Text, true, _closed.Token);
+            await socket.SendAsync(EngineIOOutgoingPacket.Upgrade.Encoded, WebSocketMessageType.Text, true, _closed.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException)
         {
             socket.Abort();
+            reader.Dispose();
             ResumePollingAfterFailedUpgrade();
             return;
         }
@@ -90,7 +122,7 @@ internal sealed partial class EngineIOClient
             _writerPaused = false;
         }
 
-        StartWebSocketLoops(socket);
+        StartWebSocketLoops(socket, reader);
         Upgraded?.Invoke();
     }
 
@@ -107,49 +139,49 @@ internal sealed partial class EngineIOClient
             _writerPaused = false;
         }
 
-        _pollLoop = PollLoopAsync();
-        _postLoop = PostLoopAsync();
+        StartPollingLoops();
     }
 
-    private void StartWebSocketLoops(ClientWebSocket socket)
+    /// <summary>On the thread pool, as the polling loops: never on the caller's SynchronizationContext.</summary>
+    private void StartWebSocketLoops(ClientWebSocket socket, WebSocketMessageReader reader)
     {
-        _ = WebSocketReceiveLoopAsync(socket);
-        _ = WebSocketWriteLoopAsync(socket);
+        _ = Task.Run(() => WebSocketReceiveLoopAsync(reader));
+        _ = Task.Run(() => WebSocketWriteLoopAsync(socket));
     }
 
-    private async Task WebSocketReceiveLoopAsync(ClientWebSocket socket)
+    private async Task WebSocketReceiveLoopAsync(WebSocketMessageReader reader)
     {
+        // The loop owns the reader: its pooled buffer goes back when the loop ends, however it ends.
+        using var owned = reader;
         while (true)
         {
-            WebSocketMessageType type;
-            Memory<byte> data;
-            try
+            switch (await reader.ReadAsync(_closed.Token).ConfigureAwait(false))
             {
-                (type, data) = await ReceiveMessageAsync(socket, _closed.Token);
-            }
-            catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException)
-            {
-                OnClose("transport error");
-                return;
-            }
-
-            if (type == WebSocketMessageType.Close)
-            {
-                OnClose("transport close");
-                return;
+                case WebSocketReadStatus.PeerClosed:
+                    OnClose("transport close");
+                    return;
+                case WebSocketReadStatus.ConnectionLost:
+                    OnClose("transport error");
+                    return;
+                case WebSocketReadStatus.ProtocolError:
+                    // Over the size limit the server's data is unusable, as an undecodable packet is; a malformed
+                    // frame is a broken transport. Either way the reader has already sent the close frame.
+                    OnClose(reader.LimitExceeded ? "parse error" : "transport error");
+                    return;
             }
 
             EngineIOPacket packet;
-            if (type == WebSocketMessageType.Binary)
+            if (reader.MessageType == WebSocketMessageType.Binary)
             {
-                packet = new EngineIOPacket(EngineIOPacketType.Message, data, isBinary: true);
+                packet = new EngineIOPacket(EngineIOPacketType.Message, reader.Message, isBinary: true);
             }
-            else if (!EngineIOCodec.TryDecodeText(data, out packet, out _))
+            else if (!EngineIOCodec.TryDecodeText(reader.Message, out packet, out _))
             {
                 OnClose("parse error");
                 return;
             }
 
+            // The packet's bytes live in the reader's buffer until the next read: handlers copy what they keep.
             if (!HandlePacket(packet))
             {
                 return;
@@ -159,14 +191,14 @@ internal sealed partial class EngineIOClient
 
     private async Task WebSocketWriteLoopAsync(ClientWebSocket socket)
     {
-        while (await TakeOutboxAsync() is { } packets)
+        while (await TakeOutboxAsync().ConfigureAwait(false) is { } packets)
         {
             try
             {
                 foreach (var packet in packets)
                 {
                     var type = packet.IsBinary ? WebSocketMessageType.Binary : WebSocketMessageType.Text;
-                    await socket.SendAsync(packet.Encoded, type, endOfMessage: true, _closed.Token);
+                    await socket.SendAsync(packet.Encoded, type, endOfMessage: true, _closed.Token).ConfigureAwait(false);
                 }
             }
             catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException)
@@ -177,31 +209,11 @@ internal sealed partial class EngineIOClient
         }
     }
 
-    /// <summary>Reads one whole message (a close frame returns <see cref="WebSocketMessageType.Close"/>).</summary>
-    private static async Task<(WebSocketMessageType Type, Memory<byte> Data)> ReceiveMessageAsync(WebSocket socket, CancellationToken cancellationToken)
-    {
-        var buffer = new ArrayBufferWriter<byte>(4096);
-        while (true)
-        {
-            var result = await socket.ReceiveAsync(buffer.GetMemory(4096), cancellationToken);
-            if (result.MessageType == WebSocketMessageType.Close)
-            {
-                return (WebSocketMessageType.Close, Memory<byte>.Empty);
-            }
-
-            buffer.Advance(result.Count);
-            if (result.EndOfMessage)
-            {
-                return (result.MessageType, buffer.WrittenMemory.ToArray());
-            }
-        }
-    }
-
     private async Task CloseTransportGracefullyAsync()
     {
         if (Transport == EngineIOTransport.Polling)
         {
-            await ClosePollingAsync();
+            await ClosePollingAsync().ConfigureAwait(false);
             return;
         }
 
@@ -211,7 +223,7 @@ internal sealed partial class EngineIOClient
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
             try
             {
-                await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, timeout.Token);
+                await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, timeout.Token).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException)
             {

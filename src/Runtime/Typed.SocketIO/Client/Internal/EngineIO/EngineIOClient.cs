@@ -67,11 +67,11 @@ internal sealed partial class EngineIOClient : IAsyncDisposable
         {
             if (_options.UsePolling)
             {
-                await OpenPollingAsync(timeout.Token);
+                await OpenPollingAsync(timeout.Token).ConfigureAwait(false);
             }
             else
             {
-                await OpenWebSocketAsync(timeout.Token);
+                await OpenWebSocketAsync(timeout.Token).ConfigureAwait(false);
             }
         }
         catch (Exception ex)
@@ -102,7 +102,7 @@ internal sealed partial class EngineIOClient : IAsyncDisposable
 
         // Whatever the transports report while closing (the server's close frame, a last noop), the reason is ours.
         Volatile.Write(ref _closeRequested, "forced close");
-        await CloseTransportGracefullyAsync();
+        await CloseTransportGracefullyAsync().ConfigureAwait(false);
         OnClose("forced close");
     }
 
@@ -111,7 +111,7 @@ internal sealed partial class EngineIOClient : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await CloseAsync();
+        await CloseAsync().ConfigureAwait(false);
         OnClose("forced close");
         _polling?.Dispose();
     }
@@ -156,7 +156,7 @@ internal sealed partial class EngineIOClient : IAsyncDisposable
                 waiter = _writerWaiter ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             }
 
-            await waiter.Task;
+            await waiter.Task.ConfigureAwait(false);
         }
     }
 

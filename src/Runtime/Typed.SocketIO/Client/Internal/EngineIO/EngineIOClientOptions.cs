@@ -30,6 +30,12 @@ internal sealed class EngineIOClientOptions
     /// <summary>How long the open may take before it fails with <c>timeout</c>. Default 20 s.</summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(20);
 
+    /// <summary>
+    /// The largest WebSocket message or polling response the server may send, in bytes; more closes the session with
+    /// <c>parse error</c> before it is buffered. Default 100 MiB (the Node <c>ws</c> client's <c>maxPayload</c>).
+    /// </summary>
+    public long MaxIncomingMessageBytes { get; set; } = SocketIOClientOptions.DefaultMaxIncomingMessageBytes;
+
     /// <summary>How long the server has to answer the upgrade probe. Default 10 s.</summary>
     public TimeSpan ProbeTimeout { get; set; } = TimeSpan.FromSeconds(10);
 }

@@ -1,4 +1,4 @@
-namespace Typed.EngineIO.Internal;
+namespace Typed.SocketIO.Internal;
 
 /// <summary>The outcome of reading one WebSocket message.</summary>
 internal enum WebSocketReadStatus

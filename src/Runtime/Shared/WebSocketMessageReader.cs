@@ -1,13 +1,14 @@
 using System.Buffers;
 using System.Net.WebSockets;
-using Microsoft.AspNetCore.Connections;
 
-namespace Typed.EngineIO.Internal;
+namespace Typed.SocketIO.Internal;
 
 /// <summary>
 /// Reads whole WebSocket messages into a pooled buffer, assembling fragments itself so it can count bytes as they
 /// arrive: a message over the limit is refused with 1009 before it is buffered, and a flood of empty fragments with
-/// 1008. The returned memory is valid until the next read.
+/// 1008. The returned memory is valid until the next read. Both ends use it: the server's sessions (limit
+/// <c>maxHttpBufferSize</c>) and the .NET client's WebSocket transport (limit
+/// <c>SocketIOClientOptions.MaxIncomingMessageBytes</c>), which is why it lives in the shared source.
 /// </summary>
 internal sealed class WebSocketMessageReader(WebSocket webSocket, long maxMessageSize, int maxEmptyFragments) : IDisposable
 {
@@ -23,12 +24,23 @@ internal sealed class WebSocketMessageReader(WebSocket webSocket, long maxMessag
     /// <summary>Why the read failed, for logging; null after a message.</summary>
     public string? Error { get; private set; }
 
-    public async ValueTask<WebSocketReadStatus> ReadAsync()
+    /// <summary>
+    /// Whether the last <see cref="WebSocketReadStatus.ProtocolError"/> was this reader's own limit (size or empty
+    /// fragments) rather than a malformed frame: the client reports it as unusable data, not as a transport failure.
+    /// </summary>
+    public bool LimitExceeded { get; private set; }
+
+    /// <param name="cancellationToken">
+    /// Ends a pending read (the client passes its session's close token; the server relies on the socket being aborted).
+    /// A cancelled read reports <see cref="WebSocketReadStatus.ConnectionLost"/>, and the WebSocket is then unusable.
+    /// </param>
+    public async ValueTask<WebSocketReadStatus> ReadAsync(CancellationToken cancellationToken = default)
     {
         ShrinkBuffer();
         var count = 0;
         var emptyFragments = 0;
         Error = null;
+        LimitExceeded = false;
         while (true)
         {
             if (count == _buffer.Length)
@@ -39,7 +51,7 @@ internal sealed class WebSocketMessageReader(WebSocket webSocket, long maxMessag
             ValueWebSocketReceiveResult result;
             try
             {
-                result = await webSocket.ReceiveAsync(_buffer.AsMemory(count), CancellationToken.None);
+                result = await webSocket.ReceiveAsync(_buffer.AsMemory(count), cancellationToken).ConfigureAwait(false);
             }
             catch (WebSocketException ex) when (ex.WebSocketErrorCode == WebSocketError.ConnectionClosedPrematurely)
             {
@@ -52,7 +64,9 @@ internal sealed class WebSocketMessageReader(WebSocket webSocket, long maxMessag
                 Error = ex.Message;
                 return WebSocketReadStatus.ProtocolError;
             }
-            catch (Exception ex) when (ex is IOException or OperationCanceledException or ObjectDisposedException or ConnectionAbortedException)
+            // Kestrel's ConnectionAbortedException is an OperationCanceledException, so this also covers a server
+            // connection aborted under the read, without the client assembly referencing ASP.NET Core.
+            catch (Exception ex) when (ex is IOException or OperationCanceledException or ObjectDisposedException)
             {
                 Error = ex.Message;
                 return WebSocketReadStatus.ConnectionLost;
@@ -67,7 +81,8 @@ internal sealed class WebSocketMessageReader(WebSocket webSocket, long maxMessag
             if (count > maxMessageSize)
             {
                 Error = $"message larger than {maxMessageSize} bytes";
-                await CloseQuietlyAsync(WebSocketCloseStatus.MessageTooBig, "Max payload size exceeded");
+                LimitExceeded = true;
+                await CloseQuietlyAsync(WebSocketCloseStatus.MessageTooBig, "Max payload size exceeded").ConfigureAwait(false);
                 return WebSocketReadStatus.ProtocolError;
             }
 
@@ -81,7 +96,8 @@ internal sealed class WebSocketMessageReader(WebSocket webSocket, long maxMessag
             if (result.Count == 0 && ++emptyFragments > maxEmptyFragments)
             {
                 Error = $"more than {maxEmptyFragments} empty fragments in one message";
-                await CloseQuietlyAsync(WebSocketCloseStatus.PolicyViolation, "Too many fragments");
+                LimitExceeded = true;
+                await CloseQuietlyAsync(WebSocketCloseStatus.PolicyViolation, "Too many fragments").ConfigureAwait(false);
                 return WebSocketReadStatus.ProtocolError;
             }
         }
@@ -121,7 +137,7 @@ internal sealed class WebSocketMessageReader(WebSocket webSocket, long maxMessag
         try
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(1));
-            await webSocket.CloseOutputAsync(status, description, timeout.Token);
+            await webSocket.CloseOutputAsync(status, description, timeout.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is WebSocketException or IOException or OperationCanceledException or ObjectDisposedException)
         {
