@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Typed.Interop.Tests;
 using Xunit.Abstractions;
 
 namespace Typed.Browser.Tests;

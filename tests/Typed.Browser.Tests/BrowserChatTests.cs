@@ -6,6 +6,7 @@ namespace Typed.Browser.Tests;
 /// The chat sample end to end in Debian's Chromium (playwright-core, tests/js/browser-chat.mjs): the page uses the
 /// official socket.io-client bundle the server serves, against the typed hub. Screenshots: artifacts/browser/.
 /// </summary>
+[Trait("Category", TestCategories.Browser)]
 public sealed class BrowserChatTests(ITestOutputHelper output)
 {
     [Fact]
@@ -30,7 +31,7 @@ public sealed class BrowserChatTests(ITestOutputHelper output)
 
         // The page is in the room before the .NET client speaks, so both messages travel live.
         using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (!host.Rooms.Members(room).Contains("webby"))
+        while (!host.Rooms().Members(room).Contains("webby"))
         {
             if (page.IsCompleted)
             {

@@ -14,7 +14,7 @@ internal static class ChatClientProcess
     {
         var native = File.Exists(NativeBinary);
         string[] dll = native ? [] : [Path.Combine(AppContext.BaseDirectory, "Chat.Client.dll")];
-        var run = await Typed.Interop.Tests.ChildProcess.RunAsync(native ? NativeBinary : "dotnet", [.. dll, .. arguments], TimeSpan.FromSeconds(60));
+        var run = await ChildProcess.RunAsync(native ? NativeBinary : "dotnet", [.. dll, .. arguments], TimeSpan.FromSeconds(60));
         var output = run.Stdout.Trim();
         Assert.True(output.Length > 0, $"{run.Command} printed nothing (exit {run.ExitCode}). stderr: {run.Stderr}");
         return (run.ExitCode, JsonDocument.Parse(output).RootElement.Clone(), run.Command);

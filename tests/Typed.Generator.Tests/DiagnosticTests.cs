@@ -4,6 +4,7 @@ using Typed.Shared;
 namespace Typed.Generator.Tests;
 
 /// <summary>One case per diagnostic: the id, and the source text the diagnostic must point at (the offending member).</summary>
+[Trait("Category", TestCategories.Unit)]
 public sealed class DiagnosticTests
 {
     private const string Usings = "using System; using System.Threading; using System.Threading.Tasks; using Typed; using Typed.SocketIO;\n";

@@ -6,6 +6,7 @@ namespace Typed.Generator.Tests;
 /// The generated code of representative contracts, compared with the files under Golden/ (run with
 /// TYPED_UPDATE_GOLDEN=1 to rewrite them), and the generated code compiles without a warning.
 /// </summary>
+[Trait("Category", TestCategories.Unit)]
 public sealed class GoldenTests
 {
     [Theory]

@@ -6,6 +6,7 @@ namespace Typed.Generator.Tests;
 /// <summary>
 /// The pipeline caches: an edit elsewhere regenerates nothing, and editing one contract regenerates only its file.
 /// </summary>
+[Trait("Category", TestCategories.Unit)]
 public sealed class IncrementalTests
 {
     private const string First = "using System.Threading.Tasks; using Typed; namespace N; [SocketContract] public interface IFirst { Task A(int x); }";

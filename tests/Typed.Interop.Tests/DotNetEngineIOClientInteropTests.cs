@@ -4,6 +4,7 @@ using System.Threading.Channels;
 namespace Typed.Interop.Tests;
 
 /// <summary>Our .NET Engine.IO client against Node's official <c>engine.io</c> 6.6 server, in each transport mode.</summary>
+[Trait("Category", TestCategories.Interop)]
 public sealed class DotNetEngineIOClientInteropTests
 {
     [Theory]

@@ -1,10 +1,10 @@
 using System.Text.Json;
-using Typed.SocketIO.AspNetCore.Tests.Infrastructure;
 using Typed.EngineIO;
 
 namespace Typed.Interop.Tests;
 
 /// <summary>The official npm <c>engine.io-client</c> 6.x, in each transport mode, against our server.</summary>
+[Trait("Category", TestCategories.Interop)]
 public sealed class EngineIOClientInteropTests
 {
     private static void AssertOk(JsonElement result)
@@ -18,7 +18,7 @@ public sealed class EngineIOClientInteropTests
     [InlineData("upgrade", "polling", "websocket", true)]
     public async Task Client_exchanges_text_and_binary_in_order(string mode, string atOpen, string final, bool upgrades)
     {
-        await using var server = await TestServer.StartAsync(o => o.PingInterval = TimeSpan.FromSeconds(2));
+        await using var server = await EngineIOTestServer.StartAsync(o => o.PingInterval = TimeSpan.FromSeconds(2));
 
         var result = await NodeScript.RunAsync("eio-interop.mjs", server.BaseUri.ToString().TrimEnd('/'), mode, "echo");
 
@@ -55,7 +55,7 @@ public sealed class EngineIOClientInteropTests
     [InlineData("upgrade")]
     public async Task Server_side_close_is_seen_by_the_client(string mode)
     {
-        await using var server = await TestServer.StartAsync(o => o.PingInterval = TimeSpan.FromSeconds(2));
+        await using var server = await EngineIOTestServer.StartAsync(o => o.PingInterval = TimeSpan.FromSeconds(2));
 
         var result = await NodeScript.RunAsync("eio-interop.mjs", server.BaseUri.ToString().TrimEnd('/'), mode, "server-close");
 
@@ -71,7 +71,7 @@ public sealed class EngineIOClientInteropTests
     [InlineData("upgrade")]
     public async Task Client_side_close_is_seen_by_the_server(string mode)
     {
-        await using var server = await TestServer.StartAsync(o => o.PingInterval = TimeSpan.FromSeconds(2));
+        await using var server = await EngineIOTestServer.StartAsync(o => o.PingInterval = TimeSpan.FromSeconds(2));
 
         var result = await NodeScript.RunAsync("eio-interop.mjs", server.BaseUri.ToString().TrimEnd('/'), mode, "client-close");
 

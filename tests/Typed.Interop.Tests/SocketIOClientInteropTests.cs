@@ -8,6 +8,7 @@ namespace Typed.Interop.Tests;
 /// and the same runs against Node's <c>socket.io</c> 4.8: the client must observe the same results from both, and
 /// the servers must report the same disconnect reasons.
 /// </summary>
+[Trait("Category", TestCategories.Interop)]
 public sealed class SocketIOClientInteropTests
 {
     private static readonly string[] s_scenarios =

@@ -6,13 +6,14 @@ using Typed.EngineIO;
 namespace Typed.SocketIO.AspNetCore.Tests;
 
 /// <summary>BAD-INPUTS A7: a failing request hook refuses the request without leaking its exception.</summary>
+[Trait("Category", TestCategories.Protocol)]
 public sealed class AllowRequestFailureTests
 {
     [Fact]
     public async Task Throwing_allow_request_hook_gives_400_code_3_without_exception_details()
     {
         var logs = new CapturingLoggerProvider();
-        await using var server = await TestServer.StartAsync(
+        await using var server = await EngineIOTestServer.StartAsync(
             o => o.AllowRequest = ctx => ctx.Request.Query.ContainsKey("boom")
                 ? throw new InvalidOperationException("secret connection string")
                 : AllowRequestResult.Allow(),

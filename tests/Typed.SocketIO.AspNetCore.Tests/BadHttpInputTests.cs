@@ -11,6 +11,7 @@ namespace Typed.SocketIO.AspNetCore.Tests;
 /// Hostile and malformed HTTP input (BAD-INPUTS.md section A, plus E1): each test asserts what "Our server MUST" do,
 /// with the exact status and body of SPEC A5 where it gives one, and then proves the server still serves a fresh client.
 /// </summary>
+[Trait("Category", TestCategories.Protocol)]
 public sealed class BadHttpInputTests
 {
     private const string TransportUnknown = "Transport unknown";
@@ -31,7 +32,7 @@ public sealed class BadHttpInputTests
     [InlineData("EIO=4.1&transport=polling")]
     public async Task A1_handshake_with_any_protocol_version_but_exactly_4_gets_400_code_5(string query)
     {
-        await using var server = await TestServer.StartAsync(NoHeartbeat);
+        await using var server = await EngineIOTestServer.StartAsync(NoHeartbeat);
 
         using var response = await server.GetAsync(query);
 
@@ -45,7 +46,7 @@ public sealed class BadHttpInputTests
     [InlineData("EIO=abc&transport=websocket")]
     public async Task A1_websocket_handshake_with_an_unsupported_protocol_version_is_refused_before_the_upgrade(string query)
     {
-        await using var server = await TestServer.StartAsync(NoHeartbeat);
+        await using var server = await EngineIOTestServer.StartAsync(NoHeartbeat);
 
         Assert.Equal(HttpStatusCode.BadRequest, await server.ConnectWebSocketExpectingRefusalAsync(query));
 
@@ -65,7 +66,7 @@ public sealed class BadHttpInputTests
     [InlineData("EIO=4&transport=polling%00")]
     public async Task A2_unknown_transport_gets_400_code_0(string query)
     {
-        await using var server = await TestServer.StartAsync(NoHeartbeat);
+        await using var server = await EngineIOTestServer.StartAsync(NoHeartbeat);
 
         using var response = await server.GetAsync(query);
 
@@ -76,7 +77,7 @@ public sealed class BadHttpInputTests
     [Fact]
     public async Task A2_disabled_transport_counts_as_unknown_and_gets_400_code_0()
     {
-        await using var server = await TestServer.StartAsync(o =>
+        await using var server = await EngineIOTestServer.StartAsync(o =>
         {
             NoHeartbeat(o);
             o.Transports = EngineIOTransports.Polling;
@@ -98,7 +99,7 @@ public sealed class BadHttpInputTests
     [InlineData("PATCH")]
     public async Task A3_handshake_with_a_method_other_than_get_gets_400_code_2(string method)
     {
-        await using var server = await TestServer.StartAsync(NoHeartbeat);
+        await using var server = await EngineIOTestServer.StartAsync(NoHeartbeat);
         var content = method is "POST" or "PUT" or "PATCH" ? new StringContent("4hello") : null;
 
         using var response = await server.SendAsync(new HttpMethod(method), "EIO=4&transport=polling", content);
@@ -112,7 +113,7 @@ public sealed class BadHttpInputTests
     [Fact]
     public async Task A4_plain_get_for_the_websocket_transport_gets_400_code_3()
     {
-        await using var server = await TestServer.StartAsync(NoHeartbeat);
+        await using var server = await EngineIOTestServer.StartAsync(NoHeartbeat);
 
         using var response = await server.GetAsync("EIO=4&transport=websocket");
 
@@ -123,7 +124,7 @@ public sealed class BadHttpInputTests
     [Fact]
     public async Task A4_plain_get_for_the_websocket_transport_with_a_valid_sid_gets_400_code_3_and_leaves_the_session_open()
     {
-        await using var server = await TestServer.StartAsync(NoHeartbeat);
+        await using var server = await EngineIOTestServer.StartAsync(NoHeartbeat);
         var sid = await server.HandshakeAsync();
 
         using var response = await server.GetAsync($"EIO=4&transport=websocket&sid={sid}");
@@ -142,7 +143,7 @@ public sealed class BadHttpInputTests
     [InlineData("http://evil\u0000.example", true)] // Kestrel refuses a NUL in a header before the app sees it
     public async Task A5_origin_with_a_control_character_or_del_is_refused_with_400(string origin, bool kestrelRefusesFirst)
     {
-        await using var server = await TestServer.StartAsync(o =>
+        await using var server = await EngineIOTestServer.StartAsync(o =>
         {
             NoHeartbeat(o);
             o.AllowAnyOrigin = true; // only the character check can refuse it
@@ -182,7 +183,7 @@ public sealed class BadHttpInputTests
     [MemberData(nameof(HookKinds))]
     public async Task A6_handshake_rejected_by_allow_request_gets_403_code_4_with_the_hook_message(string kind)
     {
-        await using var server = await TestServer.StartAsync(o => UseDenyHook(o, kind));
+        await using var server = await EngineIOTestServer.StartAsync(o => UseDenyHook(o, kind));
 
         using var response = await server.GetAsync("EIO=4&transport=polling&deny=1");
 
@@ -195,7 +196,7 @@ public sealed class BadHttpInputTests
     [MemberData(nameof(HookKinds))]
     public async Task A6_websocket_handshake_rejected_by_allow_request_fails_with_403(string kind)
     {
-        await using var server = await TestServer.StartAsync(o => UseDenyHook(o, kind));
+        await using var server = await EngineIOTestServer.StartAsync(o => UseDenyHook(o, kind));
 
         Assert.Equal(HttpStatusCode.Forbidden, await server.ConnectWebSocketExpectingRefusalAsync("EIO=4&transport=websocket&deny=1"));
 
@@ -206,7 +207,7 @@ public sealed class BadHttpInputTests
     [Fact]
     public async Task A6_rejection_without_a_message_says_forbidden()
     {
-        await using var server = await TestServer.StartAsync(o =>
+        await using var server = await EngineIOTestServer.StartAsync(o =>
         {
             NoHeartbeat(o);
             o.AllowRequest = ctx => ctx.Request.Query.ContainsKey("deny") ? AllowRequestResult.Reject() : AllowRequestResult.Allow();
@@ -221,7 +222,7 @@ public sealed class BadHttpInputTests
     [Fact]
     public async Task A6_allow_request_runs_only_for_handshakes_not_for_requests_that_carry_a_sid()
     {
-        await using var server = await TestServer.StartAsync(o => UseDenyHook(o, "sync"));
+        await using var server = await EngineIOTestServer.StartAsync(o => UseDenyHook(o, "sync"));
         var sid = await server.HandshakeAsync();
 
         using (var post = await server.Http.PostAsync(server.Url($"EIO=4&transport=polling&sid={sid}&deny=1"), new StringContent("4hi")))
@@ -245,7 +246,7 @@ public sealed class BadHttpInputTests
     [Fact]
     public async Task A6_allow_request_on_upgrade_refuses_a_rejected_upgrade_with_403_and_keeps_the_polling_session()
     {
-        await using var server = await TestServer.StartAsync(o =>
+        await using var server = await EngineIOTestServer.StartAsync(o =>
         {
             UseDenyHook(o, "sync");
             o.AllowRequestOnUpgrade = true;
@@ -279,7 +280,7 @@ public sealed class BadHttpInputTests
     [MemberData(nameof(UnknownSids))]
     public async Task A8_polling_request_with_an_unknown_sid_gets_400_code_1(string sidLabel, string method)
     {
-        await using var server = await TestServer.StartAsync(NoHeartbeat);
+        await using var server = await EngineIOTestServer.StartAsync(NoHeartbeat);
         var sid = SidFor(sidLabel);
 
         using var response = method == "GET"
@@ -296,7 +297,7 @@ public sealed class BadHttpInputTests
     [InlineData("500 chars")]
     public async Task A8_websocket_upgrade_with_an_unknown_sid_gets_400_session_id_unknown_before_the_handshake(string sidLabel)
     {
-        await using var server = await TestServer.StartAsync(NoHeartbeat);
+        await using var server = await EngineIOTestServer.StartAsync(NoHeartbeat);
         var sid = SidFor(sidLabel);
 
         var response = await RawHttp.SendWebSocketUpgradeAsync(server.BaseUri, $"/engine.io/?EIO=4&transport=websocket&sid={sid}");
@@ -312,7 +313,7 @@ public sealed class BadHttpInputTests
     [Fact]
     public async Task A9_polling_get_and_post_on_a_session_opened_over_websocket_get_400_code_3_and_the_session_stays_open()
     {
-        await using var server = await TestServer.StartAsync(NoHeartbeat);
+        await using var server = await EngineIOTestServer.StartAsync(NoHeartbeat);
         using var socket = await server.ConnectWebSocketAsync("EIO=4&transport=websocket");
         var open = await socket.ReceiveTextAsync();
         var sid = JsonDocument.Parse(open.AsMemory(1)).RootElement.GetProperty("sid").GetString()!;
@@ -323,7 +324,7 @@ public sealed class BadHttpInputTests
     [Fact]
     public async Task A9_polling_get_and_post_on_a_session_upgraded_to_websocket_get_400_code_3_and_the_session_stays_open()
     {
-        await using var server = await TestServer.StartAsync(NoHeartbeat);
+        await using var server = await EngineIOTestServer.StartAsync(NoHeartbeat);
         var (sid, socket) = await server.HandshakeAndUpgradeAsync();
         using var _ = socket;
 
@@ -331,7 +332,7 @@ public sealed class BadHttpInputTests
     }
 
     /// <summary>A9: polling requests on a WebSocket session get 400 code 3, and the session carries on.</summary>
-    private static async Task AssertPollingRefusedAndWebSocketSessionKeptAsync(TestServer server, string sid, System.Net.WebSockets.WebSocket socket)
+    private static async Task AssertPollingRefusedAndWebSocketSessionKeptAsync(EngineIOTestServer server, string sid, System.Net.WebSockets.WebSocket socket)
     {
         using (var get = await server.PollAsync(sid))
         {
@@ -354,7 +355,7 @@ public sealed class BadHttpInputTests
     [Fact]
     public async Task A10_second_concurrent_get_gets_400_empty_the_first_gets_close_and_the_session_closes_with_transport_error()
     {
-        await using var server = await TestServer.StartAsync(NoHeartbeat);
+        await using var server = await EngineIOTestServer.StartAsync(NoHeartbeat);
         var sid = await server.HandshakeAsync();
         var first = server.PollAsync(sid);
         await server.Handler.Socket(sid).WaitForPendingGetAsync();
@@ -380,7 +381,7 @@ public sealed class BadHttpInputTests
     [InlineData(false)]
     public async Task A11_second_concurrent_post_gets_400_empty_and_the_session_closes_with_transport_error(bool firstAnnouncesLength)
     {
-        await using var server = await TestServer.StartAsync(NoHeartbeat);
+        await using var server = await EngineIOTestServer.StartAsync(NoHeartbeat);
         var sid = await server.HandshakeAsync();
         var slowBody = new GatedContent("4first ha", "lf", firstAnnouncesLength);
         var first = server.Http.PostAsync(server.Url($"EIO=4&transport=polling&sid={sid}"), slowBody);
@@ -418,7 +419,7 @@ public sealed class BadHttpInputTests
     [InlineData(false)]
     public async Task A12_post_larger_than_max_http_buffer_size_gets_413_and_the_session_closes_with_transport_error(bool announceLength)
     {
-        await using var server = await TestServer.StartAsync(SmallBuffer);
+        await using var server = await EngineIOTestServer.StartAsync(SmallBuffer);
         var sid = await server.HandshakeAsync();
         var body = new GatedContent("4" + new string('x', 599), new string('y', 1401), announceLength);
         body.Release();
@@ -438,7 +439,7 @@ public sealed class BadHttpInputTests
     [InlineData(false)]
     public async Task A12_post_of_exactly_max_http_buffer_size_is_accepted(bool announceLength)
     {
-        await using var server = await TestServer.StartAsync(SmallBuffer);
+        await using var server = await EngineIOTestServer.StartAsync(SmallBuffer);
         var sid = await server.HandshakeAsync();
         var text = "4" + new string('x', 499) + new string('y', 500);
         var body = new GatedContent(text[..500], text[500..], announceLength);
@@ -458,7 +459,7 @@ public sealed class BadHttpInputTests
     [Fact]
     public async Task A13_post_with_octet_stream_content_type_gets_400_empty_and_the_session_closes()
     {
-        await using var server = await TestServer.StartAsync(NoHeartbeat);
+        await using var server = await EngineIOTestServer.StartAsync(NoHeartbeat);
         var sid = await server.HandshakeAsync();
 
         using (var response = await server.PostBytesAsync(sid, [0x04, 0x01, 0x02], "application/octet-stream"))
@@ -480,7 +481,7 @@ public sealed class BadHttpInputTests
     [InlineData("OPTIONS")]
     public async Task A14_other_methods_with_a_valid_sid_get_400_not_500(string method)
     {
-        await using var server = await TestServer.StartAsync(NoHeartbeat);
+        await using var server = await EngineIOTestServer.StartAsync(NoHeartbeat);
         var sid = await server.HandshakeAsync();
         var content = method is "PUT" or "PATCH" ? new StringContent("4hello") : null;
 
@@ -509,7 +510,7 @@ public sealed class BadHttpInputTests
     [InlineData("4ok\u001ebAQ-_A==")] // A17: base64url alphabet
     public async Task A15_to_A17_undecodable_payload_gets_400_and_closes_the_session_with_parse_error(string payload)
     {
-        await using var server = await TestServer.StartAsync(NoHeartbeat);
+        await using var server = await EngineIOTestServer.StartAsync(NoHeartbeat);
         var sid = await server.HandshakeAsync();
 
         using (var response = await server.PostAsync(sid, payload))
@@ -530,7 +531,7 @@ public sealed class BadHttpInputTests
     [InlineData("3461E2821E3462")] // truncated sequence before a separator
     public async Task Invalid_utf8_in_a_post_body_closes_the_session_with_parse_error(string hex)
     {
-        await using var server = await TestServer.StartAsync(NoHeartbeat);
+        await using var server = await EngineIOTestServer.StartAsync(NoHeartbeat);
         var sid = await server.HandshakeAsync();
 
         using (var response = await server.PostBytesAsync(sid, Convert.FromHexString(hex)))
@@ -554,7 +555,7 @@ public sealed class BadHttpInputTests
     [Fact]
     public async Task A18_payload_with_more_packets_than_the_cap_closes_the_session_with_parse_error()
     {
-        await using var server = await TestServer.StartAsync(HundredPackets);
+        await using var server = await EngineIOTestServer.StartAsync(HundredPackets);
         var sid = await server.HandshakeAsync();
 
         using (var response = await server.PostAsync(sid, string.Join('\u001e', Enumerable.Repeat("3", 101))))
@@ -570,7 +571,7 @@ public sealed class BadHttpInputTests
     [Fact]
     public async Task A18_payload_with_exactly_the_cap_of_packets_is_accepted()
     {
-        await using var server = await TestServer.StartAsync(HundredPackets);
+        await using var server = await EngineIOTestServer.StartAsync(HundredPackets);
         var sid = await server.HandshakeAsync();
 
         await server.PostOkAsync(sid, string.Join('\u001e', Enumerable.Repeat("3", 99).Append("4last")));
@@ -585,7 +586,7 @@ public sealed class BadHttpInputTests
     [Fact]
     public async Task A22_session_that_never_polls_closes_with_ping_timeout_after_interval_plus_timeout()
     {
-        await using var server = await TestServer.StartAsync(); // ping 300 ms, timeout 200 ms
+        await using var server = await EngineIOTestServer.StartAsync(); // ping 300 ms, timeout 200 ms
         var sid = await server.HandshakeAsync();
         var elapsed = System.Diagnostics.Stopwatch.StartNew();
 
@@ -605,7 +606,7 @@ public sealed class BadHttpInputTests
     [InlineData("EIO=4&transport=polling&sid=a&sid=b")]
     public async Task A23_duplicate_query_keys_get_400_code_3(string query)
     {
-        await using var server = await TestServer.StartAsync(NoHeartbeat);
+        await using var server = await EngineIOTestServer.StartAsync(NoHeartbeat);
 
         using var response = await server.GetAsync(query);
 
@@ -616,7 +617,7 @@ public sealed class BadHttpInputTests
     [Fact]
     public async Task A23_duplicate_sid_of_a_live_session_gets_400_code_3_and_leaves_the_session_alone()
     {
-        await using var server = await TestServer.StartAsync(NoHeartbeat);
+        await using var server = await EngineIOTestServer.StartAsync(NoHeartbeat);
         var sid = await server.HandshakeAsync();
 
         using var response = await server.GetAsync($"EIO=4&transport=polling&sid={sid}&sid={sid}");
@@ -633,7 +634,7 @@ public sealed class BadHttpInputTests
     [Fact]
     public async Task E1_cross_origin_polling_handshake_is_refused_with_403_code_4()
     {
-        await using var server = await TestServer.StartAsync(NoHeartbeat);
+        await using var server = await EngineIOTestServer.StartAsync(NoHeartbeat);
 
         using var response = await server.GetAsync("EIO=4&transport=polling", WithOrigin("https://evil.example"));
 
@@ -649,7 +650,7 @@ public sealed class BadHttpInputTests
     [Fact]
     public async Task E1_same_origin_polling_handshake_is_allowed()
     {
-        await using var server = await TestServer.StartAsync(NoHeartbeat);
+        await using var server = await EngineIOTestServer.StartAsync(NoHeartbeat);
         var self = server.BaseUri.GetLeftPart(UriPartial.Authority); // http://127.0.0.1:port
 
         using var response = await server.GetAsync("EIO=4&transport=polling", WithOrigin(self));
@@ -662,7 +663,7 @@ public sealed class BadHttpInputTests
     [Fact]
     public async Task E1_handshake_without_origin_is_allowed_by_default()
     {
-        await using var server = await TestServer.StartAsync(NoHeartbeat);
+        await using var server = await EngineIOTestServer.StartAsync(NoHeartbeat);
 
         using var response = await server.GetAsync("EIO=4&transport=polling");
 
@@ -674,7 +675,7 @@ public sealed class BadHttpInputTests
     [Fact]
     public async Task E1_handshake_without_origin_is_refused_when_requests_without_origin_are_disallowed()
     {
-        await using var server = await TestServer.StartAsync(o =>
+        await using var server = await EngineIOTestServer.StartAsync(o =>
         {
             NoHeartbeat(o);
             o.AllowRequestsWithoutOrigin = false;
@@ -695,7 +696,7 @@ public sealed class BadHttpInputTests
     [Fact]
     public async Task E1_allow_list_admits_the_listed_origin_and_refuses_others()
     {
-        await using var server = await TestServer.StartAsync(o =>
+        await using var server = await EngineIOTestServer.StartAsync(o =>
         {
             NoHeartbeat(o);
             o.AllowedOrigins.Add("https://good.example");
@@ -727,7 +728,7 @@ public sealed class BadHttpInputTests
     [Fact]
     public async Task E1_allow_any_origin_admits_every_origin()
     {
-        await using var server = await TestServer.StartAsync(o =>
+        await using var server = await EngineIOTestServer.StartAsync(o =>
         {
             NoHeartbeat(o);
             o.AllowAnyOrigin = true;
@@ -743,7 +744,7 @@ public sealed class BadHttpInputTests
     [Fact]
     public async Task E1_cross_origin_websocket_handshake_is_refused_with_403()
     {
-        await using var server = await TestServer.StartAsync(NoHeartbeat);
+        await using var server = await EngineIOTestServer.StartAsync(NoHeartbeat);
 
         var status = await server.ConnectWebSocketExpectingRefusalAsync(
             "EIO=4&transport=websocket", o => o.SetRequestHeader("Origin", "https://evil.example"));
@@ -756,7 +757,7 @@ public sealed class BadHttpInputTests
     [Fact]
     public async Task E1_cross_origin_websocket_upgrade_of_a_polling_session_is_refused_with_403_and_polling_continues()
     {
-        await using var server = await TestServer.StartAsync(NoHeartbeat);
+        await using var server = await EngineIOTestServer.StartAsync(NoHeartbeat);
         var sid = await server.HandshakeAsync();
 
         var status = await server.ConnectWebSocketExpectingRefusalAsync(
@@ -771,7 +772,7 @@ public sealed class BadHttpInputTests
     [Fact]
     public async Task E1_same_origin_websocket_handshake_is_accepted()
     {
-        await using var server = await TestServer.StartAsync(NoHeartbeat);
+        await using var server = await EngineIOTestServer.StartAsync(NoHeartbeat);
         var self = server.BaseUri.GetLeftPart(UriPartial.Authority);
 
         using var socket = await server.ConnectWebSocketAsync("EIO=4&transport=websocket", o => o.SetRequestHeader("Origin", self));
@@ -781,5 +782,5 @@ public sealed class BadHttpInputTests
     }
 
     /// <summary>How many sessions the endpoint holds (a refused request must not leave one behind).</summary>
-    private static int SessionCountOf(TestServer server) => server.Handler.OpenedCount();
+    private static int SessionCountOf(EngineIOTestServer server) => server.Handler.OpenedCount();
 }

@@ -10,26 +10,27 @@ namespace Typed.SocketIO.AspNetCore.Tests;
 /// Hostile and malformed WebSocket input (BAD-INPUTS section B). Each test checks what the server does with the
 /// input, then that the server still serves a fresh client.
 /// </summary>
+[Trait("Category", TestCategories.Protocol)]
 public sealed class BadWebSocketInputTests
 {
     private const string DirectQuery = "EIO=4&transport=websocket";
 
     /// <summary>A 20 s ping interval: no heartbeat can close these sessions, so each close has the cause under test.</summary>
-    private static Task<TestServer> StartQuietServerAsync(Action<EngineIOOptions>? configure = null) =>
-        TestServer.StartAsync(o =>
+    private static Task<EngineIOTestServer> StartQuietServerAsync(Action<EngineIOOptions>? configure = null) =>
+        EngineIOTestServer.StartAsync(o =>
         {
             o.PingInterval = TimeSpan.FromSeconds(20);
             o.PingTimeout = TimeSpan.FromSeconds(20);
             configure?.Invoke(o);
         });
 
-    private static async Task<(ClientWebSocket Socket, string Sid)> OpenAsync(TestServer server)
+    private static async Task<(ClientWebSocket Socket, string Sid)> OpenAsync(EngineIOTestServer server)
     {
         var socket = await server.ConnectWebSocketAsync(DirectQuery);
         return (socket, SidOf(await socket.ReceiveTextAsync()));
     }
 
-    private static async Task<(RawWebSocket Socket, string Sid)> OpenRawAsync(TestServer server, params (string, string)[] headers)
+    private static async Task<(RawWebSocket Socket, string Sid)> OpenRawAsync(EngineIOTestServer server, params (string, string)[] headers)
     {
         var raw = await RawWebSocket.ConnectAsync(server.BaseUri, DirectQuery, headers);
         Assert.Equal(101, raw.StatusCode);

@@ -2,6 +2,7 @@ using Typed.EngineIO.Internal;
 
 namespace Typed.SocketIO.AspNetCore.Tests;
 
+[Trait("Category", TestCategories.Unit)]
 public sealed class BatchingWriteStreamTests
 {
     /// <summary>Records each write that reaches the "network".</summary>

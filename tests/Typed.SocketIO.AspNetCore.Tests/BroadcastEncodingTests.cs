@@ -17,16 +17,17 @@ using Typed.SocketIO;
 namespace Typed.SocketIO.AspNetCore.Tests;
 
 /// <summary>DESIGN: "broadcast encodes a packet once and writes the same bytes to every recipient".</summary>
+[Trait("Category", TestCategories.Protocol)]
 public sealed class BroadcastEncodingTests
 {
     [Fact]
     public async Task Broadcast_queues_the_same_encoded_bytes_on_every_recipient()
     {
-        var builder = LoopbackHost.CreateBuilder();
+        var builder = KestrelTestHost.CreateBuilder();
         builder.Services.AddSocketIO(o => o.EngineIO.PingInterval = TimeSpan.FromSeconds(30));
         await using var app = builder.Build();
         app.MapSocketIO();
-        using var http = new HttpClient { BaseAddress = await LoopbackHost.StartAsync(app) };
+        using var http = new HttpClient { BaseAddress = (await KestrelTestHost.StartAsync(app)).BaseUri };
         var io = app.Services.GetRequiredService<SocketIOServer>();
 
         // Three polling clients join "/" and then stop polling, so whatever the server sends stays queued.

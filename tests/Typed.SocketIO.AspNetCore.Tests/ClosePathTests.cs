@@ -6,12 +6,13 @@ using static Typed.SocketIO.AspNetCore.Tests.Infrastructure.PollingTestSupport;
 namespace Typed.SocketIO.AspNetCore.Tests;
 
 /// <summary>How a long-polling session ends, from either side (SPEC A9, A6).</summary>
+[Trait("Category", TestCategories.Protocol)]
 public sealed class ClosePathTests
 {
     [Fact]
     public async Task Client_close_packet_answers_the_pending_get_with_noop_and_ends_the_session_with_transport_close()
     {
-        await using var server = await TestServer.StartAsync(NoHeartbeat);
+        await using var server = await EngineIOTestServer.StartAsync(NoHeartbeat);
         var sid = await server.HandshakeAsync();
         var pending = server.PollBodyAsync(sid);
         await server.Handler.Socket(sid).WaitForPendingGetAsync();
@@ -26,7 +27,7 @@ public sealed class ClosePathTests
     [Fact]
     public async Task Client_close_packet_without_a_pending_get_ends_the_session_with_transport_close()
     {
-        await using var server = await TestServer.StartAsync(NoHeartbeat);
+        await using var server = await EngineIOTestServer.StartAsync(NoHeartbeat);
         var sid = await server.HandshakeAsync();
 
         await server.PostOkAsync(sid, "1");
@@ -40,7 +41,7 @@ public sealed class ClosePathTests
     [Fact]
     public async Task Server_close_answers_the_pending_get_with_close()
     {
-        await using var server = await TestServer.StartAsync(NoHeartbeat);
+        await using var server = await EngineIOTestServer.StartAsync(NoHeartbeat);
         var sid = await server.HandshakeAsync();
         var socket = server.Handler.Socket(sid);
         var pending = server.PollBodyAsync(sid);
@@ -57,7 +58,7 @@ public sealed class ClosePathTests
     [Fact]
     public async Task Close_me_message_from_the_client_makes_the_handler_close_and_the_pending_get_gets_close()
     {
-        await using var server = await TestServer.StartAsync(NoHeartbeat);
+        await using var server = await EngineIOTestServer.StartAsync(NoHeartbeat);
         var sid = await server.HandshakeAsync();
         var socket = server.Handler.Socket(sid);
         var pending = server.PollBodyAsync(sid);
@@ -74,7 +75,7 @@ public sealed class ClosePathTests
     [Fact]
     public async Task Get_after_a_server_close_with_nothing_queued_gets_noop_then_close()
     {
-        await using var server = await TestServer.StartAsync(NoHeartbeat);
+        await using var server = await EngineIOTestServer.StartAsync(NoHeartbeat);
         var sid = await server.HandshakeAsync();
         var socket = server.Handler.Socket(sid);
 
@@ -90,7 +91,7 @@ public sealed class ClosePathTests
     [Fact]
     public async Task Gets_after_a_server_close_carry_the_queued_messages_then_the_close_and_drop_later_sends()
     {
-        await using var server = await TestServer.StartAsync(NoHeartbeat);
+        await using var server = await EngineIOTestServer.StartAsync(NoHeartbeat);
         var sid = await server.HandshakeAsync();
         var socket = server.Handler.Socket(sid);
 
@@ -112,7 +113,7 @@ public sealed class ClosePathTests
     [Fact]
     public async Task Server_close_not_collected_by_a_get_is_forgotten_after_the_close_timeout()
     {
-        await using var server = await TestServer.StartAsync(o =>
+        await using var server = await EngineIOTestServer.StartAsync(o =>
         {
             NoHeartbeat(o);
             o.CloseTimeout = TimeSpan.FromMilliseconds(300);
@@ -129,7 +130,7 @@ public sealed class ClosePathTests
     [Fact]
     public async Task Aborted_pending_get_closes_the_session_with_transport_error()
     {
-        await using var server = await TestServer.StartAsync(NoHeartbeat);
+        await using var server = await EngineIOTestServer.StartAsync(NoHeartbeat);
         var sid = await server.HandshakeAsync();
         var socket = server.Handler.Socket(sid);
         using var abort = new CancellationTokenSource();
@@ -146,7 +147,7 @@ public sealed class ClosePathTests
     [Fact]
     public async Task Parse_error_with_a_get_pending_answers_that_get_with_close()
     {
-        await using var server = await TestServer.StartAsync(NoHeartbeat);
+        await using var server = await EngineIOTestServer.StartAsync(NoHeartbeat);
         var sid = await server.HandshakeAsync();
         var pending = server.PollBodyAsync(sid);
         await server.Handler.Socket(sid).WaitForPendingGetAsync();

@@ -6,9 +6,10 @@ using Typed.SocketIO.AspNetCore.Tests.Infrastructure;
 namespace Typed.SocketIO.AspNetCore.Tests;
 
 /// <summary>CORS comes from ASP.NET Core's CORS middleware; the Origin allow-list is the server's own check.</summary>
+[Trait("Category", TestCategories.Protocol)]
 public sealed class CorsTests
 {
-    private static Task<TestServer> StartWithCorsAsync() => TestServer.StartAsync(
+    private static Task<EngineIOTestServer> StartWithCorsAsync() => EngineIOTestServer.StartAsync(
         o => o.AllowAnyOrigin = true,
         app => app.UseCors(),
         b => b.Services.AddCors(c => c.AddDefaultPolicy(p => p.AllowAnyOrigin().AllowAnyHeader().AllowAnyMethod())));
@@ -49,7 +50,7 @@ public sealed class CorsTests
     [Fact]
     public async Task Upgrade_from_a_disallowed_origin_is_refused_before_the_101()
     {
-        await using var server = await TestServer.StartAsync(o => o.AllowedOrigins.Add("https://good.example"));
+        await using var server = await EngineIOTestServer.StartAsync(o => o.AllowedOrigins.Add("https://good.example"));
         var sid = await server.HandshakeAsync();
 
         var refused = await Assert.ThrowsAsync<System.Net.WebSockets.WebSocketException>(() =>

@@ -6,11 +6,12 @@ using Typed.EngineIO;
 namespace Typed.SocketIO.AspNetCore.Tests;
 
 /// <summary>The .NET Engine.IO client against our server, in each transport mode.</summary>
+[Trait("Category", TestCategories.Protocol)]
 public sealed class EngineIOClientTests
 {
     private sealed class Probe : IAsyncDisposable
     {
-        public Probe(TestServer server, bool polling, bool webSocket, bool upgrade = true)
+        public Probe(EngineIOTestServer server, bool polling, bool webSocket, bool upgrade = true)
         {
             Client = new EngineIOClient(server.BaseUri, new EngineIOClientOptions { UsePolling = polling, UseWebSocket = webSocket, Upgrade = upgrade });
             Client.MessageReceived += (data, isBinary) => Messages.Writer.TryWrite((isBinary, data.ToArray()));
@@ -50,7 +51,7 @@ public sealed class EngineIOClientTests
     [InlineData(false, true)]
     public async Task Client_exchanges_text_and_binary_on_a_single_transport(bool polling, bool webSocket)
     {
-        await using var server = await TestServer.StartAsync();
+        await using var server = await EngineIOTestServer.StartAsync();
         await using var probe = new Probe(server, polling, webSocket);
 
         await probe.Client.ConnectAsync();
@@ -66,7 +67,7 @@ public sealed class EngineIOClientTests
     [Fact]
     public async Task Client_upgrades_from_polling_to_websocket_and_keeps_message_order()
     {
-        await using var server = await TestServer.StartAsync(o => o.PingInterval = TimeSpan.FromSeconds(5));
+        await using var server = await EngineIOTestServer.StartAsync(o => o.PingInterval = TimeSpan.FromSeconds(5));
         await using var probe = new Probe(server, polling: true, webSocket: true);
 
         // The upgrade may finish at any point of the sends below (it starts right after the polling handshake);
@@ -99,7 +100,7 @@ public sealed class EngineIOClientTests
     public async Task Client_answers_pings_and_stays_open_across_heartbeats(bool polling, bool webSocket)
     {
         // Pings every 300 ms; a 1 s grace so a cold first connection (JIT) is not mistaken for a dead one.
-        await using var server = await TestServer.StartAsync(o => o.PingTimeout = TimeSpan.FromSeconds(1));
+        await using var server = await EngineIOTestServer.StartAsync(o => o.PingTimeout = TimeSpan.FromSeconds(1));
         await using var probe = new Probe(server, polling, webSocket);
 
         await probe.Client.ConnectAsync();
@@ -116,7 +117,7 @@ public sealed class EngineIOClientTests
     [InlineData(false, true)]
     public async Task Server_close_is_reported_as_transport_close(bool polling, bool webSocket)
     {
-        await using var server = await TestServer.StartAsync();
+        await using var server = await EngineIOTestServer.StartAsync();
         await using var probe = new Probe(server, polling, webSocket);
 
         await probe.Client.ConnectAsync();
@@ -131,7 +132,7 @@ public sealed class EngineIOClientTests
     [InlineData(false, true)]
     public async Task Client_close_is_seen_by_the_server_as_transport_close(bool polling, bool webSocket)
     {
-        await using var server = await TestServer.StartAsync();
+        await using var server = await EngineIOTestServer.StartAsync();
         await using var probe = new Probe(server, polling, webSocket, upgrade: false);
         await probe.Client.ConnectAsync();
         var sid = probe.Client.Id!;
@@ -145,7 +146,7 @@ public sealed class EngineIOClientTests
     [Fact]
     public async Task Refused_handshake_fails_the_connect_with_the_server_message()
     {
-        await using var server = await TestServer.StartAsync(o => o.AllowRequest = _ => AllowRequestResult.Reject("no entry"));
+        await using var server = await EngineIOTestServer.StartAsync(o => o.AllowRequest = _ => AllowRequestResult.Reject("no entry"));
         await using var probe = new Probe(server, polling: true, webSocket: true);
 
         var error = await Assert.ThrowsAsync<EngineIOConnectException>(() => probe.Client.ConnectAsync());

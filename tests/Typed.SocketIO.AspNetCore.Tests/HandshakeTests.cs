@@ -5,12 +5,13 @@ using Typed.SocketIO.AspNetCore.Tests.Infrastructure;
 
 namespace Typed.SocketIO.AspNetCore.Tests;
 
+[Trait("Category", TestCategories.Protocol)]
 public sealed class HandshakeTests
 {
     [Fact]
     public async Task Polling_handshake_returns_only_the_open_packet_with_exactly_five_keys_in_order()
     {
-        await using var server = await TestServer.StartAsync();
+        await using var server = await EngineIOTestServer.StartAsync();
         using var response = await server.Http.GetAsync(server.Url("EIO=4&transport=polling"));
         var body = await response.Content.ReadAsStringAsync();
 
@@ -29,7 +30,7 @@ public sealed class HandshakeTests
     [Fact]
     public async Task Polling_handshake_sets_text_plain_and_no_store()
     {
-        await using var server = await TestServer.StartAsync();
+        await using var server = await EngineIOTestServer.StartAsync();
         using var response = await server.Http.GetAsync(server.Url("EIO=4&transport=polling"));
 
         Assert.Equal("text/plain; charset=UTF-8", response.Content.Headers.ContentType!.ToString());
@@ -40,7 +41,7 @@ public sealed class HandshakeTests
     [Fact]
     public async Task WebSocket_handshake_sends_the_open_packet_as_first_frame_with_no_upgrades()
     {
-        await using var server = await TestServer.StartAsync();
+        await using var server = await EngineIOTestServer.StartAsync();
         using var socket = await server.ConnectWebSocketAsync("EIO=4&transport=websocket");
 
         var open = await socket.ReceiveTextAsync();
@@ -54,7 +55,7 @@ public sealed class HandshakeTests
     [Fact]
     public async Task Upgrades_are_not_advertised_when_disabled()
     {
-        await using var server = await TestServer.StartAsync(o => o.AllowUpgrades = false);
+        await using var server = await EngineIOTestServer.StartAsync(o => o.AllowUpgrades = false);
         var body = await server.Http.GetStringAsync(server.Url("EIO=4&transport=polling"));
 
         Assert.Contains("\"upgrades\":[]", body);
@@ -63,7 +64,7 @@ public sealed class HandshakeTests
     [Fact]
     public async Task Each_handshake_gets_a_distinct_sid()
     {
-        await using var server = await TestServer.StartAsync();
+        await using var server = await EngineIOTestServer.StartAsync();
         var sids = new HashSet<string>();
         for (var i = 0; i < 20; i++)
         {
@@ -76,7 +77,7 @@ public sealed class HandshakeTests
     [Fact]
     public async Task Cookie_option_sets_the_io_cookie_with_the_sid()
     {
-        await using var server = await TestServer.StartAsync(o => o.Cookie = new EngineIO.EngineIOCookieOptions());
+        await using var server = await EngineIOTestServer.StartAsync(o => o.Cookie = new EngineIO.EngineIOCookieOptions());
         using var response = await server.Http.GetAsync(server.Url("EIO=4&transport=polling"));
         var body = await response.Content.ReadAsStringAsync();
         var sid = JsonDocument.Parse(body.AsMemory(1)).RootElement.GetProperty("sid").GetString();
@@ -90,7 +91,7 @@ public sealed class HandshakeTests
     [Fact]
     public async Task No_cookie_is_set_by_default()
     {
-        await using var server = await TestServer.StartAsync();
+        await using var server = await EngineIOTestServer.StartAsync();
         using var response = await server.Http.GetAsync(server.Url("EIO=4&transport=polling"));
 
         Assert.False(response.Headers.Contains("Set-Cookie"));
@@ -99,7 +100,7 @@ public sealed class HandshakeTests
     [Fact]
     public async Task Path_without_trailing_slash_is_served_too()
     {
-        await using var server = await TestServer.StartAsync();
+        await using var server = await EngineIOTestServer.StartAsync();
         var body = await server.Http.GetStringAsync(new Uri(server.BaseUri, "engine.io?EIO=4&transport=polling"));
 
         Assert.StartsWith("0{\"sid\":", body);
@@ -109,7 +110,7 @@ public sealed class HandshakeTests
     public async Task WebSocket_session_exchanges_text_and_binary_frames()
     {
         // A long ping interval keeps heartbeat frames out from between the echoes.
-        await using var server = await TestServer.StartAsync(o => o.PingInterval = TimeSpan.FromSeconds(10));
+        await using var server = await EngineIOTestServer.StartAsync(o => o.PingInterval = TimeSpan.FromSeconds(10));
         using var socket = await server.ConnectWebSocketAsync("EIO=4&transport=websocket");
         await socket.ReceiveTextAsync();
 

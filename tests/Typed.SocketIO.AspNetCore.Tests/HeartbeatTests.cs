@@ -7,15 +7,16 @@ using static Typed.SocketIO.AspNetCore.Tests.Infrastructure.PollingTestSupport;
 namespace Typed.SocketIO.AspNetCore.Tests;
 
 /// <summary>
-/// The v4 heartbeat on long-polling (SPEC A7): the server pings, the client pongs. The TestServer defaults are
+/// The v4 heartbeat on long-polling (SPEC A7): the server pings, the client pongs. The EngineIOTestServer defaults are
 /// ping interval 300 ms / ping timeout 200 ms.
 /// </summary>
+[Trait("Category", TestCategories.Protocol)]
 public sealed class HeartbeatTests
 {
     [Fact]
     public async Task Polling_get_receives_a_ping_after_the_ping_interval()
     {
-        await using var server = await TestServer.StartAsync();
+        await using var server = await EngineIOTestServer.StartAsync();
         var sid = await server.HandshakeAsync();
         var elapsed = Stopwatch.StartNew();
 
@@ -30,7 +31,7 @@ public sealed class HeartbeatTests
     {
         // Interval as in the defaults; a 1 s timeout leaves a slow machine room to answer, and six cycles (>= 1.8 s)
         // still outlast interval + timeout (1.3 s), so a pong that did not re-arm the heartbeat would be caught.
-        await using var server = await TestServer.StartAsync(o => o.PingTimeout = TimeSpan.FromSeconds(1));
+        await using var server = await EngineIOTestServer.StartAsync(o => o.PingTimeout = TimeSpan.FromSeconds(1));
         var sid = await server.HandshakeAsync();
         var elapsed = Stopwatch.StartNew();
 
@@ -48,7 +49,7 @@ public sealed class HeartbeatTests
     [Fact]
     public async Task Session_that_does_not_answer_a_ping_closes_with_ping_timeout_and_later_get_gets_session_id_unknown()
     {
-        await using var server = await TestServer.StartAsync();
+        await using var server = await EngineIOTestServer.StartAsync();
         var sid = await server.HandshakeAsync();
 
         Assert.Equal("2", await server.PollBodyAsync(sid).WaitAsync(TimeSpan.FromMilliseconds(BoundMs)));
@@ -63,7 +64,7 @@ public sealed class HeartbeatTests
         // The conformance check sleeps exactly pingInterval + pingTimeout (500 ms); three times that keeps the
         // assertion meaningful (a timeout that only started once a GET carried the ping would never fire here)
         // without depending on timer precision.
-        await using var server = await TestServer.StartAsync();
+        await using var server = await EngineIOTestServer.StartAsync();
         var sid = await server.HandshakeAsync();
 
         await Task.Delay(1500);
@@ -76,7 +77,7 @@ public sealed class HeartbeatTests
     public async Task Ping_timeout_with_a_get_pending_answers_that_get_with_close()
     {
         // A 1 s timeout so the second GET is surely pending before the session times out.
-        await using var server = await TestServer.StartAsync(o => o.PingTimeout = TimeSpan.FromSeconds(1));
+        await using var server = await EngineIOTestServer.StartAsync(o => o.PingTimeout = TimeSpan.FromSeconds(1));
         var sid = await server.HandshakeAsync();
         Assert.Equal("2", await server.PollBodyAsync(sid).WaitAsync(TimeSpan.FromMilliseconds(BoundMs)));
 
@@ -91,7 +92,7 @@ public sealed class HeartbeatTests
     [Fact]
     public async Task Client_ping_closes_the_session_with_transport_error()
     {
-        await using var server = await TestServer.StartAsync(NoHeartbeat);
+        await using var server = await EngineIOTestServer.StartAsync(NoHeartbeat);
         var sid = await server.HandshakeAsync();
 
         using var response = await server.PostAsync(sid, "2");
@@ -104,7 +105,7 @@ public sealed class HeartbeatTests
     [Fact]
     public async Task Client_ping_after_a_message_in_the_same_payload_still_closes_the_session_with_transport_error()
     {
-        await using var server = await TestServer.StartAsync(NoHeartbeat);
+        await using var server = await EngineIOTestServer.StartAsync(NoHeartbeat);
         var sid = await server.HandshakeAsync();
 
         using var response = await server.PostAsync(sid, "4first\u001e2probe");

@@ -5,12 +5,13 @@ using Typed.EngineIO;
 namespace Typed.SocketIO.AspNetCore.Tests;
 
 /// <summary>BAD-INPUTS F5: a client that stops reading cannot make the server queue without bound.</summary>
+[Trait("Category", TestCategories.Protocol)]
 public sealed class OutboundLimitTests
 {
     [Fact]
     public async Task Session_that_queues_more_than_MaxBufferedBytes_is_closed_with_transport_error()
     {
-        await using var server = await TestServer.StartAsync(o =>
+        await using var server = await EngineIOTestServer.StartAsync(o =>
         {
             o.MaxBufferedBytes = 1000;
             o.PingInterval = TimeSpan.FromSeconds(10);
@@ -31,7 +32,7 @@ public sealed class OutboundLimitTests
     [Fact]
     public async Task Queue_is_counted_afresh_after_each_flush()
     {
-        await using var server = await TestServer.StartAsync(o =>
+        await using var server = await EngineIOTestServer.StartAsync(o =>
         {
             o.MaxBufferedBytes = 1000;
             o.PingInterval = TimeSpan.FromSeconds(10);
@@ -50,12 +51,13 @@ public sealed class OutboundLimitTests
 }
 
 /// <summary>BAD-INPUTS F1: handshakes that never poll cannot pile up sessions without bound.</summary>
+[Trait("Category", TestCategories.Protocol)]
 public sealed class SessionLimitTests
 {
     [Fact]
     public async Task Handshake_past_MaxSessions_gets_503_and_a_closed_session_frees_a_place()
     {
-        await using var server = await TestServer.StartAsync(o => o.MaxSessions = 3);
+        await using var server = await EngineIOTestServer.StartAsync(o => o.MaxSessions = 3);
         var sids = new List<string>();
         for (var i = 0; i < 3; i++)
         {
@@ -79,7 +81,7 @@ public sealed class SessionLimitTests
     [Fact]
     public async Task Handshake_past_MaxSessionsPerAddress_gets_503()
     {
-        await using var server = await TestServer.StartAsync(o => o.MaxSessionsPerAddress = 2);
+        await using var server = await EngineIOTestServer.StartAsync(o => o.MaxSessionsPerAddress = 2);
         await server.HandshakeAsync();
         var second = await server.HandshakeAsync();
 

@@ -6,12 +6,13 @@ using static Typed.SocketIO.AspNetCore.Tests.Infrastructure.PollingTestSupport;
 namespace Typed.SocketIO.AspNetCore.Tests;
 
 /// <summary>HTTP long-polling: POST carries the client's payload, GET the server's (SPEC A3, A6).</summary>
+[Trait("Category", TestCategories.Protocol)]
 public sealed class PollingTransportTests
 {
     [Fact]
     public async Task Posted_text_message_is_delivered_and_its_echo_comes_back_on_the_next_get()
     {
-        await using var server = await TestServer.StartAsync(NoHeartbeat);
+        await using var server = await EngineIOTestServer.StartAsync(NoHeartbeat);
         var sid = await server.HandshakeAsync();
 
         await server.PostOkAsync(sid, "4hello");
@@ -26,7 +27,7 @@ public sealed class PollingTransportTests
     [Fact]
     public async Task Posted_base64_binary_message_is_delivered_as_bytes_and_comes_back_as_base64()
     {
-        await using var server = await TestServer.StartAsync(NoHeartbeat);
+        await using var server = await EngineIOTestServer.StartAsync(NoHeartbeat);
         var sid = await server.HandshakeAsync();
 
         await server.PostOkAsync(sid, "bAQIDBA==");
@@ -40,7 +41,7 @@ public sealed class PollingTransportTests
     [Fact]
     public async Task Post_is_answered_200_ok_as_text_html_with_no_store()
     {
-        await using var server = await TestServer.StartAsync(NoHeartbeat);
+        await using var server = await EngineIOTestServer.StartAsync(NoHeartbeat);
         var sid = await server.HandshakeAsync();
 
         using var response = await server.PostAsync(sid, "4hello");
@@ -55,7 +56,7 @@ public sealed class PollingTransportTests
     [Fact]
     public async Task Get_response_is_text_plain_utf8_with_no_store()
     {
-        await using var server = await TestServer.StartAsync(NoHeartbeat);
+        await using var server = await EngineIOTestServer.StartAsync(NoHeartbeat);
         var sid = await server.HandshakeAsync();
         server.Handler.Socket(sid).Send("x");
 
@@ -70,7 +71,7 @@ public sealed class PollingTransportTests
     [Fact]
     public async Task Messages_queued_while_no_get_is_pending_come_back_joined_by_record_separators_in_one_get()
     {
-        await using var server = await TestServer.StartAsync(NoHeartbeat);
+        await using var server = await EngineIOTestServer.StartAsync(NoHeartbeat);
         var sid = await server.HandshakeAsync();
         var socket = server.Handler.Socket(sid);
 
@@ -92,7 +93,7 @@ public sealed class PollingTransportTests
     [Fact]
     public async Task Get_held_open_is_released_as_soon_as_a_message_is_sent()
     {
-        await using var server = await TestServer.StartAsync(NoHeartbeat);
+        await using var server = await EngineIOTestServer.StartAsync(NoHeartbeat);
         var sid = await server.HandshakeAsync();
         var socket = server.Handler.Socket(sid);
 
@@ -113,7 +114,7 @@ public sealed class PollingTransportTests
     [InlineData("math ∑ ≠ ∞, RTL שלום, combining e\u0301")]
     public async Task Unicode_text_round_trips_through_post_and_get(string text)
     {
-        await using var server = await TestServer.StartAsync(NoHeartbeat);
+        await using var server = await EngineIOTestServer.StartAsync(NoHeartbeat);
         var sid = await server.HandshakeAsync();
 
         await server.PostOkAsync(sid, "4" + text);
@@ -131,7 +132,7 @@ public sealed class PollingTransportTests
     [InlineData("6\u001e5\u001e0")]
     public async Task Client_open_upgrade_and_noop_packets_are_ignored_on_an_open_session(string payload)
     {
-        await using var server = await TestServer.StartAsync(NoHeartbeat);
+        await using var server = await EngineIOTestServer.StartAsync(NoHeartbeat);
         var sid = await server.HandshakeAsync();
 
         await server.PostOkAsync(sid, payload);
@@ -147,7 +148,7 @@ public sealed class PollingTransportTests
     [Fact]
     public async Task Bulk_unsolicited_pongs_are_harmless()
     {
-        await using var server = await TestServer.StartAsync(NoHeartbeat);
+        await using var server = await EngineIOTestServer.StartAsync(NoHeartbeat);
         var sid = await server.HandshakeAsync();
 
         await server.PostOkAsync(sid, string.Join('\u001e', Enumerable.Repeat("3", 5000)));

@@ -7,13 +7,14 @@ using Typed.EngineIO;
 
 namespace Typed.SocketIO.AspNetCore.Tests;
 
+[Trait("Category", TestCategories.Protocol)]
 public sealed class ServerLifecycleTests
 {
     [Fact]
     public async Task Every_session_close_is_logged_with_its_reason()
     {
         var logs = new CapturingLoggerProvider();
-        await using var server = await TestServer.StartAsync(configureBuilder: b =>
+        await using var server = await EngineIOTestServer.StartAsync(configureBuilder: b =>
         {
             b.Logging.AddProvider(logs);
             b.Logging.SetMinimumLevel(LogLevel.Debug);
@@ -36,7 +37,7 @@ public sealed class ServerLifecycleTests
     [Fact]
     public async Task Application_shutdown_closes_sessions_and_answers_the_pending_get_with_a_close()
     {
-        await using var server = await TestServer.StartAsync(o => o.PingInterval = TimeSpan.FromSeconds(10));
+        await using var server = await EngineIOTestServer.StartAsync(o => o.PingInterval = TimeSpan.FromSeconds(10));
         var sid = await server.HandshakeAsync();
         var pending = server.PollAsync(sid);
         await Task.Delay(200);
@@ -53,7 +54,7 @@ public sealed class ServerLifecycleTests
     [Fact]
     public async Task Application_shutdown_closes_websocket_sessions()
     {
-        await using var server = await TestServer.StartAsync(o => o.PingInterval = TimeSpan.FromSeconds(10));
+        await using var server = await EngineIOTestServer.StartAsync(o => o.PingInterval = TimeSpan.FromSeconds(10));
         using var socket = await server.ConnectWebSocketAsync("EIO=4&transport=websocket");
         var open = await socket.ReceiveTextAsync();
         var sid = System.Text.Json.JsonDocument.Parse(open.AsMemory(1)).RootElement.GetProperty("sid").GetString()!;
@@ -70,7 +71,7 @@ public sealed class ServerLifecycleTests
     [Fact]
     public async Task A_handler_that_throws_does_not_end_the_session()
     {
-        await using var server = await TestServer.StartAsync(configureApp: app => app.MapEngineIO("/throwing", new ThrowingHandler()));
+        await using var server = await EngineIOTestServer.StartAsync(configureApp: app => app.MapEngineIO("/throwing", new ThrowingHandler()));
         var body = await server.Http.GetStringAsync(new Uri(server.BaseUri, "throwing/?EIO=4&transport=polling"));
         var sid = System.Text.Json.JsonDocument.Parse(body.AsMemory(1)).RootElement.GetProperty("sid").GetString()!;
         var url = new Uri(server.BaseUri, $"throwing/?EIO=4&transport=polling&sid={sid}");

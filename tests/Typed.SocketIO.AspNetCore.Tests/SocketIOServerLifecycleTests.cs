@@ -15,6 +15,7 @@ using Typed.SocketIO;
 namespace Typed.SocketIO.AspNetCore.Tests;
 
 /// <summary>The Socket.IO server as an ASP.NET Core service: configuration, DI, shutdown.</summary>
+[Trait("Category", TestCategories.Protocol)]
 public sealed class SocketIOServerLifecycleTests
 {
     [Fact]
@@ -104,12 +105,12 @@ public sealed class SocketIOServerLifecycleTests
 
         public static async Task<Host> StartAsync(Action<WebApplication>? configure = null)
         {
-            var builder = LoopbackHost.CreateBuilder();
+            var builder = KestrelTestHost.CreateBuilder();
             builder.Services.AddSocketIO(o => o.EngineIO.PingInterval = TimeSpan.FromSeconds(30));
             var app = builder.Build();
             app.MapSocketIO();
             configure?.Invoke(app);
-            return new Host(app, new HttpClient { BaseAddress = await LoopbackHost.StartAsync(app), Timeout = TimeSpan.FromSeconds(10) });
+            return new Host(app, new HttpClient { BaseAddress = (await KestrelTestHost.StartAsync(app)).BaseUri, Timeout = TimeSpan.FromSeconds(10) });
         }
 
         /// <summary>Opens a polling session and joins "/"; returns the Engine.IO sid.</summary>

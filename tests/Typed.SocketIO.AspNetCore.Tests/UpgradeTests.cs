@@ -12,12 +12,13 @@ namespace Typed.SocketIO.AspNetCore.Tests;
 /// Most tests use a 20 s ping interval so no ping interferes with what they check; a noop that arrives in
 /// well under 2 s can then only come from the upgrade.
 /// </summary>
+[Trait("Category", TestCategories.Protocol)]
 public sealed class UpgradeTests
 {
     private const int Prompt = 2000;
 
-    private static Task<TestServer> StartQuietServerAsync(Action<EngineIOOptions>? configure = null) =>
-        TestServer.StartAsync(o =>
+    private static Task<EngineIOTestServer> StartQuietServerAsync(Action<EngineIOOptions>? configure = null) =>
+        EngineIOTestServer.StartAsync(o =>
         {
             o.PingInterval = TimeSpan.FromSeconds(20);
             o.PingTimeout = TimeSpan.FromSeconds(20);
@@ -28,7 +29,7 @@ public sealed class UpgradeTests
     private static string UpgradeQuery(string sid) => $"EIO=4&transport=websocket&sid={sid}";
 
     /// <summary>Opens the probe WebSocket for <paramref name="sid"/> and exchanges <c>2probe</c> / <c>3probe</c>.</summary>
-    private static async Task<ClientWebSocket> ProbeAsync(TestServer server, string sid)
+    private static async Task<ClientWebSocket> ProbeAsync(EngineIOTestServer server, string sid)
     {
         var socket = await server.ConnectWebSocketAsync(UpgradeQuery(sid));
         await socket.SendTextAsync("2probe");
@@ -37,7 +38,7 @@ public sealed class UpgradeTests
     }
 
     /// <summary>The whole client side of an upgrade: probe, then <c>5</c>.</summary>
-    private static async Task<ClientWebSocket> UpgradeAsync(TestServer server, string sid)
+    private static async Task<ClientWebSocket> UpgradeAsync(EngineIOTestServer server, string sid)
     {
         var socket = await ProbeAsync(server, sid);
         await socket.SendTextAsync("5");
@@ -339,7 +340,7 @@ public sealed class UpgradeTests
     public async Task WebSocket_heartbeat_pings_answered_with_pongs_keep_the_session_alive()
     {
         // Ping every 300 ms; the pong deadline is 400 ms, twice the default, so a busy machine answers in time.
-        await using var server = await TestServer.StartAsync(o => o.PingTimeout = TimeSpan.FromMilliseconds(400));
+        await using var server = await EngineIOTestServer.StartAsync(o => o.PingTimeout = TimeSpan.FromMilliseconds(400));
         using var socket = await server.ConnectWebSocketAsync("EIO=4&transport=websocket");
         var open = await socket.ReceiveTextAsync();
         var sid = JsonDocument.Parse(open.AsMemory(1)).RootElement.GetProperty("sid").GetString()!;
@@ -363,7 +364,7 @@ public sealed class UpgradeTests
     [Fact]
     public async Task WebSocket_session_without_pong_closes_with_ping_timeout_and_the_socket_closes()
     {
-        await using var server = await TestServer.StartAsync();
+        await using var server = await EngineIOTestServer.StartAsync();
         using var socket = await server.ConnectWebSocketAsync("EIO=4&transport=websocket");
         var open = await socket.ReceiveTextAsync();
         var sid = JsonDocument.Parse(open.AsMemory(1)).RootElement.GetProperty("sid").GetString()!;

@@ -8,17 +8,18 @@ using Typed.EngineIO;
 namespace Typed.SocketIO.AspNetCore.Tests;
 
 /// <summary>How a WebSocket session ends, from either side (SPEC-NOTES A9), and what the handler is told.</summary>
+[Trait("Category", TestCategories.Protocol)]
 public sealed class WebSocketClosePathTests
 {
     /// <summary>A 20 s ping interval: no heartbeat can close these sessions, so each close has the cause under test.</summary>
-    private static Task<TestServer> StartQuietServerAsync() =>
-        TestServer.StartAsync(o =>
+    private static Task<EngineIOTestServer> StartQuietServerAsync() =>
+        EngineIOTestServer.StartAsync(o =>
         {
             o.PingInterval = TimeSpan.FromSeconds(20);
             o.PingTimeout = TimeSpan.FromSeconds(20);
         });
 
-    private static async Task<(ClientWebSocket Socket, string Sid)> OpenAsync(TestServer server)
+    private static async Task<(ClientWebSocket Socket, string Sid)> OpenAsync(EngineIOTestServer server)
     {
         var socket = await server.ConnectWebSocketAsync("EIO=4&transport=websocket");
         var open = await socket.ReceiveTextAsync();

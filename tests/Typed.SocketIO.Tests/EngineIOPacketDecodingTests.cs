@@ -2,6 +2,7 @@ using System.Text;
 
 namespace Typed.SocketIO.Tests;
 
+[Trait("Category", TestCategories.Unit)]
 public sealed class EngineIOPacketDecodingTests
 {
     private static Memory<byte> Utf8(string text) => Encoding.UTF8.GetBytes(text);

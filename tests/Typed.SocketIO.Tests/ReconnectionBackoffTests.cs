@@ -3,6 +3,7 @@ using Typed.SocketIO.Client.Internal;
 
 namespace Typed.SocketIO.Tests;
 
+[Trait("Category", TestCategories.Unit)]
 public sealed class ReconnectionBackoffTests
 {
     [Fact]

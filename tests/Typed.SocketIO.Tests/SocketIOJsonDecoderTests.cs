@@ -4,6 +4,7 @@ using Typed.SocketIO;
 namespace Typed.SocketIO.Tests;
 
 /// <summary>The default Socket.IO parser's decoder: the wire forms of SPEC-NOTES B2 and every row of BAD-INPUTS C.</summary>
+[Trait("Category", TestCategories.Unit)]
 public sealed class SocketIOJsonDecoderTests
 {
     private static readonly byte[] s_buffer = [1, 2, 3, 4];

@@ -4,6 +4,7 @@ using Typed.SocketIO;
 namespace Typed.SocketIO.Tests;
 
 /// <summary>The default parser's encoder: the exact wire forms of SPEC-NOTES B2/B3, Engine.IO <c>4</c> included.</summary>
+[Trait("Category", TestCategories.Unit)]
 public sealed class SocketIOJsonParserTests
 {
     private static readonly byte[] s_first = [1, 2, 3, 4];

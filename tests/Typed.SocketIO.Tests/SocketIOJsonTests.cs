@@ -4,6 +4,7 @@ using Typed.SocketIO;
 
 namespace Typed.SocketIO.Tests;
 
+[Trait("Category", TestCategories.Unit)]
 public sealed class SocketIOJsonTests
 {
     [Fact]

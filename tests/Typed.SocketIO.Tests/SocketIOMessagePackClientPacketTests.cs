@@ -3,6 +3,7 @@ using Typed.SocketIO;
 namespace Typed.SocketIO.Tests;
 
 /// <summary>Packets exactly as socket.io-client 4.8 + socket.io-msgpack-parser 3.0.2 send them.</summary>
+[Trait("Category", TestCategories.Unit)]
 public sealed class SocketIOMessagePackClientPacketTests
 {
     [Fact]

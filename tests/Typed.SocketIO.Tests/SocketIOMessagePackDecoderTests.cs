@@ -11,6 +11,7 @@ namespace Typed.SocketIO.Tests;
 /// every hostile input of BAD-INPUTS D and the G corpus, each refused with a reason, no exception and no large
 /// allocation.
 /// </summary>
+[Trait("Category", TestCategories.Unit)]
 public sealed class SocketIOMessagePackDecoderTests
 {
     private static ISocketIODecoder NewDecoder(SocketIOParserLimits? limits = null) =>

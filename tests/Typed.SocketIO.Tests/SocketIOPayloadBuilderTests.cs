@@ -5,6 +5,7 @@ using Typed.SocketIO;
 namespace Typed.SocketIO.Tests;
 
 /// <summary>Building payloads in the shared representation: JSON with JavaScript's bytes, binaries as placeholders.</summary>
+[Trait("Category", TestCategories.Unit)]
 public sealed class SocketIOPayloadBuilderTests
 {
     private static string Json(SocketIOPacket packet) => Encoding.UTF8.GetString(packet.Data.Span);

@@ -7,6 +7,7 @@ namespace Typed.Interop.Tests.Client;
 /// trim/AOT warnings, run as a native binary against Node's socket.io and ours: it connects, emits with an
 /// acknowledgement, receives an event and exits 0.
 /// </summary>
+[Trait("Category", TestCategories.Aot)]
 public sealed class AotSmokeClientTests
 {
     [Theory]

@@ -10,6 +10,7 @@ namespace Typed.Interop.Tests.Client;
 /// Client behaviour that does not depend on the transport or the parser: connection failures and the reconnection
 /// policy, acknowledgement timeouts and cancellation, buffering opt-out, disposal. Run against Node's socket.io.
 /// </summary>
+[Trait("Category", TestCategories.Interop)]
 public sealed class SocketIOClientBehaviorTests
 {
     [Fact]

@@ -8,6 +8,7 @@ namespace Typed.Interop.Tests.Client;
 /// The .NET client against Node's socket.io 4.8 and against our server, in every transport mode (polling only,
 /// WebSocket only, polling upgraded to WebSocket) with both parsers: the same scenarios, the same expectations.
 /// </summary>
+[Trait("Category", TestCategories.Interop)]
 public sealed class SocketIOClientInteropTests
 {
     public static TheoryData<string, string, string> Cases => Matrix();

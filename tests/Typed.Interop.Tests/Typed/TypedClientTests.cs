@@ -8,6 +8,7 @@ namespace Typed.Interop.Tests.Typed;
 /// The typed .NET client (generated proxy and binder) against the typed hub on our server and against Node's
 /// socket.io serving the same contract (tests/js/sio-reference-server.mjs, <c>/chat</c>): every transport mode, both parsers.
 /// </summary>
+[Trait("Category", TestCategories.Interop)]
 public sealed class TypedClientTests
 {
     public static TheoryData<string, string, string> Cases()
@@ -29,7 +30,7 @@ public sealed class TypedClientTests
     public async Task Typed_client_calls_land_on_the_server_and_server_calls_land_on_the_client(string server, string mode, string parser)
     {
         await using var host = server == "typed" ? (IAsyncDisposable)await TypedHubHost.StartAsync(parser) : await NodeServer.StartAsync("sio-reference-server.mjs", "--parser", parser);
-        var baseUrl = host is TypedHubHost typed ? typed.BaseUrl : ((NodeServer)host).BaseUrl;
+        var baseUrl = host is KestrelTestHost typed ? typed.BaseUrl : ((NodeServer)host).BaseUrl;
         await using var client = ClientKit.Create(new Uri(baseUrl), mode, parser);
         var socket = client.Of("/chat");
         var receiver = new Receiver();

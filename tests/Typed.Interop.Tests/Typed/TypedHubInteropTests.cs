@@ -8,6 +8,7 @@ namespace Typed.Interop.Tests.Typed;
 /// broadcasts reach the right clients, and server → client typed emits with acks round-trip — every transport mode,
 /// both parsers.
 /// </summary>
+[Trait("Category", TestCategories.Interop)]
 public sealed class TypedHubInteropTests
 {
     public static TheoryData<string, string> Modes() => new()

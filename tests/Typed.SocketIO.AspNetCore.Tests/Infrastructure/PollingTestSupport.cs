@@ -25,10 +25,10 @@ public static class PollingTestSupport
         options.PingTimeout = TimeSpan.FromMinutes(1);
     }
 
-    public static Task<HttpResponseMessage> GetAsync(this TestServer server, string query, Action<HttpRequestMessage>? configure = null) =>
+    public static Task<HttpResponseMessage> GetAsync(this EngineIOTestServer server, string query, Action<HttpRequestMessage>? configure = null) =>
         server.SendAsync(HttpMethod.Get, query, content: null, configure);
 
-    public static Task<HttpResponseMessage> SendAsync(this TestServer server, HttpMethod method, string query, HttpContent? content = null, Action<HttpRequestMessage>? configure = null)
+    public static Task<HttpResponseMessage> SendAsync(this EngineIOTestServer server, HttpMethod method, string query, HttpContent? content = null, Action<HttpRequestMessage>? configure = null)
     {
         var request = new HttpRequestMessage(method, server.Url(query)) { Content = content };
         configure?.Invoke(request);
@@ -36,7 +36,7 @@ public static class PollingTestSupport
     }
 
     /// <summary>A polling POST of raw bytes.</summary>
-    public static Task<HttpResponseMessage> PostBytesAsync(this TestServer server, string sid, byte[] body, string contentType = "text/plain")
+    public static Task<HttpResponseMessage> PostBytesAsync(this EngineIOTestServer server, string sid, byte[] body, string contentType = "text/plain")
     {
         var content = new ByteArrayContent(body);
         content.Headers.ContentType = new MediaTypeHeaderValue(contentType);
@@ -44,7 +44,7 @@ public static class PollingTestSupport
     }
 
     /// <summary>POSTs <paramref name="body"/> and asserts the success answer: 200 <c>ok</c>.</summary>
-    public static async Task PostOkAsync(this TestServer server, string sid, string body)
+    public static async Task PostOkAsync(this EngineIOTestServer server, string sid, string body)
     {
         using var response = await server.PostAsync(sid, body);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -68,7 +68,7 @@ public static class PollingTestSupport
     }
 
     /// <summary>A polling GET on <paramref name="sid"/> gets 400 <c>{"code":1,"message":"Session ID unknown"}</c>.</summary>
-    public static async Task AssertSessionUnknownAsync(this TestServer server, string sid)
+    public static async Task AssertSessionUnknownAsync(this EngineIOTestServer server, string sid)
     {
         using var response = await server.PollAsync(sid);
         await AssertErrorAsync(response, HttpStatusCode.BadRequest, 1, "Session ID unknown");
@@ -94,7 +94,7 @@ public static class PollingTestSupport
     }
 
     /// <summary>Connects a WebSocket that the server must refuse; returns the HTTP status the server answered.</summary>
-    public static async Task<HttpStatusCode> ConnectWebSocketExpectingRefusalAsync(this TestServer server, string query, Action<ClientWebSocketOptions>? configure = null)
+    public static async Task<HttpStatusCode> ConnectWebSocketExpectingRefusalAsync(this EngineIOTestServer server, string query, Action<ClientWebSocketOptions>? configure = null)
     {
         using var socket = new ClientWebSocket();
         socket.Options.CollectHttpResponseDetails = true;
@@ -114,7 +114,7 @@ public static class PollingTestSupport
     }
 
     /// <summary>Opens a polling session and upgrades it to WebSocket (2probe, 3probe, 5); returns the sid and the socket.</summary>
-    public static async Task<(string Sid, ClientWebSocket Socket)> HandshakeAndUpgradeAsync(this TestServer server)
+    public static async Task<(string Sid, ClientWebSocket Socket)> HandshakeAndUpgradeAsync(this EngineIOTestServer server)
     {
         var sid = await server.HandshakeAsync();
         var socket = await server.ConnectWebSocketAsync($"EIO=4&transport=websocket&sid={sid}");

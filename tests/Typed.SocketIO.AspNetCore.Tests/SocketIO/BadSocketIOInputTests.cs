@@ -11,6 +11,7 @@ namespace Typed.SocketIO.AspNetCore.Tests.SocketIO;
 /// <c>conn.close()</c> and <c>client.close()</c>), that no exception reached an error log, and that a fresh client
 /// still connects afterwards.
 /// </summary>
+[Trait("Category", TestCategories.Protocol)]
 public sealed class BadSocketIOInputTests
 {
     private static async Task AssertConnectionClosedAsync(

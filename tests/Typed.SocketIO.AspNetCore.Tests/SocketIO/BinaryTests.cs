@@ -3,6 +3,7 @@ using Typed.SocketIO;
 namespace Typed.SocketIO.AspNetCore.Tests.SocketIO;
 
 /// <summary>Binary attachments both ways (SPEC-NOTES B2, B3): placeholders, frame order, never <c>50-</c>.</summary>
+[Trait("Category", TestCategories.Protocol)]
 public sealed class BinaryTests
 {
     [Fact]

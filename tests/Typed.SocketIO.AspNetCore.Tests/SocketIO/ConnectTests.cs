@@ -7,6 +7,7 @@ namespace Typed.SocketIO.AspNetCore.Tests.SocketIO;
 /// Joining and leaving namespaces (SPEC-NOTES B2, B4 1–5; BAD-INPUTS C1, C4, E4): the CONNECT reply, auth,
 /// unknown namespaces, connect middleware, the connect timeout and the client's DISCONNECT.
 /// </summary>
+[Trait("Category", TestCategories.Protocol)]
 public sealed class ConnectTests
 {
     [Fact]

@@ -3,6 +3,7 @@ using Typed.SocketIO;
 namespace Typed.SocketIO.AspNetCore.Tests.SocketIO;
 
 /// <summary>Server-side disconnects (SPEC-NOTES B4 6, B5): what the client receives and what the server socket sees.</summary>
+[Trait("Category", TestCategories.Protocol)]
 public sealed class DisconnectTests
 {
     private static Task<SocketIOTestServer> StartAsync(SocketLog log, Action<SocketIOOptions>? configure = null) =>

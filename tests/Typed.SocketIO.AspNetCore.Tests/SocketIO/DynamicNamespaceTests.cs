@@ -5,6 +5,7 @@ using Typed.SocketIO;
 namespace Typed.SocketIO.AspNetCore.Tests.SocketIO;
 
 /// <summary>Dynamic namespaces (parent namespaces created from a predicate or a regex; BAD-INPUTS F4).</summary>
+[Trait("Category", TestCategories.Protocol)]
 public sealed class DynamicNamespaceTests
 {
     private static SocketIONamespace ConfigureDynamic(SocketIOServer io, SocketLog log)

@@ -7,6 +7,7 @@ namespace Typed.SocketIO.AspNetCore.Tests.SocketIO;
 /// Events and acknowledgements in both directions (SPEC-NOTES B2, B4 7–8, C3 server-side equivalents; BAD-INPUTS F2,
 /// C8, C10, C13): exact wire strings, ack ids, timeouts, disconnects, ordering and no deadlock.
 /// </summary>
+[Trait("Category", TestCategories.Protocol)]
 public sealed class EventAndAckTests
 {
     private static Task<SocketIOTestServer> StartAsync(Action<SocketIOServer>? configureServer = null, Action<SocketIOOptions>? configure = null) =>

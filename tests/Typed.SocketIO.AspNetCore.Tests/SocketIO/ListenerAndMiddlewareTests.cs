@@ -4,6 +4,7 @@ using Typed.SocketIO;
 namespace Typed.SocketIO.AspNetCore.Tests.SocketIO;
 
 /// <summary>OnAny, OnAnyOutgoing, packet middleware, handler removal and emit argument rules.</summary>
+[Trait("Category", TestCategories.Protocol)]
 public sealed class ListenerAndMiddlewareTests
 {
     [Fact]

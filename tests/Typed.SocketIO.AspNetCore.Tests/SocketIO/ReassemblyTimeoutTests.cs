@@ -3,6 +3,7 @@ using Typed.SocketIO;
 namespace Typed.SocketIO.AspNetCore.Tests.SocketIO;
 
 /// <summary>BAD-INPUTS F7: a binary packet whose attachments never come is not held for the life of the connection.</summary>
+[Trait("Category", TestCategories.Protocol)]
 public sealed class ReassemblyTimeoutTests
 {
     [Fact]

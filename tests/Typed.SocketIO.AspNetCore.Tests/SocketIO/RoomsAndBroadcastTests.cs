@@ -7,6 +7,7 @@ namespace Typed.SocketIO.AspNetCore.Tests.SocketIO;
 /// Rooms and broadcasts (SPEC-NOTES B4 9, C3 broadcast acks; BAD-INPUTS F3). Who does not receive a broadcast is
 /// proven without sleeping: a later <c>marker</c> emit to everyone must be the very next frame it gets.
 /// </summary>
+[Trait("Category", TestCategories.Protocol)]
 public sealed class RoomsAndBroadcastTests
 {
     private const string Marker = """42["marker"]""";

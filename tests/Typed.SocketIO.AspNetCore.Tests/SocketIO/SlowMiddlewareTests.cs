@@ -3,6 +3,7 @@ using Typed.SocketIO;
 namespace Typed.SocketIO.AspNetCore.Tests.SocketIO;
 
 /// <summary>Connect middleware runs off the connection's receive path, so it may take longer than a heartbeat.</summary>
+[Trait("Category", TestCategories.Protocol)]
 public sealed class SlowMiddlewareTests
 {
     [Fact]

@@ -2,9 +2,6 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Typed.SocketIO.AspNetCore.Tests.Infrastructure;
@@ -13,7 +10,7 @@ using Typed.SocketIO;
 namespace Typed.SocketIO.AspNetCore.Tests.SocketIO;
 
 /// <summary>
-/// A real Kestrel server on 127.0.0.1, port 0, serving Socket.IO at <c>/socket.io/</c>. Defaults are short so the
+/// Our Socket.IO server at <c>/socket.io/</c> on a <see cref="KestrelTestHost"/> (127.0.0.1, port 0). Defaults are short so the
 /// timers are testable: ping 300 ms / timeout 200 ms, connect timeout 1 s. Every log line is captured so tests can
 /// check that hostile input never reached an error log (an exception escaping a handler).
 /// </summary>
@@ -22,15 +19,14 @@ public sealed class SocketIOTestServer : IAsyncDisposable
     /// <summary>The upper bound of every wait for something that should happen "now".</summary>
     public const int BoundMs = 5000;
 
-    private readonly WebApplication _app;
+    private readonly KestrelTestHost _host;
 
-    private SocketIOTestServer(WebApplication app, SocketIOServer io, CapturingLoggerProvider logs, Uri baseUri)
+    private SocketIOTestServer(KestrelTestHost host, SocketIOServer io, CapturingLoggerProvider logs)
     {
-        _app = app;
+        _host = host;
         IO = io;
         Logs = logs;
-        BaseUri = baseUri;
-        Http = LoopbackHost.CreateClient(baseUri);
+        Http = host.CreateHttpClient();
     }
 
     /// <summary>The server's <see cref="SocketIOServer"/> (the <c>io</c> of the reference).</summary>
@@ -40,7 +36,7 @@ public sealed class SocketIOTestServer : IAsyncDisposable
     public CapturingLoggerProvider Logs { get; }
 
     /// <summary>e.g. http://127.0.0.1:41234/</summary>
-    public Uri BaseUri { get; }
+    public Uri BaseUri => _host.BaseUri;
 
     public HttpClient Http { get; }
 
@@ -96,23 +92,29 @@ public sealed class SocketIOTestServer : IAsyncDisposable
 
     private static async Task<SocketIOTestServer> StartCoreAsync(Action<SocketIOServer>? configureServer, Action<SocketIOOptions>? configure)
     {
-        var builder = LoopbackHost.CreateBuilder();
         var logs = new CapturingLoggerProvider();
-        builder.Logging.AddProvider(logs);
-        builder.Logging.SetMinimumLevel(LogLevel.Debug);
-        builder.Services.AddSocketIO(options =>
-        {
-            options.EngineIO.PingInterval = TimeSpan.FromMilliseconds(300);
-            options.EngineIO.PingTimeout = TimeSpan.FromMilliseconds(200);
-            options.ConnectTimeout = TimeSpan.FromMilliseconds(1000);
-            configure?.Invoke(options);
-        });
-
-        var app = builder.Build();
-        var io = app.Services.GetRequiredService<SocketIOServer>();
-        configureServer?.Invoke(io);
-        app.MapSocketIO("/socket.io");
-        return new SocketIOTestServer(app, io, logs, await LoopbackHost.StartAsync(app));
+        SocketIOServer? io = null;
+        var host = await KestrelTestHost.StartAsync(
+            builder =>
+            {
+                builder.Logging.AddProvider(logs);
+                builder.Logging.SetMinimumLevel(LogLevel.Debug);
+                builder.Services.AddSocketIO(options =>
+                {
+                    options.EngineIO.PingInterval = TimeSpan.FromMilliseconds(300);
+                    options.EngineIO.PingTimeout = TimeSpan.FromMilliseconds(200);
+                    options.ConnectTimeout = TimeSpan.FromMilliseconds(1000);
+                    configure?.Invoke(options);
+                });
+            },
+            app =>
+            {
+                // Namespaces and handlers are set up before the server takes its first request.
+                io = app.Services.GetRequiredService<SocketIOServer>();
+                configureServer?.Invoke(io);
+                app.MapSocketIO("/socket.io");
+            });
+        return new SocketIOTestServer(host, io!, logs);
     }
 
     /// <summary>The Socket.IO URL with <paramref name="query"/> (no leading '?').</summary>
@@ -156,18 +158,12 @@ public sealed class SocketIOTestServer : IAsyncDisposable
         [.. Logs.Entries.Where(e => e.Level >= LogLevel.Error).Select(e => $"{e.Category} [{e.EventId}] {e.Message}")];
 
     /// <summary>Stops the host as on application shutdown (bounded), leaving the client side alive.</summary>
-    public async Task StopAsync()
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        await _app.StopAsync(timeout.Token);
-    }
+    public Task StopAsync() => _host.StopAsync();
 
     public async ValueTask DisposeAsync()
     {
         Http.Dispose();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-        await _app.StopAsync(timeout.Token);
-        await _app.DisposeAsync();
+        await _host.DisposeAsync();
     }
 }
 

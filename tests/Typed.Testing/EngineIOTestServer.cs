@@ -4,59 +4,59 @@ using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Typed.EngineIO;
+using Xunit;
 
-namespace Typed.SocketIO.AspNetCore.Tests.Infrastructure;
+namespace Typed.Testing;
 
 /// <summary>
-/// A real Kestrel server on 127.0.0.1, port 0, serving Engine.IO at <c>/engine.io/</c> with a
-/// <see cref="RecordingHandler"/>, plus raw HTTP and WebSocket helpers that speak the protocol by hand.
+/// Our Engine.IO server at <c>/engine.io/</c> on a <see cref="KestrelTestHost"/>, with a <see cref="RecordingHandler"/>,
+/// plus raw HTTP and WebSocket helpers that speak the protocol by hand.
 /// </summary>
-public sealed class TestServer : IAsyncDisposable
+public sealed class EngineIOTestServer : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private readonly KestrelTestHost _host;
 
-    private TestServer(WebApplication app, RecordingHandler handler, Uri baseUri)
+    private EngineIOTestServer(KestrelTestHost host, RecordingHandler handler)
     {
-        _app = app;
+        _host = host;
         Handler = handler;
-        BaseUri = baseUri;
-        Http = LoopbackHost.CreateClient(baseUri);
+        Http = host.CreateHttpClient();
     }
 
     public RecordingHandler Handler { get; }
 
     /// <summary>e.g. http://127.0.0.1:41234/</summary>
-    public Uri BaseUri { get; }
+    public Uri BaseUri => _host.BaseUri;
 
     public HttpClient Http { get; }
 
     /// <summary>Starts a server; the default options are short (ping 300 ms / timeout 200 ms) so timeouts are testable.</summary>
-    public static async Task<TestServer> StartAsync(
+    public static async Task<EngineIOTestServer> StartAsync(
         Action<EngineIOOptions>? configure = null,
         Action<WebApplication>? configureApp = null,
         Action<WebApplicationBuilder>? configureBuilder = null)
     {
-        var builder = LoopbackHost.CreateBuilder();
-        configureBuilder?.Invoke(builder);
-        builder.Services.AddEngineIO(options =>
-        {
-            options.PingInterval = TimeSpan.FromMilliseconds(300);
-            options.PingTimeout = TimeSpan.FromMilliseconds(200);
-            options.UpgradeTimeout = TimeSpan.FromMilliseconds(1000);
-            configure?.Invoke(options);
-        });
-
-        var app = builder.Build();
-        configureApp?.Invoke(app);
         var handler = new RecordingHandler();
-        app.MapEngineIO("/engine.io", handler);
-        return new TestServer(app, handler, await LoopbackHost.StartAsync(app));
+        var host = await KestrelTestHost.StartAsync(
+            builder =>
+            {
+                configureBuilder?.Invoke(builder);
+                builder.Services.AddEngineIO(options =>
+                {
+                    options.PingInterval = TimeSpan.FromMilliseconds(300);
+                    options.PingTimeout = TimeSpan.FromMilliseconds(200);
+                    options.UpgradeTimeout = TimeSpan.FromMilliseconds(1000);
+                    configure?.Invoke(options);
+                });
+            },
+            app =>
+            {
+                configureApp?.Invoke(app);
+                app.MapEngineIO("/engine.io", handler);
+            });
+        return new EngineIOTestServer(host, handler);
     }
 
     /// <summary>The Engine.IO URL with <paramref name="query"/> (no leading '?').</summary>
@@ -120,17 +120,11 @@ public sealed class TestServer : IAsyncDisposable
     }
 
     /// <summary>Stops the host as on application shutdown (bounded), leaving the client side alive.</summary>
-    public async Task StopAsync()
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        await _app.StopAsync(timeout.Token);
-    }
+    public Task StopAsync() => _host.StopAsync();
 
     public async ValueTask DisposeAsync()
     {
         Http.Dispose();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-        await _app.StopAsync(timeout.Token);
-        await _app.DisposeAsync();
+        await _host.DisposeAsync();
     }
 }

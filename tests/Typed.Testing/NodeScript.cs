@@ -2,31 +2,49 @@ using System.ComponentModel;
 using System.Diagnostics;
 using System.Text.Json;
 
-namespace Typed.SocketIO.Tests;
+namespace Typed.Testing;
 
 /// <summary>
-/// Runs an inline script with the machine's Node.js (<c>node -e</c>) in <c>tests/js</c>, so <c>require</c> finds the
-/// pinned npm packages (socket.io-msgpack-parser, and socket.io-parser through socket.io). The script reads one JSON
-/// document from stdin and prints one JSON document.
+/// Runs JavaScript with the machine's Node.js in <c>tests/js</c>, where the pinned npm packages are installed (by
+/// eng/setup.sh, from package-lock.json): a script file that prints one JSON line (<see cref="RunAsync"/>), or an
+/// inline script that reads one JSON document from stdin and prints one (<see cref="RunInline"/>).
 /// </summary>
-internal static class NodeJs
+public static class NodeScript
 {
-    private static readonly Lazy<string> s_folder = new(FindScriptsFolder);
+    private static readonly Lazy<string> s_scriptsFolder = new(FindScriptsFolder);
 
-    /// <summary>The <c>tests/js</c> folder, with its npm packages installed.</summary>
-    public static string Folder => s_folder.Value;
+    /// <summary>The <c>tests/js</c> folder, with its npm packages installed (otherwise this throws, saying how to get them).</summary>
+    public static string ScriptsFolder => s_scriptsFolder.Value;
 
-    /// <summary>A prologue every script can start with: reads stdin as JSON into <c>input</c>, prints <c>out(x)</c>.</summary>
+    /// <summary>A prologue every inline script starts with: reads stdin as JSON into <c>input</c>, prints <c>out(x)</c>.</summary>
     public const string Prologue = """
         const input = JSON.parse(require("fs").readFileSync(0, "utf8"));
         const out = (x) => process.stdout.write(JSON.stringify(x));
         """;
 
-    public static JsonElement Run(string script, object? input)
+    /// <summary>Runs <c>node {script} {arguments}</c> and parses the JSON it printed.</summary>
+    public static async Task<JsonElement> RunAsync(string script, params string[] arguments)
+    {
+        var run = await ChildProcess.RunAsync("node", [script, .. arguments], TimeSpan.FromSeconds(45), ScriptsFolder);
+        var output = run.Stdout.Trim();
+        if (output.Length == 0)
+        {
+            throw new InvalidOperationException($"{run.Command} printed nothing (exit {run.ExitCode}). stderr: {run.Stderr}");
+        }
+
+        return JsonDocument.Parse(output).RootElement.Clone();
+    }
+
+    /// <summary>
+    /// Runs <c>node -e</c> with <see cref="Prologue"/> and <paramref name="script"/>, <paramref name="input"/> as JSON
+    /// on stdin (CommonJS, so <c>require</c> finds the packages), and parses the JSON it printed. Synchronous because
+    /// its callers are synchronous byte-for-byte comparisons.
+    /// </summary>
+    public static JsonElement RunInline(string script, object? input)
     {
         var start = new ProcessStartInfo("node")
         {
-            WorkingDirectory = Folder,
+            WorkingDirectory = ScriptsFolder,
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -74,12 +92,15 @@ internal static class NodeJs
             var candidate = Path.Combine(directory.FullName, "tests", "js");
             if (File.Exists(Path.Combine(candidate, "package.json")))
             {
-                foreach (var package in new[] { "socket.io-msgpack-parser", "socket.io-parser", "notepack.io" })
+                // Every direct dependency of package.json must be installed: a partial node_modules would fail later with
+                // a Node stack trace instead of this message.
+                using var package = JsonDocument.Parse(File.ReadAllText(Path.Combine(candidate, "package.json")));
+                foreach (var dependency in package.RootElement.GetProperty("dependencies").EnumerateObject())
                 {
-                    if (!Directory.Exists(Path.Combine(candidate, "node_modules", package)))
+                    if (!Directory.Exists(Path.Combine(candidate, "node_modules", dependency.Name)))
                     {
                         throw new InvalidOperationException(
-                            $"npm package {package} is missing in {candidate}: run `npm ci` there (or ./test.sh, which does).");
+                            $"npm package {dependency.Name} is missing in {candidate}: run eng/setup.sh (or npm ci there; ./test.sh does).");
                     }
                 }
 

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Typed.EngineIO;
 
-namespace Typed.SocketIO.AspNetCore.Tests.Infrastructure;
+namespace Typed.Testing;
 
 /// <summary>
 /// The application side of the test server: echoes every message (text as text, binary as binary), closes the

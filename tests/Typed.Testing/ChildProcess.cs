@@ -1,12 +1,13 @@
+using System.ComponentModel;
 using System.Diagnostics;
 
-namespace Typed.Interop.Tests;
+namespace Typed.Testing;
 
 /// <summary>
 /// Runs a program to its end with a deadline and returns what it printed: the one way the test projects run Node
 /// scripts, the NativeAOT smoke client, the chat client and <c>dotnet publish</c>.
 /// </summary>
-internal static class ChildProcess
+public static class ChildProcess
 {
     /// <summary>The outcome of a run; <see cref="Command"/> is the command line, for messages.</summary>
     public readonly record struct Result(int ExitCode, string Stdout, string Stderr, string Command);
@@ -31,20 +32,33 @@ internal static class ChildProcess
         }
 
         var command = $"{program} {string.Join(' ', start.ArgumentList)}";
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"{program} did not start");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var deadline = new CancellationTokenSource(timeout);
+        Process process;
         try
         {
-            await process.WaitForExitAsync(deadline.Token);
+            process = Process.Start(start) ?? throw new InvalidOperationException($"{program} did not start");
         }
-        catch (OperationCanceledException)
+        catch (Win32Exception e)
         {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{command} did not exit within {timeout.TotalSeconds} s. stderr: {await stderr}");
+            // Say which program is missing rather than "No such file or directory".
+            throw new InvalidOperationException($"{program} could not be started (is it installed and on the PATH?)", e);
         }
 
-        return new Result(process.ExitCode, await stdout, await stderr, command);
+        using (process)
+        {
+            var stdout = process.StandardOutput.ReadToEndAsync();
+            var stderr = process.StandardError.ReadToEndAsync();
+            using var deadline = new CancellationTokenSource(timeout);
+            try
+            {
+                await process.WaitForExitAsync(deadline.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                process.Kill(entireProcessTree: true);
+                throw new TimeoutException($"{command} did not exit within {timeout.TotalSeconds} s. stderr: {await stderr}");
+            }
+
+            return new Result(process.ExitCode, await stdout, await stderr, command);
+        }
     }
 }
