@@ -21,6 +21,7 @@ public sealed class AllocationSensitive;
 /// <c>parse error</c>, and the client never allocates anything like the message's size.
 /// </summary>
 [Collection(nameof(AllocationSensitive))]
+[Trait("Category", TestCategories.Protocol)]
 public sealed class ClientIncomingLimitTests
 {
     private const int Limit = 8 * 1024 * 1024;
@@ -178,31 +179,14 @@ public sealed class ClientIncomingLimitTests
     }
 
     /// <summary>A bare Kestrel on 127.0.0.1 whose <c>/engine.io/</c> runs <paramref name="handler"/>: a server that misbehaves on purpose.</summary>
-    private sealed class RawServer : IAsyncDisposable
+    private static class RawServer
     {
-        private readonly WebApplication _app;
-
-        private RawServer(WebApplication app, Uri baseUri)
-        {
-            _app = app;
-            BaseUri = baseUri;
-        }
-
-        public Uri BaseUri { get; }
-
-        public static async Task<RawServer> StartAsync(RequestDelegate handler)
-        {
-            var app = LoopbackHost.CreateBuilder().Build();
-            app.UseWebSockets();
-            app.Map("/engine.io", branch => branch.Run(handler));
-            return new RawServer(app, await LoopbackHost.StartAsync(app));
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-            await _app.StopAsync(timeout.Token);
-            await _app.DisposeAsync();
-        }
+        public static Task<KestrelTestHost> StartAsync(RequestDelegate handler) => KestrelTestHost.StartAsync(
+            configureBuilder: null,
+            configureApp: app =>
+            {
+                app.UseWebSockets();
+                app.Map("/engine.io", branch => branch.Run(handler));
+            });
     }
 }

@@ -10,6 +10,7 @@ namespace Typed.SocketIO.AspNetCore.Tests;
 /// resumed on the caller's context, or a network loop were started on it, the continuation would be queued to the
 /// blocked thread and the step would never complete.
 /// </summary>
+[Trait("Category", TestCategories.Protocol)]
 public sealed class ClientSynchronizationContextTests
 {
     /// <summary>Each step gets this long; a deadlock never completes, a working step takes milliseconds.</summary>

@@ -8,6 +8,7 @@ namespace Typed.SocketIO.Tests;
 /// The lists the generator and the runtime share (src/Abstractions/Shared) agree with what the runtime does: the
 /// generator trusts them to decide TYPED007 and TYPED020.
 /// </summary>
+[Trait("Category", TestCategories.Unit)]
 public sealed class SharedNameListTests
 {
     [Fact]

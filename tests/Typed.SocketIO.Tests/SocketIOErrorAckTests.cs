@@ -5,6 +5,7 @@ using Xunit;
 namespace Typed.SocketIO.Tests;
 
 /// <summary>The error acknowledgement's wire shape: written and recognised, and never confused with a result.</summary>
+[Trait("Category", TestCategories.Unit)]
 public sealed class SocketIOErrorAckTests
 {
     [Fact]
