@@ -8,6 +8,7 @@ namespace Typed.Generator.Tests;
 /// around the member, project-wide severities (NoWarn, global config) and per-file <c>.editorconfig</c> severities.
 /// The same source without a suppression reports TYPED020 (checked first), so no test passes because it was never reported.
 /// </summary>
+[Trait("Category", TestCategories.Unit)]
 public sealed class SuppressionTests
 {
     private const string Context =

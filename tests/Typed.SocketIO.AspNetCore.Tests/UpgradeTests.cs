@@ -154,6 +154,29 @@ public sealed class UpgradeTests
     }
 
     [Fact]
+    public async Task A_server_close_during_the_probe_is_delivered_on_the_websocket_after_the_upgrade_packet()
+    {
+        // The reference's close() waits for the write buffer to drain, through an upgrade that completes meanwhile
+        // (engine.io socket.ts: close -> once("drain"), and "5" is accepted until the socket is closed). A client
+        // that paused polling for the upgrade must get what was queued, then the close, on the new WebSocket — not
+        // a reset of the probe socket (socket.io-client would see "transport close" instead of the server's
+        // disconnect).
+        await using var server = await StartQuietServerAsync();
+        var sid = await server.HandshakeAsync();
+        var pending = server.PollAsync(sid);
+        using var socket = await ProbeAsync(server, sid);
+        Assert.Equal("6", await BodyWithinAsync(pending, Prompt));
+
+        var serverSocket = server.Handler.Socket(sid);
+        serverSocket.Send("last words");
+        serverSocket.Close();
+        await socket.SendTextAsync("5");
+
+        Assert.Equal("4last words", await socket.ReceiveTextAsync());
+        await AssertReceivesCloseFrameAsync(socket);
+    }
+
+    [Fact]
     public async Task After_the_upgrade_polling_get_and_post_on_the_sid_get_400_bad_request()
     {
         await using var server = await StartQuietServerAsync();

@@ -432,7 +432,10 @@ internal sealed class EngineIOSession : EngineIOSocket
 
         lock (_gate)
         {
-            if (_upgrade != probe || _state != EngineIOSessionState.Open)
+            // A server close that began during the probe (Closing) still completes the upgrade, as the reference's
+            // close() waits for the buffer to drain: the client paused polling for the upgrade, so what is queued
+            // (a Socket.IO DISCONNECT, say) and then the close can only reach it on the new WebSocket.
+            if (_upgrade != probe || _state == EngineIOSessionState.Closed)
             {
                 next.Discard_Locked();
                 return;
