@@ -586,7 +586,7 @@ public sealed class BadHttpInputTests
     [Fact]
     public async Task A22_session_that_never_polls_closes_with_ping_timeout_after_interval_plus_timeout()
     {
-        await using var server = await EngineIOTestServer.StartAsync(); // ping 300 ms, timeout 200 ms
+        await using var server = await EngineIOTestServer.StartAsync(EngineIOTestServer.ShortPingTimeout); // ping 300 ms, timeout 200 ms
         var sid = await server.HandshakeAsync();
         var elapsed = System.Diagnostics.Stopwatch.StartNew();
 

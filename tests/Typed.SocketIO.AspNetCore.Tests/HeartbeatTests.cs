@@ -49,7 +49,7 @@ public sealed class HeartbeatTests
     [Fact]
     public async Task Session_that_does_not_answer_a_ping_closes_with_ping_timeout_and_later_get_gets_session_id_unknown()
     {
-        await using var server = await EngineIOTestServer.StartAsync();
+        await using var server = await EngineIOTestServer.StartAsync(EngineIOTestServer.ShortPingTimeout);
         var sid = await server.HandshakeAsync();
 
         Assert.Equal("2", await server.PollBodyAsync(sid).WaitAsync(TimeSpan.FromMilliseconds(BoundMs)));
@@ -64,7 +64,7 @@ public sealed class HeartbeatTests
         // The conformance check sleeps exactly pingInterval + pingTimeout (500 ms); three times that keeps the
         // assertion meaningful (a timeout that only started once a GET carried the ping would never fire here)
         // without depending on timer precision.
-        await using var server = await EngineIOTestServer.StartAsync();
+        await using var server = await EngineIOTestServer.StartAsync(EngineIOTestServer.ShortPingTimeout);
         var sid = await server.HandshakeAsync();
 
         await Task.Delay(1500);
