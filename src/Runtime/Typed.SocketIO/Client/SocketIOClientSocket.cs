@@ -501,6 +501,10 @@ public sealed partial class SocketIOClientSocket : IPendingAckOwner, ISocketIOPe
     {
         switch (item)
         {
+            case SocketIOClientEvent e when !_handlers.Handles(e.EventName):
+                // As the server: a server waiting for an acknowledgement learns at once that nothing handles the event.
+                e.AckError(new SocketIOError(SocketIOErrorCodes.UnknownEvent, $"No handler for '{e.EventName}'."));
+                break;
             case SocketIOClientEvent e:
                 await _handlers.InvokeAsync(e.EventName, e).ConfigureAwait(false);
                 break;
@@ -518,6 +522,15 @@ public sealed partial class SocketIOClientSocket : IPendingAckOwner, ISocketIOPe
 
     private void OnDispatchFailed(object item, Exception exception)
     {
+        if (item is SocketIOClientEvent failed)
+        {
+            // A server waiting for an acknowledgement gets an error acknowledgement now, unless the handler had
+            // already acknowledged (only the first is sent).
+            failed.AckError(exception is SocketIOBindingException binding
+                ? new SocketIOError(SocketIOErrorCodes.BindingError, binding.Message, binding.Parameter, binding.Position)
+                : new SocketIOError(SocketIOErrorCodes.HandlerError, Client.Options.EnableDetailedErrors ? exception.Message : $"An error occurred while handling '{failed.EventName}'."));
+        }
+
         var name = item switch
         {
             SocketIOClientEvent e => e.EventName,
