@@ -501,10 +501,6 @@ public sealed partial class SocketIOClientSocket : IPendingAckOwner, ISocketIOPe
     {
         switch (item)
         {
-            case SocketIOClientEvent e when !_handlers.Handles(e.EventName):
-                // As the server: a server waiting for an acknowledgement learns at once that nothing handles the event.
-                e.AckError(new SocketIOError(SocketIOErrorCodes.UnknownEvent, $"No handler for '{e.EventName}'."));
-                break;
             case SocketIOClientEvent e:
                 await _handlers.InvokeAsync(e.EventName, e).ConfigureAwait(false);
                 break;
