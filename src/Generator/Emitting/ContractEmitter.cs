@@ -84,7 +84,7 @@ internal static class ContractEmitter
             .Line("var __arguments = __event.Arguments;");
         for (var i = 0; i < e.Parameters.Count; i++)
         {
-            w.Line($"var __a{i} = {Read(e.Parameters[i].Value, i)};");
+            w.Line($"var __a{i} = {Read(e.Parameters[i].Value, i, e.Parameters[i].Name)};");
         }
 
         var arguments = Enumerable.Range(0, e.Parameters.Count).Select(i => "__a" + i).ToList();
@@ -173,6 +173,8 @@ internal static class ContractEmitter
             .Line($"var __results = new {ArrayOf(e.AckType!)};")
             .Open("for (var __i = 0; __i < __results.Length; __i++)")
             .Line("var __arguments = __responses[__i];")
+            .Line("// A recipient's error acknowledgement cannot be a result: the broadcast fails with it.")
+            .Line($"{Names.Contracts}SocketContractArguments.ThrowIfError({Names.Literal(eventName)}, __arguments);")
             .Line($"__results[__i] = {ReadResult(e)};")
             .Close()
             .Line("return __results;")
@@ -249,16 +251,25 @@ internal static class ContractEmitter
         _ => $"writer.Write({expression}, TypeInfo<{value.Type}>(state.Item1));",
     };
 
-    private static string Read(ValueModel value, int index) => value.Kind switch
+    /// <summary>
+    /// Reads argument <paramref name="index"/> strictly: a missing argument, or null for a parameter that is not
+    /// nullable, throws a binding error naming <paramref name="parameter"/> (the error acknowledgement the caller gets).
+    /// </summary>
+    private static string Read(ValueModel value, int index, string parameter)
     {
-        ValueKind.Bytes => $"{Names.Contracts}SocketContractArguments.ReadBytes(__arguments, {index})!",
-        ValueKind.Memory => $"{Names.Contracts}SocketContractArguments.ReadMemory(__arguments, {index})",
-        _ => $"{Names.Contracts}SocketContractArguments.Read(__arguments, {index}, TypeInfo<{value.Type}>(__options))!",
-    };
+        var name = Names.Literal(parameter);
+        var allowNull = value.AllowsNull ? "true" : "false";
+        return value.Kind switch
+        {
+            ValueKind.Bytes => $"{Names.Contracts}SocketContractArguments.ReadBytes(__arguments, {index}, {name}, {allowNull})!",
+            ValueKind.Memory => $"{Names.Contracts}SocketContractArguments.ReadMemory(__arguments, {index}, {name})",
+            _ => $"{Names.Contracts}SocketContractArguments.Read(__arguments, {index}, TypeInfo<{value.Type}>(__options), {name}, {allowNull})!",
+        };
+    }
 
     private static string ReadResult(EventModel e) => e.AckValues.Count == 1 && !IsTuple(e)
-        ? Read(e.AckValues[0], 0)
-        : "(" + string.Join(", ", e.AckValues.Select((v, i) => Read(v, i))) + ")";
+        ? Read(e.AckValues[0], 0, "result")
+        : "(" + string.Join(", ", e.AckValues.Select((v, i) => Read(v, i, "Item" + (i + 1)))) + ")";
 
     private static bool IsTuple(EventModel e) => e.AckType!.StartsWith("(", System.StringComparison.Ordinal);
 

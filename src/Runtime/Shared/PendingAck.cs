@@ -2,22 +2,26 @@ namespace Typed.SocketIO.Internal;
 
 /// <summary>
 /// An emit waiting for the peer's acknowledgement: completes with its arguments, or fails on timeout, cancellation
-/// or disconnect. A broadcast's entry (server side) hands the arguments to its collector instead.
+/// or disconnect. An error acknowledgement (<see cref="Protocol.SocketIOErrorAck"/>) fails it with a
+/// <see cref="SocketInvocationException"/>. A broadcast's entry (server side) hands the arguments to its collector
+/// instead, error acknowledgements included.
 /// </summary>
 internal sealed class PendingAck : TaskCompletionSource<SocketIOArguments>
 {
     private readonly IPendingAckOwner _owner;
     private readonly long _id;
+    private readonly string _eventName;
     private readonly Action<SocketIOArguments>? _onResponse;
     private CancellationTokenSource? _timeout;
     private CancellationTokenRegistration _cancellation;
     private CancellationToken _userToken;
 
-    public PendingAck(IPendingAckOwner owner, long id, Action<SocketIOArguments>? onResponse = null)
+    public PendingAck(IPendingAckOwner owner, long id, string eventName, Action<SocketIOArguments>? onResponse = null)
         : base(TaskCreationOptions.RunContinuationsAsynchronously)
     {
         _owner = owner;
         _id = id;
+        _eventName = eventName;
         _onResponse = onResponse;
     }
 
@@ -45,6 +49,13 @@ internal sealed class PendingAck : TaskCompletionSource<SocketIOArguments>
         if (_onResponse is not null)
         {
             _onResponse(arguments);
+            return;
+        }
+
+        // The peer's handler failed or refused the event: the caller learns it now, not at its timeout.
+        if (Protocol.SocketIOErrorAck.TryRead(arguments, out var error))
+        {
+            TrySetException(new SocketInvocationException(_eventName, error!));
             return;
         }
 

@@ -94,6 +94,10 @@ internal sealed class SocketIOHandlerRegistry<TEvent>
         });
     }
 
+    /// <summary>Whether an event named <paramref name="eventName"/> reaches any handler: its own or a catch-all one.</summary>
+    public bool Handles(string eventName) =>
+        Volatile.Read(ref _anyHandlers).Length > 0 || Volatile.Read(ref _handlers).ContainsKey(eventName);
+
     /// <summary>Runs the catch-all handlers, then those of <paramref name="eventName"/>, one after the other.</summary>
     public async ValueTask InvokeAsync(string eventName, TEvent e)
     {

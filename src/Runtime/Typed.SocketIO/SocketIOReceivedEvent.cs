@@ -38,6 +38,24 @@ public abstract class SocketIOReceivedEvent : ISocketIOEvent
         }
     }
 
+    /// <summary>
+    /// Answers the event with an error acknowledgement (<see cref="Protocol.SocketIOErrorAck"/>), which the caller's
+    /// typed proxy or <c>EmitWithAckAsync</c> throws as a <see cref="SocketInvocationException"/>. Like
+    /// <see cref="Ack"/>, only the first acknowledgement is sent.
+    /// </summary>
+    /// <returns>Whether it was sent: false when the peer asked for no acknowledgement or the event was already acknowledged.</returns>
+    public bool AckError(SocketIOError error)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        if (!TryTakeAck(out var id))
+        {
+            return false;
+        }
+
+        SendAck(SocketIOPayloadWriter.CreateAck(Namespace, id, error, static (SocketIOArgumentWriter writer, in SocketIOError e) => Protocol.SocketIOErrorAck.Write(writer.Json, e)));
+        return true;
+    }
+
     void ISocketIOEvent.Ack<TState>(in TState state, WriteArgumentsCallback<TState> writeArguments)
     {
         if (TryTakeAck(out var id))

@@ -154,6 +154,8 @@ public sealed class EventAndAckTests
         await client.SendAsync("""42["nobody-listens",1]""");
         await client.SendAsync("""423["nobody-listens",1]""");
 
+        // Typed's choice (socket.io leaves the caller waiting): a caller that asked for an ack is told at once.
+        Assert.Equal("""433[{"$error":{"code":"unknown_event","message":"No handler for 'nobody-listens'."}}]""", await client.ReceiveAsync());
         await client.AssertEchoesAsync();
     }
 

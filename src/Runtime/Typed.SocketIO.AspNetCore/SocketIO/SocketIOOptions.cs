@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
 using Typed.EngineIO;
 
 namespace Typed.SocketIO;
@@ -42,8 +43,34 @@ public sealed class SocketIOOptions
     /// <summary>How long a binary packet may wait for its attachments before the connection closes. Default 30 s.</summary>
     public TimeSpan ReassemblyTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>How long a server emit waits for its acknowledgement when no timeout is given. Default 30 s.</summary>
+    /// <summary>
+    /// How long a server emit (<c>EmitWithAckAsync</c>, a typed proxy, a broadcast with acknowledgements) waits for its
+    /// acknowledgement when the call gives no timeout: then it fails with <see cref="SocketIOAckTimeoutException"/>.
+    /// Default 30 s. A call's own timeout (<c>timeout</c> parameter, <c>Timeout(…)</c>) wins.
+    /// </summary>
     public TimeSpan DefaultAckTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Whether error acknowledgements and refused connections carry the exception's message. Default false, as
+    /// SignalR's <c>EnableDetailedErrors</c>: the client then reads only "An error occurred while handling
+    /// '&lt;event&gt;'." (or "Internal error" for a refused connection) and the details stay in the server's log.
+    /// Turn it on in development only: exception messages may reveal internals.
+    /// </summary>
+    public bool EnableDetailedErrors { get; set; }
+
+    /// <summary>
+    /// The level of the one-line log written when a client sends an event whose arguments do not bind (a client's
+    /// fault, logged without a stack trace). Default <see cref="LogLevel.Warning"/>. Unknown events are logged at
+    /// <see cref="LogLevel.Debug"/>.
+    /// </summary>
+    public LogLevel ClientErrorLogLevel { get; set; } = LogLevel.Warning;
+
+    /// <summary>
+    /// At most one log entry per socket per interval for client-caused errors (binding errors, and separately unknown
+    /// events); the next entry says how many were not logged meanwhile. Default 10 s; <see cref="TimeSpan.Zero"/> logs
+    /// every one.
+    /// </summary>
+    public TimeSpan ClientErrorLogInterval { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Most acknowledgements one socket may have outstanding; one more fails at once. Default 1,024.</summary>
     public int MaxPendingAcksPerSocket { get; set; } = 1024;

@@ -41,6 +41,9 @@ public sealed class SocketIOServer
 
     internal SocketIOParserLimits ParserLimits { get; }
 
+    /// <summary>Events not served (unknown, unbound, failed), for telemetry.</summary>
+    internal SocketIOEventCounters Counters { get; } = new();
+
     /// <summary>The namespace <paramref name="name"/>, created on first use (a missing leading <c>/</c> is added).</summary>
     public SocketIONamespace Of(string name)
     {

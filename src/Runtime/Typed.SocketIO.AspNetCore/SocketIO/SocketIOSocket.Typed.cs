@@ -24,7 +24,7 @@ public sealed partial class SocketIOSocket : ISocketIOPeer, ISocketIOEventSource
         // Encoded before the ack is registered: a reserved name or a serialization error leaves no pending entry.
         var id = Namespace.NextAckId();
         var packet = SocketIOPayloadWriter.CreateEvent(Namespace.Name, eventName, state, writeArguments, id);
-        if (RegisterAck(id, timeout, cancellationToken) is not { } pending)
+        if (RegisterAck(id, eventName, timeout, cancellationToken) is not { } pending)
         {
             return FailedAck();
         }

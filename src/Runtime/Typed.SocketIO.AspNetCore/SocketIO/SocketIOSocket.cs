@@ -17,7 +17,15 @@ public sealed partial class SocketIOSocket : IRemoteSocket, IPendingAckOwner
     private readonly SerialWorkQueue<SocketIOEventContext?> _events;
     private readonly SocketIOHandlerRegistry<SocketIOEventContext> _handlers = new();
     private Func<SocketIOEventContext, Func<ValueTask>, ValueTask>[] _middlewares = [];
+    private readonly ClientErrorLogLimiter _bindingErrorLog = new();
+    private readonly ClientErrorLogLimiter _unknownEventLog = new();
+    private readonly object _connectGate = new();
+
+    // Until the connection handlers have run (then the CONNECT reply is written), what the socket sends is held here,
+    // so it follows the reply; null once connected. A refused socket drops it.
+    private List<(List<EngineIOOutgoingPacket> Packets, bool IsVolatile)>? _held = [];
     private int _state; // 0 connected, 1 disconnected
+    private bool _refused;
 
     internal SocketIOSocket(SocketIONamespace ns, SocketIOConnection connection, string id, SocketIOHandshake handshake)
     {
@@ -29,7 +37,7 @@ public sealed partial class SocketIOSocket : IRemoteSocket, IPendingAckOwner
         _events = new SerialWorkQueue<SocketIOEventContext?>(
             ns.Server.Options.MaxQueuedEventsPerSocket,
             item => item is null ? RunConnectionHandlersAsync() : DispatchAsync(item),
-            (item, ex) => SocketIOLog.HandlerFailed(Logger, ex, item?.EventName ?? "OnConnection", Id));
+            OnWorkFailed);
     }
 
     /// <summary>The socket id (also the name of a room holding only this socket). Not the Engine.IO session id.</summary>
@@ -108,7 +116,7 @@ public sealed partial class SocketIOSocket : IRemoteSocket, IPendingAckOwner
         SocketIOEmitter.ValidateEventName(eventName);
         args = SocketIOEmitter.Arguments(args);
         var id = Namespace.NextAckId();
-        if (RegisterAck(id, timeout, cancellationToken) is not { } pending)
+        if (RegisterAck(id, eventName, timeout, cancellationToken) is not { } pending)
         {
             return FailedAck();
         }
@@ -119,9 +127,9 @@ public sealed partial class SocketIOSocket : IRemoteSocket, IPendingAckOwner
     }
 
     /// <summary>Expects the acknowledgement <paramref name="id"/>; null when disconnected or at the pending-ack limit.</summary>
-    private PendingAck? RegisterAck(long id, TimeSpan? timeout, CancellationToken cancellationToken)
+    private PendingAck? RegisterAck(long id, string eventName, TimeSpan? timeout, CancellationToken cancellationToken)
     {
-        var pending = new PendingAck(this, id);
+        var pending = new PendingAck(this, id, eventName);
         lock (_acks)
         {
             if (!Connected || _acks.Count >= Namespace.Server.Options.MaxPendingAcksPerSocket)
@@ -247,10 +255,24 @@ public sealed partial class SocketIOSocket : IRemoteSocket, IPendingAckOwner
     /// <summary>Queues packets already encoded (a broadcast encodes once for all its recipients).</summary>
     internal void WriteEncoded(List<EngineIOOutgoingPacket> encoded, bool isVolatile)
     {
-        if (Connected)
+        if (!Connected)
         {
-            _connection.Write(encoded, isVolatile);
+            return;
         }
+
+        if (System.Threading.Volatile.Read(ref _held) is not null)
+        {
+            lock (_connectGate)
+            {
+                if (_held is not null)
+                {
+                    _held.Add((encoded, isVolatile));
+                    return;
+                }
+            }
+        }
+
+        _connection.Write(encoded, isVolatile);
     }
 
     internal void NotifyOutgoing(string eventName, object?[] args) =>
@@ -267,23 +289,94 @@ public sealed partial class SocketIOSocket : IRemoteSocket, IPendingAckOwner
     /// <summary>Runs the namespace's connection handlers through the event queue, so they precede every event.</summary>
     internal ValueTask EnqueueConnectionAsync() => _events.EnqueueAsync(null);
 
+    /// <summary>
+    /// Runs the namespace's connection handlers (a hub's constructor and <c>OnConnectedAsync</c> among them), then
+    /// answers the CONNECT. One that throws refuses the connection, as a middleware would: authorization by throwing
+    /// must not fail open (reliability bug 4).
+    /// </summary>
     internal async ValueTask RunConnectionHandlersAsync()
     {
-        foreach (var handler in Namespace.ConnectionHandlers)
+        try
         {
-            try
+            foreach (var handler in Namespace.ConnectionHandlers)
             {
                 await handler(this).ConfigureAwait(false);
             }
-            catch (Exception ex)
+        }
+        catch (Exception ex)
+        {
+            Refuse(ex);
+            return;
+        }
+
+        lock (_connectGate)
+        {
+            // Under the lock: what the handlers sent, and anything sent meanwhile, follows the reply in order.
+            if (Connected)
             {
-                SocketIOLog.HandlerFailed(Logger, ex, "OnConnection", Id);
+                _connection.AcceptConnect(this);
+                foreach (var (packets, isVolatile) in _held!)
+                {
+                    _connection.Write(packets, isVolatile);
+                }
+            }
+
+            System.Threading.Volatile.Write(ref _held, null);
+        }
+
+        if (Connected)
+        {
+            SocketIOLog.SocketConnected(Logger, Id, Namespace.Name);
+        }
+    }
+
+    /// <summary>A connection handler threw: CONNECT_ERROR, and the socket goes away without its disconnect events.</summary>
+    private void Refuse(Exception exception)
+    {
+        string message;
+        System.Text.Json.JsonElement? data = null;
+        if (exception is SocketIOConnectionRejectedException rejection)
+        {
+            SocketIOLog.ConnectRefused(Logger, Namespace.Name, rejection.Message);
+            message = rejection.Message;
+            data = rejection.Data;
+        }
+        else
+        {
+            SocketIOLog.ConnectionHandlerFailed(Logger, exception, Id, Namespace.Name);
+            message = Namespace.Server.Options.EnableDetailedErrors ? exception.Message : "Internal error";
+        }
+
+        lock (_connectGate)
+        {
+            _refused = true;
+            System.Threading.Volatile.Write(ref _held, null);
+            if (Connected)
+            {
+                _connection.RefuseConnect(this, message, data);
             }
         }
+
+        if (Interlocked.Exchange(ref _state, 1) != 0)
+        {
+            return;
+        }
+
+        // Never connected, as the client sees it: no Disconnecting/Disconnected (a hub's OnDisconnectedAsync does not
+        // run, as in SignalR when OnConnectedAsync throws).
+        Namespace.Adapter.DeleteAll(Id);
+        Namespace.RemoveSocket(this);
+        _connection.RemoveSocket(this);
+        FailPendingAcks();
     }
 
     internal async ValueTask DispatchAsync(SocketIOEventContext context)
     {
+        if (System.Threading.Volatile.Read(ref _refused))
+        {
+            return; // an event a client sent before its refused CONNECT was answered: never served
+        }
+
         var middlewares = System.Threading.Volatile.Read(ref _middlewares);
         if (middlewares.Length == 0)
         {
@@ -307,7 +400,65 @@ public sealed partial class SocketIOSocket : IRemoteSocket, IPendingAckOwner
         await Next().ConfigureAwait(false);
     }
 
-    private ValueTask InvokeHandlersAsync(SocketIOEventContext context) => _handlers.InvokeAsync(context.EventName, context);
+    private ValueTask InvokeHandlersAsync(SocketIOEventContext context)
+    {
+        if (!_handlers.Handles(context.EventName))
+        {
+            OnUnknownEvent(context);
+            return ValueTask.CompletedTask;
+        }
+
+        return _handlers.InvokeAsync(context.EventName, context);
+    }
+
+    /// <summary>
+    /// No handler and no catch-all: counted, logged at Debug (rate-limited), and a caller waiting for an
+    /// acknowledgement is told at once (Typed's choice; socket.io leaves it waiting for its timeout).
+    /// </summary>
+    private void OnUnknownEvent(SocketIOEventContext context)
+    {
+        Namespace.Server.Counters.UnknownEvent();
+        if (Logger.IsEnabled(LogLevel.Debug) && _unknownEventLog.TryEnter(Namespace.Server.Options.ClientErrorLogInterval, out var suppressed))
+        {
+            SocketIOLog.UnknownEvent(Logger, Id, context.EventName, suppressed);
+        }
+
+        context.AckError(new SocketIOError(SocketIOErrorCodes.UnknownEvent, $"No handler for '{context.EventName}'."));
+    }
+
+    /// <summary>
+    /// The queue's report of a failed item. For an event: a caller waiting for an acknowledgement gets an error
+    /// acknowledgement now (unless the handler had already acknowledged); a binding error is the client's fault and is
+    /// logged in one line, rate-limited; a handler's exception is the server's and is logged with its stack trace.
+    /// </summary>
+    private void OnWorkFailed(SocketIOEventContext? context, Exception exception)
+    {
+        if (context is null)
+        {
+            // RunConnectionHandlersAsync catches its handlers' failures; this is a failure of the refusal itself.
+            SocketIOLog.HandlerFailed(Logger, exception, "OnConnection", Id);
+            return;
+        }
+
+        var options = Namespace.Server.Options;
+        if (exception is SocketIOBindingException binding)
+        {
+            Namespace.Server.Counters.BindingError();
+            var reason = binding.InnerException is { } inner && options.EnableDetailedErrors ? $"{binding.Message} {inner.Message}" : binding.Message;
+            context.AckError(new SocketIOError(SocketIOErrorCodes.BindingError, reason, binding.Parameter, binding.Position));
+            if (Logger.IsEnabled(options.ClientErrorLogLevel) && _bindingErrorLog.TryEnter(options.ClientErrorLogInterval, out var suppressed))
+            {
+                SocketIOLog.BindingFailed(Logger, options.ClientErrorLogLevel, Id, context.EventName, binding.Position, binding.Parameter, binding.Message, suppressed);
+            }
+
+            return;
+        }
+
+        Namespace.Server.Counters.HandlerError();
+        var message = options.EnableDetailedErrors ? exception.Message : $"An error occurred while handling '{context.EventName}'.";
+        context.AckError(new SocketIOError(SocketIOErrorCodes.HandlerError, message));
+        SocketIOLog.HandlerFailed(Logger, exception, context.EventName, Id);
+    }
 
     /// <summary>An acknowledgement from the client: completes its emit at once (never queued behind handlers).</summary>
     internal void HandleAck(SocketIOPacket packet)
@@ -327,7 +478,8 @@ public sealed partial class SocketIOSocket : IRemoteSocket, IPendingAckOwner
     /// <summary>Expects this socket's answer to a broadcast; the entry goes away on answer, timeout or disconnect.</summary>
     internal void RegisterBroadcastAck(long id, Action<SocketIOArguments> onResponse, TimeSpan timeout)
     {
-        var pending = new PendingAck(this, id, onResponse);
+        // The collector gets every answer as is, error acknowledgements included: the event name is not needed.
+        var pending = new PendingAck(this, id, string.Empty, onResponse);
         lock (_acks)
         {
             if (!Connected)
@@ -353,7 +505,13 @@ public sealed partial class SocketIOSocket : IRemoteSocket, IPendingAckOwner
         Namespace.Adapter.DeleteAll(Id);
         Namespace.RemoveSocket(this);
         _connection.RemoveSocket(this);
+        FailPendingAcks();
+        SocketIOLog.SocketDisconnected(Logger, Id, Namespace.Name, reason.ToWireString());
+        Raise(Disconnected, reason);
+    }
 
+    private void FailPendingAcks()
+    {
         PendingAck[] pending;
         lock (_acks)
         {
@@ -365,9 +523,6 @@ public sealed partial class SocketIOSocket : IRemoteSocket, IPendingAckOwner
         {
             ack.Fail(new SocketIODisconnectedException());
         }
-
-        SocketIOLog.SocketDisconnected(Logger, Id, Namespace.Name, reason.ToWireString());
-        Raise(Disconnected, reason);
     }
 
     void IPendingAckOwner.RemoveAck(long id, PendingAck expected)

@@ -62,6 +62,13 @@ public sealed class SocketIOClientOptions
     /// </summary>
     public JsonSerializerOptions JsonSerializerOptions { get; set; } = SocketIOJson.CreateDefaultOptions();
 
+    /// <summary>
+    /// Whether the error acknowledgement the client sends when one of its handlers throws carries the exception's
+    /// message. Default false: the server reads only "An error occurred while handling '&lt;event&gt;'.", and the
+    /// exception goes to <see cref="SocketIOClient.HandlerFailed"/>. Binding errors always name the parameter.
+    /// </summary>
+    public bool EnableDetailedErrors { get; set; }
+
     /// <summary>Bounds on what the server's packets may make the client hold (attachments, depth…).</summary>
     public SocketIOParserLimits ParserLimits { get; set; } = new();
 

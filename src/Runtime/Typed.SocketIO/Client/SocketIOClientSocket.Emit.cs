@@ -33,7 +33,9 @@ public sealed partial class SocketIOClientSocket
     /// <summary>
     /// Emits <paramref name="eventName"/> and completes with the server's acknowledgement. Fails with
     /// <see cref="SocketIOAckTimeoutException"/> after <paramref name="timeout"/> (default
-    /// <see cref="SocketIOClientSocketOptions.AckTimeout"/>; none when both are null), with
+    /// <see cref="SocketIOClientSocketOptions.AckTimeout"/>, 30 s; none when both are null), with
+    /// <see cref="SocketInvocationException"/> at once when the server answers with an error acknowledgement (its
+    /// handler threw, the arguments did not bind, or no handler knows the event), with
     /// <see cref="SocketIODisconnectedException"/> if the socket disconnects after sending it, and is cancelled by
     /// <paramref name="cancellationToken"/>. With <see cref="SocketIOClientSocketOptions.Retries"/>, a timeout or a
     /// disconnect sends it again, up to that many times, before failing.
@@ -102,7 +104,7 @@ public sealed partial class SocketIOClientSocket
             return _retryQueue.Add(args, payload, timeout, cancellationToken, observed: true);
         }
 
-        var pending = new PendingAck(this, NextAckId());
+        var pending = new PendingAck(this, NextAckId(), payload.EventName!);
         lock (_gate)
         {
             _acks[pending.Id] = pending;
@@ -200,7 +202,7 @@ public sealed partial class SocketIOClientSocket
 
                 head.InFlight = true;
                 head.Tries++;
-                pending = new PendingAck(socket, socket.NextAckId());
+                pending = new PendingAck(socket, socket.NextAckId(), head.Payload.EventName!);
                 head.Current = pending;
             }
 
@@ -249,8 +251,9 @@ public sealed partial class SocketIOClientSocket
                     _entries.Dequeue();
                     entry.Completion.TrySetResult(attempt.Result);
                 }
-                else if (entry.Tries > retries)
+                else if (entry.Tries > retries || attempt.Exception?.InnerException is SocketInvocationException)
                 {
+                    // An error acknowledgement is the server's answer: sending the event again would not change it.
                     _entries.Dequeue();
                     entry.Completion.TrySetException(attempt.Exception?.InnerException ?? new SocketIOAckTimeoutException());
                 }

@@ -518,6 +518,15 @@ public sealed partial class SocketIOClientSocket : IPendingAckOwner, ISocketIOPe
 
     private void OnDispatchFailed(object item, Exception exception)
     {
+        if (item is SocketIOClientEvent failed)
+        {
+            // A server waiting for an acknowledgement gets an error acknowledgement now, unless the handler had
+            // already acknowledged (only the first is sent).
+            failed.AckError(exception is SocketIOBindingException binding
+                ? new SocketIOError(SocketIOErrorCodes.BindingError, binding.Message, binding.Parameter, binding.Position)
+                : new SocketIOError(SocketIOErrorCodes.HandlerError, Client.Options.EnableDetailedErrors ? exception.Message : $"An error occurred while handling '{failed.EventName}'."));
+        }
+
         var name = item switch
         {
             SocketIOClientEvent e => e.EventName,

@@ -31,10 +31,13 @@ public sealed class SocketIOClientSocketOptions
     public int Retries { get; set; }
 
     /// <summary>
-    /// The default time to wait for an acknowledgement (each try, with <see cref="Retries"/>); an emit's own timeout
-    /// wins. Null (the default) waits until the acknowledgement arrives or the socket disconnects.
+    /// The default time to wait for an acknowledgement (each try, with <see cref="Retries"/>) of
+    /// <c>EmitWithAckAsync</c> and typed proxies; an emit's own timeout wins. Default 30 s, so a server that never
+    /// answers fails the call with <see cref="SocketIOAckTimeoutException"/> instead of leaving it waiting (Typed's
+    /// choice: socket.io-client waits forever unless told). Null waits until the acknowledgement arrives or the
+    /// socket disconnects.
     /// </summary>
-    public TimeSpan? AckTimeout { get; set; }
+    public TimeSpan? AckTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     internal void Validate()
     {

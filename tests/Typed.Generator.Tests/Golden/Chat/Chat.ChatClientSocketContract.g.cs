@@ -37,7 +37,7 @@ namespace Chat
         {
             var __options = __source.JsonSerializerOptions;
             var __arguments = __event.Arguments;
-            var __a0 = global::Typed.SocketIO.Contracts.SocketContractArguments.Read(__arguments, 0, TypeInfo<global::Chat.ChatMessage>(__options))!;
+            var __a0 = global::Typed.SocketIO.Contracts.SocketContractArguments.Read(__arguments, 0, TypeInfo<global::Chat.ChatMessage>(__options), "message", false)!;
             var __handler = __factory.Create();
             try
             {
@@ -62,7 +62,7 @@ namespace Chat
         {
             var __options = __source.JsonSerializerOptions;
             var __arguments = __event.Arguments;
-            var __a0 = global::Typed.SocketIO.Contracts.SocketContractArguments.Read(__arguments, 0, TypeInfo<global::System.Guid>(__options))!;
+            var __a0 = global::Typed.SocketIO.Contracts.SocketContractArguments.Read(__arguments, 0, TypeInfo<global::System.Guid>(__options), "id", false)!;
             var __handler = __factory.Create();
             try
             {
@@ -100,7 +100,9 @@ namespace Chat
             for (var __i = 0; __i < __results.Length; __i++)
             {
                 var __arguments = __responses[__i];
-                __results[__i] = global::Typed.SocketIO.Contracts.SocketContractArguments.Read(__arguments, 0, TypeInfo<bool>(__options))!;
+                // A recipient's error acknowledgement cannot be a result: the broadcast fails with it.
+                global::Typed.SocketIO.Contracts.SocketContractArguments.ThrowIfError("confirm", __arguments);
+                __results[__i] = global::Typed.SocketIO.Contracts.SocketContractArguments.Read(__arguments, 0, TypeInfo<bool>(__options), "result", false)!;
             }
             return __results;
         }
@@ -122,7 +124,7 @@ namespace Chat
             {
                 var __arguments = await peer.EmitWithAckAsync("confirm", (peer.JsonSerializerOptions, id), s_writeArguments1, null, default).ConfigureAwait(false);
                 var __options = peer.JsonSerializerOptions;
-                return global::Typed.SocketIO.Contracts.SocketContractArguments.Read(__arguments, 0, TypeInfo<bool>(__options))!;
+                return global::Typed.SocketIO.Contracts.SocketContractArguments.Read(__arguments, 0, TypeInfo<bool>(__options), "result", false)!;
             }
 
         }

@@ -40,8 +40,8 @@ namespace Chat
         {
             var __options = __source.JsonSerializerOptions;
             var __arguments = __event.Arguments;
-            var __a0 = global::Typed.SocketIO.Contracts.SocketContractArguments.Read(__arguments, 0, TypeInfo<string>(__options))!;
-            var __a1 = global::Typed.SocketIO.Contracts.SocketContractArguments.Read(__arguments, 1, TypeInfo<string>(__options))!;
+            var __a0 = global::Typed.SocketIO.Contracts.SocketContractArguments.Read(__arguments, 0, TypeInfo<string>(__options), "room", false)!;
+            var __a1 = global::Typed.SocketIO.Contracts.SocketContractArguments.Read(__arguments, 1, TypeInfo<string>(__options), "text", false)!;
             var __handler = __factory.Create();
             try
             {
@@ -67,7 +67,7 @@ namespace Chat
         {
             var __options = __source.JsonSerializerOptions;
             var __arguments = __event.Arguments;
-            var __a0 = global::Typed.SocketIO.Contracts.SocketContractArguments.Read(__arguments, 0, TypeInfo<string>(__options))!;
+            var __a0 = global::Typed.SocketIO.Contracts.SocketContractArguments.Read(__arguments, 0, TypeInfo<string>(__options), "room", false)!;
             var __handler = __factory.Create();
             try
             {
@@ -97,9 +97,9 @@ namespace Chat
         {
             var __options = __source.JsonSerializerOptions;
             var __arguments = __event.Arguments;
-            var __a0 = global::Typed.SocketIO.Contracts.SocketContractArguments.Read(__arguments, 0, TypeInfo<int>(__options))!;
-            var __a1 = global::Typed.SocketIO.Contracts.SocketContractArguments.Read(__arguments, 1, TypeInfo<int>(__options))!;
-            var __a2 = global::Typed.SocketIO.Contracts.SocketContractArguments.Read(__arguments, 2, TypeInfo<string?>(__options))!;
+            var __a0 = global::Typed.SocketIO.Contracts.SocketContractArguments.Read(__arguments, 0, TypeInfo<int>(__options), "a", false)!;
+            var __a1 = global::Typed.SocketIO.Contracts.SocketContractArguments.Read(__arguments, 1, TypeInfo<int>(__options), "b", false)!;
+            var __a2 = global::Typed.SocketIO.Contracts.SocketContractArguments.Read(__arguments, 2, TypeInfo<string?>(__options), "echo", true)!;
             var __handler = __factory.Create();
             try
             {
@@ -132,9 +132,9 @@ namespace Chat
         {
             var __options = __source.JsonSerializerOptions;
             var __arguments = __event.Arguments;
-            var __a0 = global::Typed.SocketIO.Contracts.SocketContractArguments.Read(__arguments, 0, TypeInfo<string>(__options))!;
-            var __a1 = global::Typed.SocketIO.Contracts.SocketContractArguments.ReadBytes(__arguments, 1)!;
-            var __a2 = global::Typed.SocketIO.Contracts.SocketContractArguments.ReadMemory(__arguments, 2);
+            var __a0 = global::Typed.SocketIO.Contracts.SocketContractArguments.Read(__arguments, 0, TypeInfo<string>(__options), "name", false)!;
+            var __a1 = global::Typed.SocketIO.Contracts.SocketContractArguments.ReadBytes(__arguments, 1, "data", false)!;
+            var __a2 = global::Typed.SocketIO.Contracts.SocketContractArguments.ReadMemory(__arguments, 2, "more");
             var __handler = __factory.Create();
             try
             {
@@ -197,7 +197,9 @@ namespace Chat
             for (var __i = 0; __i < __results.Length; __i++)
             {
                 var __arguments = __responses[__i];
-                __results[__i] = global::Typed.SocketIO.Contracts.SocketContractArguments.Read(__arguments, 0, TypeInfo<global::Chat.JoinResult>(__options))!;
+                // A recipient's error acknowledgement cannot be a result: the broadcast fails with it.
+                global::Typed.SocketIO.Contracts.SocketContractArguments.ThrowIfError("join", __arguments);
+                __results[__i] = global::Typed.SocketIO.Contracts.SocketContractArguments.Read(__arguments, 0, TypeInfo<global::Chat.JoinResult>(__options), "result", false)!;
             }
             return __results;
         }
@@ -211,7 +213,9 @@ namespace Chat
             for (var __i = 0; __i < __results.Length; __i++)
             {
                 var __arguments = __responses[__i];
-                __results[__i] = (global::Typed.SocketIO.Contracts.SocketContractArguments.Read(__arguments, 0, TypeInfo<int>(__options))!, global::Typed.SocketIO.Contracts.SocketContractArguments.Read(__arguments, 1, TypeInfo<string?>(__options))!);
+                // A recipient's error acknowledgement cannot be a result: the broadcast fails with it.
+                global::Typed.SocketIO.Contracts.SocketContractArguments.ThrowIfError("add", __arguments);
+                __results[__i] = (global::Typed.SocketIO.Contracts.SocketContractArguments.Read(__arguments, 0, TypeInfo<int>(__options), "Item1", false)!, global::Typed.SocketIO.Contracts.SocketContractArguments.Read(__arguments, 1, TypeInfo<string?>(__options), "Item2", true)!);
             }
             return __results;
         }
@@ -225,7 +229,9 @@ namespace Chat
             for (var __i = 0; __i < __results.Length; __i++)
             {
                 var __arguments = __responses[__i];
-                __results[__i] = global::Typed.SocketIO.Contracts.SocketContractArguments.Read(__arguments, 0, TypeInfo<int>(__options))!;
+                // A recipient's error acknowledgement cannot be a result: the broadcast fails with it.
+                global::Typed.SocketIO.Contracts.SocketContractArguments.ThrowIfError("upload file", __arguments);
+                __results[__i] = global::Typed.SocketIO.Contracts.SocketContractArguments.Read(__arguments, 0, TypeInfo<int>(__options), "result", false)!;
             }
             return __results;
         }
@@ -239,7 +245,9 @@ namespace Chat
             for (var __i = 0; __i < __results.Length; __i++)
             {
                 var __arguments = __responses[__i];
-                __results[__i] = global::Typed.SocketIO.Contracts.SocketContractArguments.Read(__arguments, 0, TypeInfo<string[]>(__options))!;
+                // A recipient's error acknowledgement cannot be a result: the broadcast fails with it.
+                global::Typed.SocketIO.Contracts.SocketContractArguments.ThrowIfError("listRooms", __arguments);
+                __results[__i] = global::Typed.SocketIO.Contracts.SocketContractArguments.Read(__arguments, 0, TypeInfo<string[]>(__options), "result", false)!;
             }
             return __results;
         }
@@ -261,28 +269,28 @@ namespace Chat
             {
                 var __arguments = await peer.EmitWithAckAsync("join", (peer.JsonSerializerOptions, room), s_writeArguments1, null, cancellationToken).ConfigureAwait(false);
                 var __options = peer.JsonSerializerOptions;
-                return global::Typed.SocketIO.Contracts.SocketContractArguments.Read(__arguments, 0, TypeInfo<global::Chat.JoinResult>(__options))!;
+                return global::Typed.SocketIO.Contracts.SocketContractArguments.Read(__arguments, 0, TypeInfo<global::Chat.JoinResult>(__options), "result", false)!;
             }
 
             async global::System.Threading.Tasks.Task<(int Sum, string? Echo)> global::Chat.IChatServer.Add(int a, int b, string? echo)
             {
                 var __arguments = await peer.EmitWithAckAsync("add", (peer.JsonSerializerOptions, a, b, echo), s_writeArguments2, null, default).ConfigureAwait(false);
                 var __options = peer.JsonSerializerOptions;
-                return (global::Typed.SocketIO.Contracts.SocketContractArguments.Read(__arguments, 0, TypeInfo<int>(__options))!, global::Typed.SocketIO.Contracts.SocketContractArguments.Read(__arguments, 1, TypeInfo<string?>(__options))!);
+                return (global::Typed.SocketIO.Contracts.SocketContractArguments.Read(__arguments, 0, TypeInfo<int>(__options), "Item1", false)!, global::Typed.SocketIO.Contracts.SocketContractArguments.Read(__arguments, 1, TypeInfo<string?>(__options), "Item2", true)!);
             }
 
             async global::System.Threading.Tasks.ValueTask<int> global::Chat.IChatServer.Upload(string name, byte[] data, global::System.ReadOnlyMemory<byte> more)
             {
                 var __arguments = await peer.EmitWithAckAsync("upload file", (peer.JsonSerializerOptions, name, data, more), s_writeArguments3, null, default).ConfigureAwait(false);
                 var __options = peer.JsonSerializerOptions;
-                return global::Typed.SocketIO.Contracts.SocketContractArguments.Read(__arguments, 0, TypeInfo<int>(__options))!;
+                return global::Typed.SocketIO.Contracts.SocketContractArguments.Read(__arguments, 0, TypeInfo<int>(__options), "result", false)!;
             }
 
             async global::System.Threading.Tasks.Task<string[]> global::Chat.IRoomServer.ListRooms()
             {
                 var __arguments = await peer.EmitWithAckAsync("listRooms", peer.JsonSerializerOptions, global::Typed.SocketIO.Contracts.SocketContractArguments.None, null, default).ConfigureAwait(false);
                 var __options = peer.JsonSerializerOptions;
-                return global::Typed.SocketIO.Contracts.SocketContractArguments.Read(__arguments, 0, TypeInfo<string[]>(__options))!;
+                return global::Typed.SocketIO.Contracts.SocketContractArguments.Read(__arguments, 0, TypeInfo<string[]>(__options), "result", false)!;
             }
 
         }

@@ -63,7 +63,9 @@ namespace Chat
             for (var __i = 0; __i < __results.Length; __i++)
             {
                 var __arguments = __responses[__i];
-                __results[__i] = global::Typed.SocketIO.Contracts.SocketContractArguments.Read(__arguments, 0, TypeInfo<string[]>(__options))!;
+                // A recipient's error acknowledgement cannot be a result: the broadcast fails with it.
+                global::Typed.SocketIO.Contracts.SocketContractArguments.ThrowIfError("listRooms", __arguments);
+                __results[__i] = global::Typed.SocketIO.Contracts.SocketContractArguments.Read(__arguments, 0, TypeInfo<string[]>(__options), "result", false)!;
             }
             return __results;
         }
@@ -83,7 +85,7 @@ namespace Chat
             {
                 var __arguments = await peer.EmitWithAckAsync("listRooms", peer.JsonSerializerOptions, global::Typed.SocketIO.Contracts.SocketContractArguments.None, null, default).ConfigureAwait(false);
                 var __options = peer.JsonSerializerOptions;
-                return global::Typed.SocketIO.Contracts.SocketContractArguments.Read(__arguments, 0, TypeInfo<string[]>(__options))!;
+                return global::Typed.SocketIO.Contracts.SocketContractArguments.Read(__arguments, 0, TypeInfo<string[]>(__options), "result", false)!;
             }
 
         }

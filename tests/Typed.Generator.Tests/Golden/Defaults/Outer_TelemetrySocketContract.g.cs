@@ -36,8 +36,8 @@ internal static class Outer_TelemetrySocketContract
     {
         var __options = __source.JsonSerializerOptions;
         var __arguments = __event.Arguments;
-        var __a0 = global::Typed.SocketIO.Contracts.SocketContractArguments.Read(__arguments, 0, TypeInfo<string>(__options))!;
-        var __a1 = global::Typed.SocketIO.Contracts.SocketContractArguments.Read(__arguments, 1, TypeInfo<double>(__options))!;
+        var __a0 = global::Typed.SocketIO.Contracts.SocketContractArguments.Read(__arguments, 0, TypeInfo<string>(__options), "class", false)!;
+        var __a1 = global::Typed.SocketIO.Contracts.SocketContractArguments.Read(__arguments, 1, TypeInfo<double>(__options), "value", false)!;
         var __handler = __factory.Create();
         try
         {
@@ -112,7 +112,9 @@ internal static class Outer_TelemetrySocketContract
         for (var __i = 0; __i < __results.Length; __i++)
         {
             var __arguments = __responses[__i];
-            __results[__i] = global::Typed.SocketIO.Contracts.SocketContractArguments.Read(__arguments, 0, TypeInfo<global::System.Text.Json.JsonElement>(__options))!;
+            // A recipient's error acknowledgement cannot be a result: the broadcast fails with it.
+            global::Typed.SocketIO.Contracts.SocketContractArguments.ThrowIfError("get_snapshot", __arguments);
+            __results[__i] = global::Typed.SocketIO.Contracts.SocketContractArguments.Read(__arguments, 0, TypeInfo<global::System.Text.Json.JsonElement>(__options), "result", false)!;
         }
         return __results;
     }
@@ -133,7 +135,7 @@ internal static class Outer_TelemetrySocketContract
         {
             var __arguments = await peer.EmitWithAckAsync("get_snapshot", peer.JsonSerializerOptions, global::Typed.SocketIO.Contracts.SocketContractArguments.None, null, default).ConfigureAwait(false);
             var __options = peer.JsonSerializerOptions;
-            return global::Typed.SocketIO.Contracts.SocketContractArguments.Read(__arguments, 0, TypeInfo<global::System.Text.Json.JsonElement>(__options))!;
+            return global::Typed.SocketIO.Contracts.SocketContractArguments.Read(__arguments, 0, TypeInfo<global::System.Text.Json.JsonElement>(__options), "result", false)!;
         }
 
         global::System.Threading.Tasks.ValueTask global::Outer.ITelemetry.Ping() => peer.EmitAsync("ping", peer.JsonSerializerOptions, global::Typed.SocketIO.Contracts.SocketContractArguments.None);

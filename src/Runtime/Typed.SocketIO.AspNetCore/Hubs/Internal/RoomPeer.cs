@@ -17,10 +17,10 @@ internal sealed class RoomPeer(SocketIOBroadcastOperator target) : ISocketIOPeer
     public Task<SocketIOArguments> EmitWithAckAsync<TState>(string eventName, in TState state, WriteArgumentsCallback<TState> writeArguments, TimeSpan? timeout, CancellationToken cancellationToken)
     {
         var broadcaster = (ISocketIOBroadcaster)(timeout is { } value ? target.Timeout(value) : target);
-        return FirstAsync(broadcaster.EmitWithAckAsync(eventName, state, writeArguments, cancellationToken));
+        return FirstAsync(eventName, broadcaster.EmitWithAckAsync(eventName, state, writeArguments, cancellationToken));
     }
 
-    private static async Task<SocketIOArguments> FirstAsync(Task<IReadOnlyList<SocketIOArguments>> responses)
+    private static async Task<SocketIOArguments> FirstAsync(string eventName, Task<IReadOnlyList<SocketIOArguments>> responses)
     {
         IReadOnlyList<SocketIOArguments> all;
         try
@@ -32,6 +32,13 @@ internal sealed class RoomPeer(SocketIOBroadcastOperator target) : ISocketIOPeer
             throw new SocketIOAckTimeoutException(); // a single emit's timeout, not a broadcast's
         }
 
-        return all.Count > 0 ? all[0] : throw new SocketIODisconnectedException();
+        if (all.Count == 0)
+        {
+            throw new SocketIODisconnectedException();
+        }
+
+        // One peer, as a unicast: its error acknowledgement fails the call, as SocketIOSocket.EmitWithAckAsync does.
+        SocketContractArguments.ThrowIfError(eventName, all[0]);
+        return all[0];
     }
 }

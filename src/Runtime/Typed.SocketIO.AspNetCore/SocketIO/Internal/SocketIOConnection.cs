@@ -239,10 +239,9 @@ internal sealed class SocketIOConnection
 
             ns.AddSocket(socket);
             ns.Adapter.AddAll(socket.Id, [socket.Id]);
-            WritePacket(new SocketIOPacket { Type = SocketIOPacketType.Connect, Namespace = name, Data = ConnectReply(socket.Id) });
-            SocketIOLog.SocketConnected(_server.Logger, socket.Id, name);
 
-            // Queued before any event, so packets the handlers emit follow the CONNECT reply and precede replies to events.
+            // Queued before any event. The connection handlers run first and the socket answers the CONNECT once they
+            // succeed (AcceptConnect), or refuses it when one throws (RefuseConnect); what they emit follows the reply.
             await socket.EnqueueConnectionAsync().ConfigureAwait(false);
         }
         catch (Exception ex)
@@ -259,6 +258,14 @@ internal sealed class SocketIOConnection
             }
         }
     }
+
+    /// <summary>The CONNECT reply, once the socket's connection handlers have succeeded.</summary>
+    internal void AcceptConnect(SocketIOSocket socket) =>
+        WritePacket(new SocketIOPacket { Type = SocketIOPacketType.Connect, Namespace = socket.Namespace.Name, Data = ConnectReply(socket.Id) });
+
+    /// <summary>The CONNECT_ERROR of a socket whose connection handler threw.</summary>
+    internal void RefuseConnect(SocketIOSocket socket, string message, JsonElement? data) =>
+        WritePacket(new SocketIOPacket { Type = SocketIOPacketType.ConnectError, Namespace = socket.Namespace.Name, Data = ConnectError(message, data) });
 
     private async ValueTask<bool> RunMiddlewaresAsync(SocketIONamespace ns, SocketIOSocket socket)
     {

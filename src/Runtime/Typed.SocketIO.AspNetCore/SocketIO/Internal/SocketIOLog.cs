@@ -28,4 +28,15 @@ internal static partial class SocketIOLog
 
     [LoggerMessage(108, LogLevel.Debug, "Engine.IO session {SessionId} joined no namespace within the connect timeout; closing.")]
     public static partial void ConnectTimeout(ILogger logger, string sessionId);
+
+    // Client-caused failures: one line, no stack trace, at the level the operator chose (SocketIOOptions), and at
+    // most one per socket per SocketIOOptions.ClientErrorLogInterval, so a flooding client cannot flood the log.
+    [LoggerMessage(EventId = 109, Message = "Socket {SocketId} sent {EventName} with argument {Position} ('{Parameter}') that does not bind: {Reason} ({Suppressed} more client errors on this socket were not logged since the previous one).")]
+    public static partial void BindingFailed(ILogger logger, LogLevel level, string socketId, string eventName, int position, string parameter, string reason, int suppressed);
+
+    [LoggerMessage(110, LogLevel.Debug, "Socket {SocketId} sent {EventName}, which has no handler ({Suppressed} more unknown events on this socket were not logged since the previous one).")]
+    public static partial void UnknownEvent(ILogger logger, string socketId, string eventName, int suppressed);
+
+    [LoggerMessage(111, LogLevel.Error, "A connection handler (OnConnection, a hub's constructor or OnConnectedAsync) failed for socket {SocketId} in namespace {Namespace}; the connection was refused.")]
+    public static partial void ConnectionHandlerFailed(ILogger logger, Exception exception, string socketId, string @namespace);
 }
