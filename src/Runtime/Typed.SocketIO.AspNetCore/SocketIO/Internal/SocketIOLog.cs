@@ -28,4 +28,10 @@ internal static partial class SocketIOLog
 
     [LoggerMessage(108, LogLevel.Debug, "Engine.IO session {SessionId} joined no namespace within the connect timeout; closing.")]
     public static partial void ConnectTimeout(ILogger logger, string sessionId);
+
+    [LoggerMessage(115, LogLevel.Debug, "Socket {SocketId} of namespace {Namespace} received events faster than its handlers finish them ({Limit}); disconnecting it.")]
+    public static partial void EventQueueFull(ILogger logger, string socketId, string @namespace, string limit);
+
+    [LoggerMessage(116, LogLevel.Debug, "Engine.IO session {SessionId}: its sockets' unfinished events passed {Limit} bytes (MaxQueuedBytesPerConnection); closing the connection.")]
+    public static partial void ConnectionEventBytesExceeded(ILogger logger, string sessionId, long limit);
 }
