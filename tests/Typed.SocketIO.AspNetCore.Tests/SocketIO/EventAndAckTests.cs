@@ -327,11 +327,13 @@ public sealed class EventAndAckTests
     }
 
     [Fact]
-    public async Task Handlers_of_one_socket_run_one_at_a_time_in_arrival_order_even_when_async()
+    public async Task With_one_handler_slot_handlers_of_one_socket_run_one_at_a_time_in_arrival_order_even_when_async()
     {
         var order = new ConcurrentQueue<int>();
         var running = 0;
         var overlapped = false;
+
+        // One at a time is MaxParallelHandlersPerSocket = 1 (the default runs them concurrently, as Node: EventQueueTests).
         await using var server = await StartAsync(io => io.MainNamespace.OnConnection(socket => socket.On("step", async e =>
         {
             if (Interlocked.Increment(ref running) != 1)
@@ -346,7 +348,7 @@ public sealed class EventAndAckTests
             order.Enqueue(n);
             Interlocked.Decrement(ref running);
             e.Socket.Emit("stepped", n);
-        })));
+        })), o => o.MaxParallelHandlersPerSocket = 1);
         await using var client = await server.ConnectToAsync("/");
 
         for (var i = 0; i < 10; i++)

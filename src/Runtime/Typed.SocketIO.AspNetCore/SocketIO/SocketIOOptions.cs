@@ -76,11 +76,36 @@ public sealed class SocketIOOptions
     public int MaxPendingAcksPerSocket { get; set; } = 1024;
 
     /// <summary>
-    /// Most events queued for one socket's handlers before reading from its connection waits (backpressure on a
-    /// flooding client). While reading waits, that connection's acknowledgements and pongs wait too, so a handler that
-    /// awaits an acknowledgement from the same client behind a full queue stalls until the ping timeout. Default 1,024.
+    /// Most handlers of one socket running at once. Events always <em>start</em> in arrival order; a handler that
+    /// awaits keeps its slot, and the next events start meanwhile while slots remain. Default unbounded
+    /// (<see cref="int.MaxValue"/>), as the Node server dispatches each event as it arrives: a handler that awaits an
+    /// acknowledgement from its own client (or retries that client's emits) can never hold back the events and
+    /// acknowledgements it waits for. 1 runs one handler at a time, each finishing before the next starts (SignalR's
+    /// default); events past the limit then wait in the socket's queue (<see cref="MaxQueuedEventsPerSocket"/>).
+    /// </summary>
+    public int MaxParallelHandlersPerSocket { get; set; } = int.MaxValue;
+
+    /// <summary>
+    /// Most events of one socket waiting for a free handler slot (only with a finite
+    /// <see cref="MaxParallelHandlersPerSocket"/>). One more disconnects the socket (the client sees
+    /// <c>io server disconnect</c>): the server never stops reading a connection to wait for handlers, because the
+    /// acknowledgements and pongs those handlers may wait for arrive on it. Default 1,024.
     /// </summary>
     public int MaxQueuedEventsPerSocket { get; set; } = 1024;
+
+    /// <summary>
+    /// Most bytes of one socket's events received and not yet finished, waiting or running: each event counts its
+    /// payload and attachments plus 256 bytes. An event that would pass it disconnects the socket (the client sees
+    /// <c>io server disconnect</c>), so a slow handler cannot make the server pin what a fast client sends. Default
+    /// 4 MiB.
+    /// </summary>
+    public long MaxQueuedBytesPerSocket { get; set; } = 4L * 1024 * 1024;
+
+    /// <summary>
+    /// The same bound for all the sockets of one connection together (a client can join many namespaces over one
+    /// connection). An event that would pass it closes the connection. Default 16 MiB.
+    /// </summary>
+    public long MaxQueuedBytesPerConnection { get; set; } = 16L * 1024 * 1024;
 
     /// <summary>Most child namespaces a dynamic namespace may create. Default 1,000.</summary>
     public int MaxChildNamespaces { get; set; } = 1000;
@@ -96,6 +121,15 @@ public sealed class SocketIOOptions
 
     /// <summary>Creates each namespace's adapter; null for <see cref="InMemorySocketIOAdapter"/> (one server).</summary>
     public Func<SocketIONamespace, SocketIOAdapter>? AdapterFactory { get; set; }
+
+    /// <summary>Throws at start-up for a queue bound that could never admit an event.</summary>
+    internal void ValidateQueueLimits()
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxParallelHandlersPerSocket, 1, nameof(MaxParallelHandlersPerSocket));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxQueuedEventsPerSocket, 1, nameof(MaxQueuedEventsPerSocket));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxQueuedBytesPerSocket, 1, nameof(MaxQueuedBytesPerSocket));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxQueuedBytesPerConnection, 1, nameof(MaxQueuedBytesPerConnection));
+    }
 
     internal SocketIOParserLimits CreateParserLimits() => new()
     {

@@ -23,6 +23,7 @@ public sealed class SocketIOServer
     {
         ArgumentNullException.ThrowIfNull(options);
         Options = options.Value;
+        Options.ValidateQueueLimits();
         Logger = loggerFactory?.CreateLogger("Typed.SocketIO") ?? NullLogger.Instance;
         Parser = SocketIOParsers.Get(Options.Parser);
         ParserLimits = Options.CreateParserLimits();

@@ -65,6 +65,10 @@ public static class SocketIOServiceCollectionExtensions
         ReadNumber(section, "MaxAttachments", value => options.MaxAttachments = checked((int)value));
         ReadNumber(section, "MaxDepth", value => options.MaxDepth = checked((int)value));
         ReadNumber(section, "MaxPendingAcksPerSocket", value => options.MaxPendingAcksPerSocket = checked((int)value));
+        ReadNumber(section, "MaxParallelHandlersPerSocket", value => options.MaxParallelHandlersPerSocket = checked((int)value));
+        ReadNumber(section, "MaxQueuedEventsPerSocket", value => options.MaxQueuedEventsPerSocket = checked((int)value));
+        ReadNumber(section, "MaxQueuedBytesPerSocket", value => options.MaxQueuedBytesPerSocket = value);
+        ReadNumber(section, "MaxQueuedBytesPerConnection", value => options.MaxQueuedBytesPerConnection = value);
         ReadNumber(section, "MaxRoomsPerSocket", value => options.MaxRoomsPerSocket = checked((int)value));
         ReadNumber(section, "MaxChildNamespaces", value => options.MaxChildNamespaces = checked((int)value));
         ReadFlag(section, "AllowUpgrades", value => engine.AllowUpgrades = value);

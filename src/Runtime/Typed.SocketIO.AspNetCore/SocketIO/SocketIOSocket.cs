@@ -5,16 +5,17 @@ using Typed.EngineIO;
 namespace Typed.SocketIO;
 
 /// <summary>
-/// A client connected to a namespace. Handlers of one socket run one at a time, in the order events arrived;
-/// acknowledgements the client sends are processed as they arrive, so a handler may await one. Every member is safe
-/// to call from any thread.
+/// A client connected to a namespace. Its handlers start in the order events arrived, up to
+/// <see cref="SocketIOOptions.MaxParallelHandlersPerSocket"/> at once; acknowledgements the client sends are processed
+/// as they arrive, never queued behind handlers, so a handler may await one. Every member is safe to call from any
+/// thread.
 /// </summary>
 public sealed partial class SocketIOSocket : IRemoteSocket, IPendingAckOwner
 {
     private readonly SocketIOConnection _connection;
     private readonly object _gate = new();
     private readonly Dictionary<long, PendingAck> _acks = [];
-    private readonly SerialWorkQueue<SocketIOEventContext?> _events;
+    private readonly SocketEventDispatcher<SocketIOEventContext?> _events;
     private readonly SocketIOHandlerRegistry<SocketIOEventContext> _handlers = new();
     private Func<SocketIOEventContext, Func<ValueTask>, ValueTask>[] _middlewares = [];
     private readonly ClientErrorLogLimiter _bindingErrorLog = new();
@@ -33,9 +34,13 @@ public sealed partial class SocketIOSocket : IRemoteSocket, IPendingAckOwner
         _connection = connection;
         Id = id;
         Handshake = handshake;
-        // A null item stands for the namespace's connection handlers, which run before any event.
-        _events = new SerialWorkQueue<SocketIOEventContext?>(
-            ns.Server.Options.MaxQueuedEventsPerSocket,
+        // A null item stands for the namespace's connection handlers, which run alone, before any event.
+        var options = ns.Server.Options;
+        _events = new SocketEventDispatcher<SocketIOEventContext?>(
+            options.MaxParallelHandlersPerSocket,
+            options.MaxQueuedEventsPerSocket,
+            new EventByteBudget(options.MaxQueuedBytesPerSocket),
+            connection.EventBytes,
             item => item is null ? RunConnectionHandlersAsync() : DispatchAsync(item),
             OnWorkFailed);
     }
@@ -278,16 +283,39 @@ public sealed partial class SocketIOSocket : IRemoteSocket, IPendingAckOwner
     internal void NotifyOutgoing(string eventName, object?[] args) =>
         _handlers.NotifyOutgoing(eventName, args, ex => SocketIOLog.HandlerFailed(Logger, ex, "OnAnyOutgoing", Id));
 
-    /// <summary>An event from the client: queued for this socket's handlers, in arrival order.</summary>
-    internal ValueTask EnqueueEventAsync(SocketIOPacket packet)
+    /// <summary>
+    /// An event from the client, on the receive path: started or queued for this socket's handlers, in arrival order.
+    /// Never waits. Past the socket's bounds the socket is disconnected; past the connection's, the connection closes.
+    /// </summary>
+    internal void EnqueueEvent(SocketIOPacket packet)
     {
+        var bytes = EventByteBudget.Measure(packet);
+
         // The packet's bytes belong to the connection's receive buffer; the handlers run later and need their own.
         var arguments = SocketIOArguments.FromEvent(packet).Detach();
-        return _events.EnqueueAsync(new SocketIOEventContext(this, packet.EventName!, arguments, packet.AckId));
+        var result = _events.TryEnqueue(new SocketIOEventContext(this, packet.EventName!, arguments, packet.AckId), bytes);
+        switch (result)
+        {
+            case EventEnqueueResult.TooManyQueued:
+                SocketIOLog.EventQueueFull(Logger, Id, Namespace.Name, $"{Namespace.Server.Options.MaxQueuedEventsPerSocket} events waiting (MaxQueuedEventsPerSocket)");
+                Disconnect();
+                break;
+            case EventEnqueueResult.TooManyBytes:
+                SocketIOLog.EventQueueFull(Logger, Id, Namespace.Name, $"{Namespace.Server.Options.MaxQueuedBytesPerSocket} bytes unfinished (MaxQueuedBytesPerSocket)");
+                Disconnect();
+                break;
+            case EventEnqueueResult.TooManyConnectionBytes:
+                SocketIOLog.ConnectionEventBytesExceeded(Logger, _connection.Engine.Id, Namespace.Server.Options.MaxQueuedBytesPerConnection);
+                _connection.Close(SocketIODisconnectReason.ForcedServerClose);
+                break;
+        }
     }
 
-    /// <summary>Runs the namespace's connection handlers through the event queue, so they precede every event.</summary>
-    internal ValueTask EnqueueConnectionAsync() => _events.EnqueueAsync(null);
+    /// <summary>
+    /// Runs the namespace's connection handlers through the event queue, alone: they finish before any event starts,
+    /// so handlers they register see every event.
+    /// </summary>
+    internal void EnqueueConnection() => _events.Enqueue(null, exclusive: true);
 
     /// <summary>
     /// Runs the namespace's connection handlers (a hub's constructor and <c>OnConnectedAsync</c> among them), then
@@ -501,6 +529,8 @@ public sealed partial class SocketIOSocket : IRemoteSocket, IPendingAckOwner
             return;
         }
 
+        // Closing never waits for application code: events not started yet are dropped, running ones finish later.
+        _events.Close();
         Raise(Disconnecting, reason);
         Namespace.Adapter.DeleteAll(Id);
         Namespace.RemoveSocket(this);

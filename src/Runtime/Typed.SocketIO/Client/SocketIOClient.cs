@@ -78,7 +78,10 @@ public sealed class SocketIOClient : IAsyncDisposable
 
     /// <summary>
     /// A handler threw: a socket's event handler (named by the event), or a handler of one of the client's own
-    /// notifications. The client carries on; this is where such failures surface.
+    /// notifications. The client carries on; this is where such failures surface. A received event dropped because
+    /// its socket's queue was full (<see cref="SocketIOClientOptions.MaxQueuedEventsPerSocket"/>,
+    /// <see cref="SocketIOClientOptions.MaxQueuedBytesPerSocket"/>) is reported here too, with an
+    /// <see cref="InvalidOperationException"/> naming the limit.
     /// </summary>
     public event Action<string, Exception>? HandlerFailed;
 

@@ -73,10 +73,31 @@ public sealed class SocketIOClientOptions
     public SocketIOParserLimits ParserLimits { get; set; } = new();
 
     /// <summary>
-    /// Most received events (and connect/disconnect notifications) waiting for one socket's handlers. When full, the
-    /// client stops reading from the connection until a handler finishes. Default 1024.
+    /// Most handlers of one socket running at once. Events always <em>start</em> in arrival order; a handler that
+    /// awaits keeps its slot, and the next events start meanwhile while slots remain. Default unbounded
+    /// (<see cref="int.MaxValue"/>), as socket.io-client dispatches each event as it arrives: a handler that awaits
+    /// the server's acknowledgement (<c>EmitWithAckAsync</c>) never holds back the events and acknowledgements that
+    /// follow. 1 runs one handler at a time, each finishing before the next starts; events past the limit then wait
+    /// in the socket's queue (<see cref="MaxQueuedEventsPerSocket"/>).
+    /// </summary>
+    public int MaxParallelHandlersPerSocket { get; set; } = int.MaxValue;
+
+    /// <summary>
+    /// Most received events of one socket waiting for a free handler slot (only with a finite
+    /// <see cref="MaxParallelHandlersPerSocket"/>). The client never stops reading to wait for its handlers (the
+    /// acknowledgements and pings they wait for arrive on the same connection): an event past the limit is dropped and
+    /// reported through <see cref="SocketIOClient.HandlerFailed"/>. Connect and disconnect notifications are never
+    /// dropped. Default 1,024.
     /// </summary>
     public int MaxQueuedEventsPerSocket { get; set; } = 1024;
+
+    /// <summary>
+    /// Most bytes of one socket's received events not yet finished, waiting or running: each counts its payload and
+    /// attachments plus 256 bytes. An event past it is dropped and reported through
+    /// <see cref="SocketIOClient.HandlerFailed"/>, so a server cannot make a slow handler pin unbounded memory.
+    /// Default 16 MiB.
+    /// </summary>
+    public long MaxQueuedBytesPerSocket { get; set; } = 16L * 1024 * 1024;
 
     /// <summary>
     /// The largest message the server may send, in bytes: one WebSocket message, or one long-polling response (which
@@ -116,7 +137,9 @@ public sealed class SocketIOClientOptions
             throw new ArgumentOutOfRangeException(nameof(RandomizationFactor), RandomizationFactor, "The randomization factor is between 0 and 1.");
         }
 
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxParallelHandlersPerSocket, 1, nameof(MaxParallelHandlersPerSocket));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxQueuedEventsPerSocket, 1, nameof(MaxQueuedEventsPerSocket));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxQueuedBytesPerSocket, 1, nameof(MaxQueuedBytesPerSocket));
 
         // The reader assembles a message in one array, so the limit also has to fit one.
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxIncomingMessageBytes, 1, nameof(MaxIncomingMessageBytes));

@@ -6,15 +6,16 @@ namespace Typed.SocketIO.Client;
 /// The client's socket on one namespace (socket.io-client's <c>Socket</c>). Emitting is safe from any thread; emits
 /// made while disconnected are buffered and sent in order on connect (see
 /// <see cref="SocketIOClientSocketOptions.BufferWhileDisconnected"/>). Handlers, and the
-/// <see cref="Connected"/>/<see cref="ConnectFailed"/>/<see cref="Disconnected"/> notifications, run one at a time in
-/// arrival order, off the receive path: a handler may await an acknowledgement.
+/// <see cref="Connected"/>/<see cref="ConnectFailed"/>/<see cref="Disconnected"/> notifications, start in arrival
+/// order, up to <see cref="SocketIOClientOptions.MaxParallelHandlersPerSocket"/> at once; acknowledgements are never
+/// queued behind them, so a handler may await one.
 /// </summary>
 public sealed partial class SocketIOClientSocket : IPendingAckOwner, ISocketIOPeer, ISocketIOEventSource
 {
     private readonly SocketIOClientSocketOptions _options;
     private readonly object _gate = new();
     private readonly SocketIOHandlerRegistry<SocketIOClientEvent> _handlers = new();
-    private readonly SerialWorkQueue<object> _inbox;
+    private readonly SocketEventDispatcher<object> _inbox;
     private readonly Dictionary<long, PendingAck> _acks = [];
     private readonly List<BufferedEmit> _sendBuffer = [];
     private readonly RetryQueue _retryQueue;
@@ -31,7 +32,14 @@ public sealed partial class SocketIOClientSocket : IPendingAckOwner, ISocketIOPe
         Namespace = ns;
         _options = options;
         _retryQueue = new RetryQueue(this, options.Retries);
-        _inbox = new SerialWorkQueue<object>(client.Options.MaxQueuedEventsPerSocket, DispatchAsync, OnDispatchFailed);
+        var limits = client.Options;
+        _inbox = new SocketEventDispatcher<object>(
+            limits.MaxParallelHandlersPerSocket,
+            limits.MaxQueuedEventsPerSocket,
+            new EventByteBudget(limits.MaxQueuedBytesPerSocket),
+            sharedBytes: null,
+            DispatchAsync,
+            OnDispatchFailed);
     }
 
     /// <summary>The client (the shared connection) this socket belongs to.</summary>
@@ -266,9 +274,7 @@ public sealed partial class SocketIOClientSocket : IPendingAckOwner, ISocketIOPe
                 OnServerDisconnect();
                 break;
             case SocketIOPacketType.Event or SocketIOPacketType.BinaryEvent:
-                // The packet's bytes belong to the receive buffer; the handlers run later and need their own.
-                var arguments = SocketIOArguments.FromEvent(packet).Detach();
-                _inbox.Enqueue(new SocketIOClientEvent(this, packet.EventName!, arguments, packet.AckId));
+                OnEventPacket(packet);
                 break;
             case SocketIOPacketType.Ack or SocketIOPacketType.BinaryAck:
                 OnAckPacket(packet);
@@ -445,6 +451,30 @@ public sealed partial class SocketIOClientSocket : IPendingAckOwner, ISocketIOPe
 
         OnClosed(SocketIOClientDisconnectReason.IOServerDisconnect);
         Client.Detach();
+    }
+
+    /// <summary>
+    /// An event, on the receive path: started or queued at once, never waited for, so the acknowledgements and pings
+    /// behind it are read whatever the handlers do. One the socket cannot hold is dropped, and said so.
+    /// </summary>
+    private void OnEventPacket(SocketIOPacket packet)
+    {
+        var bytes = EventByteBudget.Measure(packet);
+
+        // The packet's bytes belong to the receive buffer; the handlers run later and need their own.
+        var arguments = SocketIOArguments.FromEvent(packet).Detach();
+        var result = _inbox.TryEnqueue(new SocketIOClientEvent(this, packet.EventName!, arguments, packet.AckId), bytes);
+        var limit = result switch
+        {
+            EventEnqueueResult.TooManyQueued => $"{Client.Options.MaxQueuedEventsPerSocket} events already wait for a handler (MaxQueuedEventsPerSocket)",
+            EventEnqueueResult.TooManyBytes => $"the socket's unfinished events would pass {Client.Options.MaxQueuedBytesPerSocket} bytes (MaxQueuedBytesPerSocket)",
+            _ => null,
+        };
+        if (limit is not null)
+        {
+            Client.ReportHandlerFailure(packet.EventName!, new InvalidOperationException(
+                $"Event '{packet.EventName}' on namespace {Namespace} was dropped: {limit}."));
+        }
     }
 
     private void OnAckPacket(SocketIOPacket packet)

@@ -30,12 +30,27 @@ internal sealed class SocketIOConnection
         _server = server;
         Engine = engine;
         _decoder = server.Parser.CreateDecoder(server.ParserLimits);
+        EventBytes = new EventByteBudget(server.Options.MaxQueuedBytesPerConnection);
         _connectTimeout = new Timer(static state => ((SocketIOConnection)state!).OnConnectTimeout(), this, server.Options.ConnectTimeout, Timeout.InfiniteTimeSpan);
     }
 
     public EngineIOSocket Engine { get; }
 
-    public async ValueTask OnMessageAsync(EngineIOMessage message)
+    /// <summary>The bytes of unfinished events, shared by this connection's sockets (<see cref="SocketIOOptions.MaxQueuedBytesPerConnection"/>).</summary>
+    public EventByteBudget EventBytes { get; }
+
+    /// <summary>
+    /// One message from the client. Never waits for the application: events are handed to their socket's dispatcher,
+    /// which starts or queues them at once (or refuses, past its bounds), so acknowledgements, DISCONNECTs and the
+    /// Engine.IO pongs behind them are always read, and a close is never stuck behind a handler.
+    /// </summary>
+    public ValueTask OnMessageAsync(EngineIOMessage message)
+    {
+        OnMessage(message);
+        return ValueTask.CompletedTask;
+    }
+
+    private void OnMessage(EngineIOMessage message)
     {
         var status = _decoder.Decode(message.Data, message.IsBinary, out var packet, out var error);
         TrackReassembly(status == SocketIODecodeStatus.NeedMore);
@@ -71,7 +86,7 @@ internal sealed class SocketIOConnection
             case SocketIOPacketType.Event or SocketIOPacketType.BinaryEvent:
                 if (Find(packet.Namespace) is { } target)
                 {
-                    await target.EnqueueEventAsync(packet).ConfigureAwait(false);
+                    target.EnqueueEvent(packet);
                     return;
                 }
 
@@ -240,9 +255,10 @@ internal sealed class SocketIOConnection
             ns.AddSocket(socket);
             ns.Adapter.AddAll(socket.Id, [socket.Id]);
 
-            // Queued before any event. The connection handlers run first and the socket answers the CONNECT once they
-            // succeed (AcceptConnect), or refuses it when one throws (RefuseConnect); what they emit follows the reply.
-            await socket.EnqueueConnectionAsync().ConfigureAwait(false);
+            // Queued before any event. The connection handlers run first and alone, and the socket answers the CONNECT
+            // once they succeed (AcceptConnect), or refuses it when one throws (RefuseConnect); what they emit follows
+            // the reply.
+            socket.EnqueueConnection();
         }
         catch (Exception ex)
         {

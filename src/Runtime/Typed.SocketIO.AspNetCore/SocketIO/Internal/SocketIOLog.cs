@@ -39,4 +39,10 @@ internal static partial class SocketIOLog
 
     [LoggerMessage(111, LogLevel.Error, "A connection handler (OnConnection, a hub's constructor or OnConnectedAsync) failed for socket {SocketId} in namespace {Namespace}; the connection was refused.")]
     public static partial void ConnectionHandlerFailed(ILogger logger, Exception exception, string socketId, string @namespace);
+
+    [LoggerMessage(115, LogLevel.Debug, "Socket {SocketId} of namespace {Namespace} received events faster than its handlers finish them ({Limit}); disconnecting it.")]
+    public static partial void EventQueueFull(ILogger logger, string socketId, string @namespace, string limit);
+
+    [LoggerMessage(116, LogLevel.Debug, "Engine.IO session {SessionId}: its sockets' unfinished events passed {Limit} bytes (MaxQueuedBytesPerConnection); closing the connection.")]
+    public static partial void ConnectionEventBytesExceeded(ILogger logger, string sessionId, long limit);
 }
