@@ -3,7 +3,7 @@ using Typed.Shared;
 
 namespace Typed.Generator;
 
-/// <summary>Every diagnostic the generator reports. Ids are stable: TYPED001–019 contracts, 020–029 JSON, 030–039 hubs.</summary>
+/// <summary>Every diagnostic the generator reports. Ids are stable: TYPED001–019 contracts, 020–029 JSON, 030–034 hubs and wiring, 035–036 acknowledgement timeouts.</summary>
 internal static class DiagnosticDescriptors
 {
     private const string Category = "Typed.SocketContracts";
@@ -45,13 +45,13 @@ internal static class DiagnosticDescriptors
         "'{0}' is static: a contract declares only instance methods (events)");
 
     public static readonly DiagnosticDescriptor UnsupportedParameterType = Error("TYPED013", "Unsupported parameter type",
-        "'{0}' of '{1}' has type '{2}', which cannot be sent (pointers, ref structs and delegates are not values)");
+        "'{0}' of '{1}' has type '{2}', which cannot be sent: {3}");
 
     public static readonly DiagnosticDescriptor InaccessibleContract = Error("TYPED014", "A socket contract must be accessible",
         "'{0}' is private or protected: the generated code beside it cannot implement it");
 
-    public static readonly DiagnosticDescriptor TypeMissingFromJsonContext = Warning("TYPED020", "Type missing from the JSON context",
-        "'{0}' of '{1}' has type '{2}', which '{3}' does not declare or reach: add [JsonSerializable(typeof({2}))] to it, or the call fails at run time");
+    public static readonly DiagnosticDescriptor TypeMissingFromJsonContext = Error("TYPED020", "Type missing from the JSON context",
+        "'{0}' of '{1}' has type '{2}', which '{3}' does not declare or reach: add [JsonSerializable(typeof({2}))] to it (the call cannot work without it: it would fail at run time)");
 
     public static readonly DiagnosticDescriptor NotAJsonContext = Error("TYPED021", "JsonContext is not a JsonSerializerContext",
         "'{0}' is not a JsonSerializerContext with a static Default instance: name the source-generated context of your types");
@@ -61,6 +61,22 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor HubWithoutConstructor = Error("TYPED031", "A hub needs a public constructor",
         "Hub '{0}' has no public constructor for the generated factory to call");
+
+    public static readonly DiagnosticDescriptor NotAContract = Error("TYPED032", "Not a socket contract",
+        "'{0}' is not a [SocketContract] interface, so {1} has no generated code to use: mark the interface [SocketContract], or name one that is");
+
+    public static readonly DiagnosticDescriptor HubWithoutContract = Error("TYPED033", "A hub must implement a contract",
+        "Hub '{0}' implements no [SocketContract] interface, so no event reaches it: implement the contract of the events it handles");
+
+    public static readonly DiagnosticDescriptor ContractWithoutGeneratedCode = Error("TYPED034", "The contract's generated code is missing",
+        "'{0}' is declared in assembly '{1}', which has no generated code for it ('{2}' is missing): the Typed generator did not run there. "
+        + "Reference it in that project: <ProjectReference Include=\"…/Typed.Generator.csproj\" OutputItemType=\"Analyzer\" ReferenceOutputAssembly=\"false\" /> (the Typed.SocketIO package brings it).");
+
+    public static readonly DiagnosticDescriptor AckTimeoutNotPositive = Error("TYPED035", "An acknowledgement timeout must be positive",
+        "'{0}' has [AckTimeout({1})]: the timeout is in milliseconds and must be greater than zero");
+
+    public static readonly DiagnosticDescriptor AckTimeoutWithoutAck = Warning("TYPED036", "AckTimeout on an event without acknowledgement",
+        "'{0}' has [AckTimeout] but returns no result, so no acknowledgement is awaited and the timeout does nothing: return Task<T> or remove it");
 
     private static DiagnosticDescriptor Error(string id, string title, string message) =>
         new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true);

@@ -31,5 +31,8 @@ public sealed partial class SocketContractGenerator
 
         /// <summary>Each hub's located diagnostics.</summary>
         public const string HubDiagnostics = nameof(HubDiagnostics);
+
+        /// <summary>The located diagnostics of each <c>CreateProxy</c>/<c>Register</c> call.</summary>
+        public const string UsageDiagnostics = nameof(UsageDiagnostics);
     }
 }

@@ -9,7 +9,8 @@ namespace Typed.Generator;
 
 /// <summary>
 /// Turns <c>[SocketContract]</c> interfaces into emitter proxies, handler binders and typed broadcasts, and
-/// <c>SocketHub</c> classes into reflection-free factories.
+/// <c>SocketHub</c> classes into reflection-free factories, and reports wiring mistakes (a hub or a
+/// <c>CreateProxy</c>/<c>Register</c> call whose contract is not one, or whose generated code is missing) where they are.
 /// </summary>
 /// <remarks>
 /// Each input splits into two branches, as System.Text.Json's generator does. The generation branch carries only
@@ -43,7 +44,7 @@ public sealed partial class SocketContractGenerator : IIncrementalGenerator
             .WithTrackingName(TrackingNames.JsonContexts);
 
         var models = contracts
-            .Select(static (parsed, _) => parsed.Contract)
+            .Select(static (parsed, _) => parsed.CanGenerate ? parsed.Contract : null)
             .WithTrackingName(TrackingNames.ContractModels)
             .Where(static model => model is not null)
             .Select(static (model, _) => model!);
@@ -91,6 +92,13 @@ public sealed partial class SocketContractGenerator : IIncrementalGenerator
             .WithTrackingName(TrackingNames.HubDiagnostics);
 
         context.RegisterSourceOutput(hubDiagnostics, static (output, diagnostics) => Report(output, diagnostics));
+
+        var usageDiagnostics = context.SyntaxProvider.CreateSyntaxProvider(
+                static (node, _) => ContractUsage.IsCandidate(node),
+                ContractUsage.CheckCall)
+            .WithTrackingName(TrackingNames.UsageDiagnostics);
+
+        context.RegisterSourceOutput(usageDiagnostics, static (output, diagnostics) => Report(output, diagnostics));
     }
 
     private static void Report(SourceProductionContext output, EquatableArray<DiagnosticInfo> diagnostics)

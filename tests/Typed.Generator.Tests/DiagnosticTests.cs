@@ -36,6 +36,10 @@ public sealed class DiagnosticTests
         { "TYPED021", "[SocketContract(JsonContext = typeof(string))] public interface IC { Task Send(); }", "IC" },
         { "TYPED030", "public interface IClient { } public class GenericHub<T> : SocketHub { }", "GenericHub" },
         { "TYPED031", "public class PrivateHub : SocketHub { private PrivateHub() { } }", "PrivateHub" },
+        { "TYPED032", "[SocketContract] public interface IC { Task Send(); } public interface INotAContract { } public sealed class H : SocketHub<INotAContract>, IC { public Task Send() => Task.CompletedTask; }", "INotAContract>" },
+        { "TYPED033", "public interface IClient { } public sealed class ContractlessHub : SocketHub { }", "ContractlessHub" },
+        { "TYPED035", "[SocketContract] public interface IC { [AckTimeout(0)] Task<int> Ask(); }", "Ask" },
+        { "TYPED036", "[SocketContract] public interface IC { [AckTimeout(5000)] Task Tell(); }", "Tell" },
     };
 
     [Theory]
@@ -49,7 +53,13 @@ public sealed class DiagnosticTests
         var diagnostic = Assert.Single(result.Diagnostics, d => d.Id == id);
         var location = diagnostic.Location;
         Assert.Equal("Source0.cs", location.GetLineSpan().Path);
-        Assert.Equal(at, text.Substring(location.SourceSpan.Start, location.SourceSpan.Length));
+        // A trailing '>' in the expectation pins a type argument (SocketHub<T>'s T), not the same name's declaration.
+        var expected = at.TrimEnd('>');
+        Assert.Equal(expected, text.Substring(location.SourceSpan.Start, location.SourceSpan.Length));
+        if (at.EndsWith('>'))
+        {
+            Assert.Equal(text.IndexOf("<" + at, StringComparison.Ordinal) + 1, location.SourceSpan.Start);
+        }
     }
 
     public static TheoryData<string> ReservedNames()

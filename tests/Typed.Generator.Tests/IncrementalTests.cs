@@ -66,7 +66,7 @@ public sealed class IncrementalTests
     }
 
     [Fact]
-    public void Moving_a_contract_with_a_warning_reports_it_at_the_new_position_and_regenerates_nothing()
+    public void Moving_a_contract_with_a_diagnostic_reports_it_at_the_new_position_and_regenerates_nothing()
     {
         const string Warned = "using System.Threading.Tasks; using Typed; namespace N; public record Missing(int X);"
             + " [SocketContract(JsonContext = typeof(Ctx))] public interface IWarned { Task Send(Missing value); }"
@@ -92,7 +92,7 @@ public sealed class IncrementalTests
     [Fact]
     public void Editing_one_of_many_classes_with_base_lists_runs_no_hub_transform()
     {
-        const string Hub = "using Typed.SocketIO; namespace N; public sealed class OnlyHub : SocketHub<IFirst> { }";
+        const string Hub = "using System.Threading.Tasks; using Typed.SocketIO; namespace N; public sealed class OnlyHub : SocketHub<IFirst>, IFirst { public Task A(int x) => Task.CompletedTask; }";
         var classes = Enumerable.Range(0, 300).Select(i => $"namespace N; public class Plain{i} : System.Collections.Generic.List<int>, System.IDisposable {{ public void Dispose() {{ }} }}");
         var compilation = GeneratorHarness.Compile([First, Hub, .. classes]);
         var driver = GeneratorHarness.CreateDriver().RunGenerators(compilation);

@@ -208,8 +208,11 @@ internal static class ContractEmitter
                 default:
                     var returnType = e.Return == ReturnKind.TaskOfT ? Names.Task : Names.ValueTask;
                     var token = e.CancellationTokenName is null ? "default" : Names.Identifier(e.CancellationTokenName);
+
+                    // [AckTimeout] becomes the call's timeout; without it, null takes the socket's default.
+                    var timeout = e.AckTimeoutMilliseconds is { } ms ? "global::System.TimeSpan.FromMilliseconds(" + ms.ToString(System.Globalization.CultureInfo.InvariantCulture) + ")" : "null";
                     w.Open($"async {returnType}<{e.AckType}> {signature}")
-                        .Line($"var __arguments = await peer.EmitWithAckAsync({name}, {state}, {writer}, null, {token}).ConfigureAwait(false);")
+                        .Line($"var __arguments = await peer.EmitWithAckAsync({name}, {state}, {writer}, {timeout}, {token}).ConfigureAwait(false);")
                         .Line("var __options = peer.JsonSerializerOptions;")
                         .Line($"return {ReadResult(e)};")
                         .Close().Line();

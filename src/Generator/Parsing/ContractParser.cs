@@ -25,14 +25,15 @@ internal static class ContractParser
             return Fail(DiagnosticDescriptors.NotAnInterface, anchor, name);
         }
 
+        // Every other mistake is collected, not returned at: a build shows all of a contract's problems at once.
         if (IsGeneric(symbol))
         {
-            return Fail(DiagnosticDescriptors.GenericContract, anchor, name);
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.GenericContract, anchor, name));
         }
 
         if (!IsAccessible(symbol))
         {
-            return Fail(DiagnosticDescriptors.InaccessibleContract, anchor, name);
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InaccessibleContract, anchor, name));
         }
 
         var attribute = context.Attributes[0];
@@ -66,8 +67,8 @@ internal static class ContractParser
             policy,
             jsonContext,
             new EquatableArray<EventModel>(events));
-        var generated = diagnostics.All(d => d.Descriptor.DefaultSeverity != DiagnosticSeverity.Error) ? contract : null;
-        return new ParsedContract(generated, new EquatableArray<DiagnosticInfo>(diagnostics), anchor, new EquatableArray<SourceAnchor>(eventAnchors));
+        var canGenerate = diagnostics.All(d => d.Descriptor.DefaultSeverity != DiagnosticSeverity.Error);
+        return new ParsedContract(contract, canGenerate, new EquatableArray<DiagnosticInfo>(diagnostics), anchor, new EquatableArray<SourceAnchor>(eventAnchors));
     }
 
     /// <summary><c>IChatServer</c> → <c>ChatServerSocketContract</c>; a nested contract gets its containers' names first.</summary>
@@ -145,9 +146,9 @@ internal static class ContractParser
                 continue;
             }
 
-            if (!IsSendable(parameter.Type))
+            if (Unsendable(parameter.Type, known) is { } reason)
             {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedParameterType, parameterAnchor, parameter.Name, name, parameter.Type.ToDisplayString()));
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedParameterType, parameterAnchor, parameter.Name, name, parameter.Type.ToDisplayString(), reason));
                 continue;
             }
 
@@ -162,9 +163,17 @@ internal static class ContractParser
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.EmptyEventName, anchor, name));
         }
 
+        var timeout = ParseAckTimeout(method, anchor, name, known, diagnostics);
         if (diagnostics.Count != errors || returnKind is null)
         {
             return null;
+        }
+
+        if (timeout is not null && returnKind is not (ReturnKind.TaskOfT or ReturnKind.ValueTaskOfT))
+        {
+            // A warning, after the error check: the event still works, the attribute just has nothing to time.
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.AckTimeoutWithoutAck, anchor, name));
+            timeout = null;
         }
 
         var ackValues = new List<ValueModel>();
@@ -185,7 +194,26 @@ internal static class ContractParser
             ackType?.ToDisplayString(SymbolFormats.FullyQualified),
             new EquatableArray<ValueModel>(ackValues),
             new EquatableArray<ParameterModel>(parameters),
-            cancellationToken);
+            cancellationToken,
+            timeout);
+    }
+
+    /// <summary>The <c>[AckTimeout]</c> milliseconds; null when absent or invalid (reported as TYPED035).</summary>
+    private static int? ParseAckTimeout(IMethodSymbol method, SourceAnchor anchor, string name, KnownTypeSymbols known, List<DiagnosticInfo> diagnostics)
+    {
+        var attribute = method.GetAttributes().FirstOrDefault(a => KnownTypeSymbols.IsAttribute(a, known.AckTimeoutAttribute));
+        if (attribute?.ConstructorArguments.FirstOrDefault().Value is not int milliseconds)
+        {
+            return null;
+        }
+
+        if (milliseconds <= 0)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.AckTimeoutNotPositive, anchor, name, milliseconds.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            return null;
+        }
+
+        return milliseconds;
     }
 
     private static (ReturnKind? Kind, ITypeSymbol? Ack) ParseReturn(ITypeSymbol type, KnownTypeSymbols known)
@@ -200,7 +228,7 @@ internal static class ContractParser
             return (ReturnKind.ValueTask, null);
         }
 
-        if (type is not INamedTypeSymbol { TypeArguments.Length: 1 } named || !IsSendable(named.TypeArguments[0]))
+        if (type is not INamedTypeSymbol { TypeArguments.Length: 1 } named || Unsendable(named.TypeArguments[0], known) is not null)
         {
             return (null, null);
         }
@@ -222,10 +250,80 @@ internal static class ContractParser
         return new ValueModel(type.ToDisplayString(SymbolFormats.FullyQualified), kind, JsonContextParser.Key(type));
     }
 
-    private static bool IsSendable(ITypeSymbol type) =>
-        type.TypeKind is not (TypeKind.Pointer or TypeKind.FunctionPointer or TypeKind.Delegate or TypeKind.Error or TypeKind.TypeParameter)
-        && !type.IsRefLikeType
-        && type.SpecialType != SpecialType.System_Void;
+    /// <summary>
+    /// Why a value of <paramref name="type"/> cannot cross the wire, or null when it can. Checked through array
+    /// elements and type arguments (<c>List&lt;Task&lt;int&gt;&gt;</c>), so a type that passes is one a JSON context can
+    /// serialize, and TYPED020 never suggests adding a task, a stream or a delegate to the context. The reason names
+    /// what to send instead where there is one: the awaited value of a task, the bytes of a stream.
+    /// </summary>
+    public static string? Unsendable(ITypeSymbol type, KnownTypeSymbols known)
+    {
+        switch (type)
+        {
+            case { TypeKind: TypeKind.Pointer or TypeKind.FunctionPointer }:
+                return "a pointer is not a value";
+            case { TypeKind: TypeKind.Delegate }:
+                return "a delegate is code, not a value";
+            case { TypeKind: TypeKind.TypeParameter }:
+                return "a type parameter is not known when the code is generated";
+            case { TypeKind: TypeKind.Error }:
+                return "the type does not compile";
+            case { IsRefLikeType: true }:
+                return "a ref struct cannot be stored until it is sent";
+            case { SpecialType: SpecialType.System_Void }:
+                return "void is not a value";
+            case IArrayTypeSymbol array:
+                return Unsendable(array.ElementType, known);
+        }
+
+        if (KnownTypeSymbols.Is(type, known.CancellationToken))
+        {
+            return "a CancellationToken is not sent; only a method's last parameter may be one, to cancel the wait for the acknowledgement";
+        }
+
+        if (KnownTypeSymbols.Is(type, known.Task) || KnownTypeSymbols.Is(type, known.ValueTask))
+        {
+            return "a task is not a value; await it and send what it produces";
+        }
+
+        if (KnownTypeSymbols.IsConstructedFrom(type, known.TaskOfT) || KnownTypeSymbols.IsConstructedFrom(type, known.ValueTaskOfT)
+            || KnownTypeSymbols.IsConstructedFrom(type, known.AsyncEnumerableOfT))
+        {
+            var awaited = Awaited(type, known);
+            return Unsendable(awaited, known) ?? $"an asynchronous value is not sent; await it and send '{awaited.ToDisplayString()}'";
+        }
+
+        if (KnownTypeSymbols.DerivesFrom(type, known.Stream))
+        {
+            return "a Stream is not serialized; send its bytes as byte[] or ReadOnlyMemory<byte>";
+        }
+
+        if (type is INamedTypeSymbol named)
+        {
+            foreach (var argument in named.TypeArguments)
+            {
+                if (Unsendable(argument, known) is { } reason)
+                {
+                    return reason;
+                }
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary><c>Task&lt;ValueTask&lt;int&gt;&gt;</c> → <c>int</c>: what awaiting (or enumerating) produces, all the way down.</summary>
+    private static ITypeSymbol Awaited(ITypeSymbol type, KnownTypeSymbols known)
+    {
+        while (type is INamedTypeSymbol { TypeArguments.Length: 1 } named
+            && (KnownTypeSymbols.IsConstructedFrom(named, known.TaskOfT) || KnownTypeSymbols.IsConstructedFrom(named, known.ValueTaskOfT)
+                || KnownTypeSymbols.IsConstructedFrom(named, known.AsyncEnumerableOfT)))
+        {
+            type = named.TypeArguments[0];
+        }
+
+        return type;
+    }
 
     private static bool IsGeneric(INamedTypeSymbol symbol)
     {
@@ -290,5 +388,5 @@ internal static class ContractParser
         attribute.NamedArguments.FirstOrDefault(a => a.Key == name).Value.Value as INamedTypeSymbol;
 
     private static ParsedContract Fail(DiagnosticDescriptor descriptor, SourceAnchor anchor, string name) =>
-        new(null, new EquatableArray<DiagnosticInfo>(new[] { DiagnosticInfo.Create(descriptor, anchor, name) }), anchor, EquatableArray<SourceAnchor>.Empty);
+        new(null, false, new EquatableArray<DiagnosticInfo>(new[] { DiagnosticInfo.Create(descriptor, anchor, name) }), anchor, EquatableArray<SourceAnchor>.Empty);
 }

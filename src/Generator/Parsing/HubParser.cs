@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
@@ -45,9 +46,14 @@ internal static class HubParser
 
         var declaration = (ClassDeclarationSyntax)context.Node;
         var anchor = new SourceAnchor(declaration.SyntaxTree, declaration.Identifier.Span);
+        var name = symbol.ToDisplayString();
+
+        // Every mistake is collected, so one build shows them all; any error means no registration is generated, since
+        // it would only fail to compile (a binder of a contract without generated code is CS0234 in generated code).
+        var diagnostics = new List<DiagnosticInfo>();
         if (symbol.IsGenericType)
         {
-            return Failed(DiagnosticDescriptors.GenericHub);
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.GenericHub, anchor, name));
         }
 
         // The public constructor with the most parameters, as ActivatorUtilities picks.
@@ -57,25 +63,85 @@ internal static class HubParser
             .FirstOrDefault();
         if (constructor is null)
         {
-            return Failed(DiagnosticDescriptors.HubWithoutConstructor);
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.HubWithoutConstructor, anchor, name));
+        }
+
+        // SocketHub<TClient>: the proxies of Clients.* need TClient's generated code.
+        if (ClientContract(symbol, known) is { } client)
+        {
+            var user = "SocketHub<" + client.ToDisplayString() + ">";
+            ContractUsage.Check(client, ClientAnchor(declaration) ?? anchor, user, context.SemanticModel.Compilation, known, diagnostics);
         }
 
         var contracts = symbol.AllInterfaces
             .Where(i => i.GetAttributes().Any(a => KnownTypeSymbols.IsAttribute(a, known.SocketContractAttribute)))
-            .Select(i => Qualified(i.ContainingNamespace, ContractParser.GeneratedClassName(i, "SocketContract")))
-            .Distinct()
             .ToArray();
+        if (contracts.Length == 0)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.HubWithoutContract, anchor, name));
+        }
+
+        foreach (var contract in contracts)
+        {
+            ContractUsage.Check(contract, BaseListAnchor(declaration, contract, context.SemanticModel, cancellationToken) ?? anchor, "hub '" + name + "'",
+                context.SemanticModel.Compilation, known, diagnostics);
+        }
+
+        if (diagnostics.Count > 0 || constructor is null)
+        {
+            return new ParsedHub(null, new EquatableArray<DiagnosticInfo>(diagnostics));
+        }
 
         var hub = new HubModel(
             symbol.ContainingNamespace.IsGlobalNamespace ? null : symbol.ContainingNamespace.ToDisplayString(),
             symbol.ToDisplayString(SymbolFormats.FullyQualified),
             ContractParser.GeneratedClassName(symbol, "Registration"),
             new EquatableArray<string>(constructor.Parameters.Select(p => p.Type.ToDisplayString(SymbolFormats.FullyQualified))),
-            new EquatableArray<string>(contracts));
+            new EquatableArray<string>(contracts.Select(i => Qualified(i.ContainingNamespace, ContractParser.GeneratedClassName(i, "SocketContract"))).Distinct()));
         return new ParsedHub(hub, EquatableArray<DiagnosticInfo>.Empty);
+    }
 
-        ParsedHub Failed(DiagnosticDescriptor descriptor) =>
-            new(null, new EquatableArray<DiagnosticInfo>(new[] { DiagnosticInfo.Create(descriptor, anchor, symbol.ToDisplayString()) }));
+    /// <summary>The <c>TClient</c> of the <c>SocketHub&lt;TClient&gt;</c> the hub derives from, if it does.</summary>
+    private static ITypeSymbol? ClientContract(INamedTypeSymbol hub, KnownTypeSymbols known)
+    {
+        for (var type = hub.BaseType; type is not null; type = type.BaseType)
+        {
+            if (KnownTypeSymbols.IsConstructedFrom(type, known.SocketHubOfT))
+            {
+                return type.TypeArguments[0];
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Where <c>TClient</c> is written in <c>: SocketHub&lt;TClient&gt;</c>, the hub's first base-list entry.</summary>
+    private static SourceAnchor? ClientAnchor(ClassDeclarationSyntax declaration)
+    {
+        var type = declaration.BaseList!.Types[0].Type;
+        var name = type switch
+        {
+            QualifiedNameSyntax qualified => qualified.Right,
+            AliasQualifiedNameSyntax aliased => aliased.Name,
+            _ => type,
+        };
+        return name is GenericNameSyntax { TypeArgumentList.Arguments: { Count: 1 } arguments }
+            ? new SourceAnchor(declaration.SyntaxTree, arguments[0].Span)
+            : null;
+    }
+
+    /// <summary>Where <paramref name="contract"/> is written in the hub's base list; null when it is inherited.</summary>
+    private static SourceAnchor? BaseListAnchor(ClassDeclarationSyntax declaration, ITypeSymbol contract, SemanticModel model, CancellationToken cancellationToken)
+    {
+        foreach (var entry in declaration.BaseList!.Types.Skip(1))
+        {
+            if (SymbolEqualityComparer.Default.Equals(model.GetTypeInfo(entry.Type, cancellationToken).Type, contract))
+            {
+                return new SourceAnchor(declaration.SyntaxTree, entry.Type.Span);
+            }
+        }
+
+        return null;
     }
 
     private static bool NamesSocketHub(TypeSyntax type) => type switch

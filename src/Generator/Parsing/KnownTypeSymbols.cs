@@ -18,8 +18,11 @@ internal sealed class KnownTypeSymbols
     {
         SocketContractAttribute = compilation.GetTypeByMetadataName("Typed.SocketContractAttribute");
         SocketEventAttribute = compilation.GetTypeByMetadataName("Typed.SocketEventAttribute");
+        AckTimeoutAttribute = compilation.GetTypeByMetadataName("Typed.AckTimeoutAttribute");
         SocketContractDefaultsAttribute = compilation.GetTypeByMetadataName("Typed.SocketContractDefaultsAttribute");
         SocketHub = compilation.GetTypeByMetadataName("Typed.SocketIO.SocketHub");
+        SocketHubOfT = compilation.GetTypeByMetadataName("Typed.SocketIO.SocketHub`1");
+        SocketContractExtensions = compilation.GetTypeByMetadataName("Typed.SocketIO.SocketContractExtensions");
         JsonSerializerContext = compilation.GetTypeByMetadataName("System.Text.Json.Serialization.JsonSerializerContext");
         CancellationToken = compilation.GetTypeByMetadataName("System.Threading.CancellationToken");
         Task = compilation.GetTypeByMetadataName("System.Threading.Tasks.Task");
@@ -27,16 +30,26 @@ internal sealed class KnownTypeSymbols
         ValueTask = compilation.GetTypeByMetadataName("System.Threading.Tasks.ValueTask");
         ValueTaskOfT = compilation.GetTypeByMetadataName("System.Threading.Tasks.ValueTask`1");
         ReadOnlyMemoryOfT = compilation.GetTypeByMetadataName("System.ReadOnlyMemory`1");
+        AsyncEnumerableOfT = compilation.GetTypeByMetadataName("System.Collections.Generic.IAsyncEnumerable`1");
+        Stream = compilation.GetTypeByMetadataName("System.IO.Stream");
     }
 
     public INamedTypeSymbol? SocketContractAttribute { get; }
 
     public INamedTypeSymbol? SocketEventAttribute { get; }
 
+    public INamedTypeSymbol? AckTimeoutAttribute { get; }
+
     public INamedTypeSymbol? SocketContractDefaultsAttribute { get; }
 
     /// <summary>The non-generic hub base: <c>SocketHub&lt;TClient&gt;</c> derives from it, and the runtime maps either.</summary>
     public INamedTypeSymbol? SocketHub { get; }
+
+    /// <summary><c>SocketHub&lt;TClient&gt;</c>: its argument is the contract of the events the server sends.</summary>
+    public INamedTypeSymbol? SocketHubOfT { get; }
+
+    /// <summary>Where <c>CreateProxy&lt;T&gt;()</c> and <c>Register&lt;T&gt;(handler)</c> live.</summary>
+    public INamedTypeSymbol? SocketContractExtensions { get; }
 
     public INamedTypeSymbol? JsonSerializerContext { get; }
 
@@ -51,6 +64,10 @@ internal sealed class KnownTypeSymbols
     public INamedTypeSymbol? ValueTaskOfT { get; }
 
     public INamedTypeSymbol? ReadOnlyMemoryOfT { get; }
+
+    public INamedTypeSymbol? AsyncEnumerableOfT { get; }
+
+    public INamedTypeSymbol? Stream { get; }
 
     public static KnownTypeSymbols Get(Compilation compilation) => s_cache.GetValue(compilation, static c => new KnownTypeSymbols(c));
 

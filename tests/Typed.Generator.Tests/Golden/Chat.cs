@@ -22,6 +22,7 @@ public interface IChatServer : IRoomServer
 {
     Task SendMessage(string room, string text);
 
+    [AckTimeout(5000)]
     Task<JoinResult> JoinAsync(string room, CancellationToken cancellationToken = default);
 
     Task<(int Sum, string? Echo)> Add(int a, int b, string? echo);

@@ -10,7 +10,8 @@ public static class SocketHubEndpointRouteBuilderExtensions
     /// <summary>
     /// Serves namespace <paramref name="ns"/> with <typeparamref name="THub"/>: every event of every contract the hub
     /// implements lands on its method (one hub per event, from a DI scope), and its result is the acknowledgement.
-    /// <c>MapSocketIO()</c> still maps the transport endpoint.
+    /// <c>MapSocketIO()</c> still maps the transport endpoint, before or after: the application fails to start when it is
+    /// missing, saying so.
     /// </summary>
     /// <returns>The namespace, for connection middleware (<c>.Use(…)</c>).</returns>
     public static SocketIONamespace MapSocketHub<THub>(this IEndpointRouteBuilder endpoints, string ns)
@@ -24,6 +25,7 @@ public static class SocketHubEndpointRouteBuilderExtensions
         var scopes = services.GetRequiredService<IServiceScopeFactory>();
         var target = server.Of(ns);
         services.GetRequiredService<SocketHubMappings>().Add(typeof(THub), target);
+        services.GetService<SocketIOStartupCheck>()?.HubMapped($"MapSocketHub<{typeof(THub).Name}>(\"{ns}\")");
         target.OnConnection(async socket =>
         {
             var factory = new HubHandlerFactory<THub>(descriptor, scopes, socket);

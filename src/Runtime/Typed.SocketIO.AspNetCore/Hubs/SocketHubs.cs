@@ -22,7 +22,9 @@ public static class SocketHubs
         }
 
         return Cache<THub>.Descriptor ?? throw new InvalidOperationException(
-            $"{typeof(THub)} has no generated code: a hub must be a non-abstract, non-generic class in a project that references the Typed generator.");
+            $"{typeof(THub)} has no generated code: a hub must be a non-abstract, non-generic class implementing a [SocketContract] interface, in a project "
+            + "where the Typed generator runs. Reference it there: <ProjectReference Include=\"…/Typed.Generator.csproj\" OutputItemType=\"Analyzer\" "
+            + "ReferenceOutputAssembly=\"false\" /> (the Typed.SocketIO package brings it); the build then reports what else is wrong (TYPED030–TYPED034).");
     }
 
     private static class Cache<THub>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Typed.SocketIO.Hubs.Internal;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -21,6 +22,10 @@ public static class SocketIOServiceCollectionExtensions
         services.AddSingleton<SocketIOServer>();
         services.TryAddSingleton<SocketHubMappings>();
         services.TryAddSingleton(typeof(ISocketHubContext<,>), typeof(SocketHubContext<,>));
+
+        // At start-up: a hub mapped without MapSocketIO() fails the start, nothing mapped at all is a warning.
+        services.TryAddSingleton<SocketIOStartupCheck>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SocketIOStartupCheck>(static provider => provider.GetRequiredService<SocketIOStartupCheck>()));
         return services;
     }
 

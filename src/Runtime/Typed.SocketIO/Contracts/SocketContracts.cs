@@ -31,7 +31,9 @@ public static class SocketContracts
         }
 
         return descriptor ?? throw new InvalidOperationException(
-            $"{typeof(TContract)} has no generated code: mark it [SocketContract] and reference the Typed generator in the project that declares it.");
+            $"{typeof(TContract)} has no generated code: mark it [SocketContract] and reference the Typed generator in the project that declares it "
+            + $"({typeof(TContract).Assembly.GetName().Name}): <ProjectReference Include=\"…/Typed.Generator.csproj\" OutputItemType=\"Analyzer\" "
+            + "ReferenceOutputAssembly=\"false\" /> (the Typed.SocketIO package brings it).");
     }
 
     /// <summary>Disposes every subscription at once (generated binders return one per contract).</summary>

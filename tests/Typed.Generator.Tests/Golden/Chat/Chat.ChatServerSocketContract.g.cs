@@ -267,7 +267,7 @@ namespace Chat
 
             async global::System.Threading.Tasks.Task<global::Chat.JoinResult> global::Chat.IChatServer.JoinAsync(string room, global::System.Threading.CancellationToken cancellationToken)
             {
-                var __arguments = await peer.EmitWithAckAsync("join", (peer.JsonSerializerOptions, room), s_writeArguments1, null, cancellationToken).ConfigureAwait(false);
+                var __arguments = await peer.EmitWithAckAsync("join", (peer.JsonSerializerOptions, room), s_writeArguments1, global::System.TimeSpan.FromMilliseconds(5000), cancellationToken).ConfigureAwait(false);
                 var __options = peer.JsonSerializerOptions;
                 return global::Typed.SocketIO.Contracts.SocketContractArguments.Read(__arguments, 0, TypeInfo<global::Chat.JoinResult>(__options), "result", false)!;
             }
