@@ -96,11 +96,17 @@ public sealed class SocketIOArguments
     }
 
     /// <summary>Deserializes argument <paramref name="index"/> with source-generated metadata (AOT-safe).</summary>
+    /// <remarks>
+    /// With metadata from options Typed built (<see cref="SocketIOJson"/>), a <c>byte[]</c>, <c>ReadOnlyMemory&lt;byte&gt;</c>
+    /// or <c>Memory&lt;byte&gt;</c> anywhere in the value binds to the attachment its placeholder refers to.
+    /// </remarks>
+    /// <exception cref="JsonException">The JSON does not fit <typeparamref name="T"/>, or a placeholder in it refers to an
+    /// attachment the packet does not have, or to one another placeholder of the argument already took.</exception>
     public T? GetValue<T>(int index, JsonTypeInfo<T> typeInfo)
     {
         ArgumentNullException.ThrowIfNull(typeInfo);
         var reader = new Utf8JsonReader(GetRawJson(index).Span, s_readerOptions);
-        return JsonSerializer.Deserialize(ref reader, typeInfo);
+        return SocketIOBinaryScope.Deserialize(ref reader, typeInfo, Attachments);
     }
 
     /// <summary>Deserializes argument <paramref name="index"/> with the type metadata <paramref name="options"/> resolve.</summary>

@@ -17,8 +17,16 @@ public sealed class SocketIOArgumentWriter
     /// <summary>The packet's JSON writer (JavaScript-compatible escaping), for values written by hand.</summary>
     public Utf8JsonWriter Json => _builder.Writer;
 
-    /// <summary>Writes <paramref name="value"/> as one JSON argument.</summary>
-    public void Write<T>(T value, JsonTypeInfo<T> typeInfo) => JsonSerializer.Serialize(_builder.Writer, value, typeInfo);
+    /// <summary>
+    /// Writes <paramref name="value"/> as one JSON argument. With metadata from options Typed built
+    /// (<see cref="SocketIOJson"/>), binary values anywhere inside it become attachments (not copied: they must not
+    /// change until the packet is sent).
+    /// </summary>
+    public void Write<T>(T value, JsonTypeInfo<T> typeInfo)
+    {
+        ArgumentNullException.ThrowIfNull(typeInfo);
+        SocketIOBinaryScope.Serialize(_builder, value, typeInfo);
+    }
 
     /// <summary>Writes a string argument (null as <c>null</c>).</summary>
     public void WriteString(string? value)

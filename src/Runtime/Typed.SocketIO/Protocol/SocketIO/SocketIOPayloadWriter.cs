@@ -155,7 +155,7 @@ public static class SocketIOPayloadWriter
                 element.WriteTo(writer);
                 return;
             default:
-                JsonSerializer.Serialize(writer, arg, options.GetTypeInfo(arg.GetType()));
+                SocketIOBinaryScope.Serialize(builder, arg, options.GetTypeInfo(arg.GetType()));
                 return;
         }
     }
