@@ -170,11 +170,15 @@ public sealed partial class SocketIOClientSocket
 
             if (cancellationToken.CanBeCanceled)
             {
-                cancellationToken.Register(static state =>
+                // Released when the entry settles, however it settles: a long-lived token must not keep every emit.
+                entry.Registration = cancellationToken.Register(static state =>
                 {
                     var (queue, entry) = ((RetryQueue, Entry))state!;
                     queue.Cancel(entry);
                 }, (this, entry));
+                entry.Completion.Task.ContinueWith(
+                    static (_, state) => ((Entry)state!).Registration.Dispose(),
+                    entry, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             }
 
             lock (_entries)
@@ -298,6 +302,9 @@ public sealed partial class SocketIOClientSocket
             public int Tries { get; set; }
 
             public PendingAck? Current { get; set; }
+
+            /// <summary>The registration on the caller's token, disposed once <see cref="Completion"/> settles.</summary>
+            public CancellationTokenRegistration Registration { get; set; }
         }
     }
 }
