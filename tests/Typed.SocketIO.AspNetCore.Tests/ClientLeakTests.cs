@@ -109,7 +109,7 @@ public sealed class ClientLeakTests
     [InlineData(true)]
     public async Task Parse_error_and_connect_error_closes_leave_no_unobserved_task_exception(bool webSocket)
     {
-        const int Closes = 5;
+        const int Closes = 10;
         CollectEverything(); // what earlier tests left is not this test's
         var unobserved = new ConcurrentQueue<Exception>();
         EventHandler<UnobservedTaskExceptionEventArgs> onUnobserved = (_, e) => unobserved.Enqueue(e.Exception);

@@ -171,14 +171,11 @@ public sealed partial class SocketIOClientSocket
             if (cancellationToken.CanBeCanceled)
             {
                 // Released when the entry settles, however it settles: a long-lived token must not keep every emit.
-                entry.Registration = cancellationToken.Register(static state =>
+                entry.Register(cancellationToken.Register(static state =>
                 {
                     var (queue, entry) = ((RetryQueue, Entry))state!;
                     queue.Cancel(entry);
-                }, (this, entry));
-                entry.Completion.Task.ContinueWith(
-                    static (_, state) => ((Entry)state!).Registration.Dispose(),
-                    entry, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                }, (this, entry)));
             }
 
             lock (_entries)
@@ -235,6 +232,7 @@ public sealed partial class SocketIOClientSocket
 
             foreach (var entry in entries)
             {
+                entry.Release();
                 entry.Completion.TrySetException(exception);
             }
         }
@@ -251,11 +249,13 @@ public sealed partial class SocketIOClientSocket
                 if (attempt.IsCompletedSuccessfully)
                 {
                     _entries.Dequeue();
+                    entry.Release();
                     entry.Completion.TrySetResult(attempt.Result);
                 }
                 else if (entry.Tries > retries)
                 {
                     _entries.Dequeue();
+                    entry.Release();
                     entry.Completion.TrySetException(attempt.Exception?.InnerException ?? new SocketIOAckTimeoutException());
                 }
 
@@ -273,6 +273,8 @@ public sealed partial class SocketIOClientSocket
                 {
                     return;
                 }
+
+                entry.Release();
 
                 var remaining = _entries.Where(e => e != entry).ToArray();
                 _entries.Clear();
@@ -303,8 +305,42 @@ public sealed partial class SocketIOClientSocket
 
             public PendingAck? Current { get; set; }
 
-            /// <summary>The registration on the caller's token, disposed once <see cref="Completion"/> settles.</summary>
-            public CancellationTokenRegistration Registration { get; set; }
+            private readonly object _gate = new();
+            private CancellationTokenRegistration _registration;
+            private bool _released;
+
+            /// <summary>Keeps the registration on the caller's token until <see cref="Release"/> (at once if already released).</summary>
+            public void Register(CancellationTokenRegistration registration)
+            {
+                lock (_gate)
+                {
+                    if (!_released)
+                    {
+                        _registration = registration;
+                        return;
+                    }
+                }
+
+                registration.Dispose();
+            }
+
+            /// <summary>
+            /// The entry settles: its registration on the caller's token goes now, before anyone sees the outcome, so a
+            /// long-lived token does not keep every emit it was passed to.
+            /// </summary>
+            public void Release()
+            {
+                CancellationTokenRegistration registration;
+                lock (_gate)
+                {
+                    _released = true;
+                    registration = _registration;
+                    _registration = default;
+                }
+
+                // From the token's own callback (Cancel) this neither waits nor throws.
+                registration.Dispose();
+            }
         }
     }
 }

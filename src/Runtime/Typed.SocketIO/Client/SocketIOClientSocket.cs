@@ -96,7 +96,8 @@ public sealed partial class SocketIOClientSocket : IPendingAckOwner, ISocketIOPe
     /// <summary>
     /// Connects to the namespace, opening the client's connection if needed, and completes once connected. Connection
     /// failures are retried while reconnection is enabled; fails with <see cref="SocketIOConnectException"/> when the
-    /// server refuses the namespace or the reconnection attempts are used up. Cancelling stops the wait only; call
+    /// server refuses the namespace, leaves its CONNECT unanswered past <see cref="SocketIOClientOptions.ConnectTimeout"/>,
+    /// answers it without a <c>sid</c>, or when the reconnection attempts are used up. Cancelling stops the wait only; call
     /// <see cref="Disconnect"/> to stop trying.
     /// </summary>
     public Task ConnectAsync(CancellationToken cancellationToken = default)

@@ -105,6 +105,7 @@ internal sealed partial class EngineIOClient : IAsyncDisposable
         // Whatever the transports report while closing (the server's close frame, a last noop), the reason is ours.
         Volatile.Write(ref _closeRequested, "forced close");
         await CloseTransportGracefullyAsync().ConfigureAwait(false);
+
         OnClose("forced close");
     }
 
@@ -214,7 +215,10 @@ internal sealed partial class EngineIOClient : IAsyncDisposable
                 return true;
             case EngineIOPacketType.Message:
                 MessageReceived?.Invoke(packet.Data, packet.IsBinary);
-                return true;
+
+                // The layer above may have ended the session (a parse error, a refused namespace): the loop that
+                // carried the packet stops here instead of reading from a transport that is being torn down.
+                return IsOpen;
             case EngineIOPacketType.Close:
                 OnClose("transport close");
                 return false;
