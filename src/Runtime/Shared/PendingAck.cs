@@ -6,6 +6,11 @@ namespace Typed.SocketIO.Internal;
 /// <see cref="SocketInvocationException"/>. A broadcast's entry (server side) hands the arguments to its collector
 /// instead, error acknowledgements included.
 /// </summary>
+/// <remarks>
+/// Whatever ends the wait (answer, timeout, cancellation, disconnect) releases the timer and everything registered on
+/// the caller's token, and a timer started after the wait already ended registers nothing: a long-lived token must
+/// not collect one registration per acknowledgement.
+/// </remarks>
 internal sealed class PendingAck : TaskCompletionSource<SocketIOArguments>
 {
     private readonly IPendingAckOwner _owner;
@@ -15,6 +20,7 @@ internal sealed class PendingAck : TaskCompletionSource<SocketIOArguments>
     private CancellationTokenSource? _timeout;
     private CancellationTokenRegistration _cancellation;
     private CancellationToken _userToken;
+    private bool _ended;
 
     public PendingAck(IPendingAckOwner owner, long id, string eventName, Action<SocketIOArguments>? onResponse = null)
         : base(TaskCreationOptions.RunContinuationsAsynchronously)
@@ -30,22 +36,51 @@ internal sealed class PendingAck : TaskCompletionSource<SocketIOArguments>
     /// <summary>Fails the wait after <paramref name="timeout"/> (none when null) or when the token is cancelled.</summary>
     public void StartTimer(TimeSpan? timeout, CancellationToken cancellationToken)
     {
-        _userToken = cancellationToken;
-        if (timeout is { } after)
+        if (timeout is null && !cancellationToken.CanBeCanceled)
         {
-            _timeout = cancellationToken.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken) : new CancellationTokenSource();
-            _timeout.Token.Register(static state => ((PendingAck)state!).OnTimeout(), this);
-            _timeout.CancelAfter(after);
+            return;
         }
-        else if (cancellationToken.CanBeCanceled)
+
+        // The lock (on this instance, which nothing else locks) orders the start against an end racing on another
+        // thread: the packet is sent before the timer starts, so its answer may already be in.
+        lock (this)
         {
-            _cancellation = cancellationToken.Register(static state => ((PendingAck)state!).OnTimeout(), this);
+            if (_ended)
+            {
+                return;
+            }
+
+            _userToken = cancellationToken;
+            if (timeout is { } after)
+            {
+                var source = cancellationToken.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken) : new CancellationTokenSource();
+                _timeout = source;
+
+                // An already-cancelled token runs OnTimeout right here (the lock is re-entrant), which ends the wait.
+                source.Token.Register(static state => ((PendingAck)state!).OnTimeout(), this);
+                if (!_ended)
+                {
+                    source.CancelAfter(after);
+                }
+            }
+            else
+            {
+                var registration = cancellationToken.Register(static state => ((PendingAck)state!).OnTimeout(), this);
+                if (_ended)
+                {
+                    registration.Dispose();
+                }
+                else
+                {
+                    _cancellation = registration;
+                }
+            }
         }
     }
 
     public void Complete(SocketIOArguments arguments)
     {
-        StopTimer();
+        End();
         if (_onResponse is not null)
         {
             _onResponse(arguments);
@@ -64,21 +99,37 @@ internal sealed class PendingAck : TaskCompletionSource<SocketIOArguments>
 
     public void Fail(Exception exception)
     {
-        StopTimer();
+        End();
         if (_onResponse is null)
         {
             TrySetException(exception);
         }
     }
 
-    private void StopTimer()
+    /// <summary>The wait is over: the timer and the registration on the caller's token go (idempotent).</summary>
+    private void End()
     {
-        _timeout?.Dispose();
-        _cancellation.Dispose();
+        CancellationTokenSource? timeout;
+        CancellationTokenRegistration cancellation;
+        lock (this)
+        {
+            _ended = true;
+            timeout = _timeout;
+            cancellation = _cancellation;
+            _timeout = null;
+            _cancellation = default;
+        }
+
+        // Disposing a linked source removes its registration from the caller's token. Called from the source's own
+        // callback (the timeout), this neither waits nor throws: its callbacks are already detached.
+        timeout?.Dispose();
+        cancellation.Dispose();
     }
 
     private void OnTimeout()
     {
+        End();
+
         // A late acknowledgement finds no entry and is ignored.
         _owner.RemoveAck(_id, this);
         if (_onResponse is not null)

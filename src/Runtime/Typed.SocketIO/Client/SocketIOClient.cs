@@ -26,8 +26,12 @@ public sealed class SocketIOClient : IAsyncDisposable
     private ISocketIODecoder? _decoder;
     private bool _open;
     private bool _opening;
-    private bool _reconnecting;
     private bool _skipReconnect;
+
+    // The running reconnection loop's identity, null when none runs. A loop clears it only while it still owns it,
+    // and a reconnection that succeeds hands it back at the moment the connection counts as open: a loss right after
+    // that starts a new loop instead of being swallowed by the old one on its way out.
+    private object? _reconnectLoop;
 
     /// <summary>Creates a client for the server at <paramref name="serverUri"/> (<c>http</c> or <c>https</c>); nothing connects yet.</summary>
     public SocketIOClient(Uri serverUri, SocketIOClientOptions? options = null)
@@ -172,7 +176,7 @@ public sealed class SocketIOClient : IAsyncDisposable
             {
                 open = false;
                 _skipReconnect = false;
-                if (!_opening && !_reconnecting)
+                if (!_opening && _reconnectLoop is null)
                 {
                     _opening = true;
                     startOpening = true;
@@ -291,6 +295,7 @@ public sealed class SocketIOClient : IAsyncDisposable
         }
         catch (Exception ex)
         {
+            object? loop = null;
             lock (_gate)
             {
                 if (_engine == engine)
@@ -299,6 +304,13 @@ public sealed class SocketIOClient : IAsyncDisposable
                 }
 
                 _opening = false;
+
+                // A failed first open starts the reconnection loop in the same step that ends the opening, so a
+                // socket attaching in between neither starts a second open nor finds nothing running.
+                if (!isReconnect)
+                {
+                    loop = BeginReconnectLocked();
+                }
             }
 
             var error = new SocketIOConnectException(ex is EngineIOConnectException ? ex.Message : "connection failed", innerException: ex);
@@ -307,11 +319,7 @@ public sealed class SocketIOClient : IAsyncDisposable
                 socket.OnConnectionError(error, willRetry: Options.Reconnection && !SkipReconnect);
             }
 
-            if (!isReconnect)
-            {
-                StartReconnecting();
-            }
-
+            RunReconnectLoop(loop);
             return false;
         }
 
@@ -324,6 +332,12 @@ public sealed class SocketIOClient : IAsyncDisposable
             }
 
             _open = true;
+            if (isReconnect)
+            {
+                // The reconnection is done as of now: from here on a loss must start a new loop (see _reconnectLoop).
+                _reconnectLoop = null;
+                _backoff.Reset();
+            }
         }
 
         Raise(Opened);
@@ -346,31 +360,70 @@ public sealed class SocketIOClient : IAsyncDisposable
         }
     }
 
-    private void StartReconnecting()
+    /// <summary>Under <c>_gate</c>: claims the reconnection for a new loop, or null when none should start.</summary>
+    private object? BeginReconnectLocked()
+    {
+        if (!Options.Reconnection || _skipReconnect || _reconnectLoop is not null || _disposed.IsCancellationRequested)
+        {
+            return null;
+        }
+
+        _reconnectLoop = new object();
+        return _reconnectLoop;
+    }
+
+    /// <summary>Starts the loop that <see cref="BeginReconnectLocked"/> claimed, if it claimed one.</summary>
+    private void RunReconnectLoop(object? loop)
+    {
+        if (loop is not null)
+        {
+            // The reconnection loop owns no caller: it runs on the thread pool whoever noticed the loss.
+            _ = Task.Run(() => ReconnectAsync(loop));
+        }
+    }
+
+    /// <summary>Whether <paramref name="loop"/> must stop (disposed, or no socket wants the connection); if so it lets go of the reconnection.</summary>
+    private bool StopsHere(object loop)
     {
         lock (_gate)
         {
-            if (!Options.Reconnection || _skipReconnect || _reconnecting || _disposed.IsCancellationRequested)
+            if (!_skipReconnect && !_disposed.IsCancellationRequested)
             {
-                return;
+                return false;
             }
 
-            _reconnecting = true;
-        }
+            // Released in the same step as the decision: a socket attaching right after finds no loop and opens itself.
+            if (_reconnectLoop == loop)
+            {
+                _reconnectLoop = null;
+            }
 
-        // The reconnection loop owns no caller: it runs on the thread pool whoever noticed the loss.
-        _ = Task.Run(ReconnectAsync);
+            return true;
+        }
     }
 
-    private async Task ReconnectAsync()
+    private async Task ReconnectAsync(object loop)
     {
         try
         {
             while (true)
             {
-                if (_backoff.Attempts >= Options.ReconnectionAttempts)
+                bool exhausted;
+                lock (_gate)
                 {
-                    _backoff.Reset();
+                    exhausted = _backoff.Attempts >= Options.ReconnectionAttempts;
+                    if (exhausted)
+                    {
+                        _backoff.Reset();
+                        if (_reconnectLoop == loop)
+                        {
+                            _reconnectLoop = null;
+                        }
+                    }
+                }
+
+                if (exhausted)
+                {
                     Raise(ReconnectFailed);
                     foreach (var socket in SnapshotSockets())
                     {
@@ -383,25 +436,26 @@ public sealed class SocketIOClient : IAsyncDisposable
                 var delay = _backoff.Next();
                 var attempt = _backoff.Attempts;
                 await Task.Delay(delay, _disposed.Token).ConfigureAwait(false);
-                if (SkipReconnect)
+                if (StopsHere(loop))
                 {
                     return;
                 }
 
                 Raise(ReconnectAttempt, attempt);
-                if (SkipReconnect)
+                if (StopsHere(loop))
                 {
                     return;
                 }
 
                 if (await OpenAsync(isReconnect: true).ConfigureAwait(false))
                 {
-                    _backoff.Reset();
+                    // OpenAsync has already handed the reconnection back (and reset the backoff) when it marked the
+                    // connection open; a loss since then has its own loop.
                     Raise(Reconnected, attempt);
                     return;
                 }
 
-                if (SkipReconnect)
+                if (StopsHere(loop))
                 {
                     return;
                 }
@@ -417,7 +471,10 @@ public sealed class SocketIOClient : IAsyncDisposable
         {
             lock (_gate)
             {
-                _reconnecting = false;
+                if (_reconnectLoop == loop)
+                {
+                    _reconnectLoop = null;
+                }
             }
         }
     }
@@ -459,6 +516,7 @@ public sealed class SocketIOClient : IAsyncDisposable
 
     private void OnEngineClosed(EngineIOClient engine, string engineReason)
     {
+        object? loop;
         lock (_gate)
         {
             if (_engine != engine)
@@ -470,6 +528,10 @@ public sealed class SocketIOClient : IAsyncDisposable
             _open = false;
             _decoder?.Reset();
             _decoder = null;
+
+            // Claimed with the loss itself, so a socket attaching before the loop starts waits for it instead of
+            // opening a second connection.
+            loop = BeginReconnectLocked();
         }
 
         var reason = _disposed.IsCancellationRequested ? SocketIOClientDisconnectReason.ForcedClose : SocketIOClientDisconnectReasonExtensions.FromEngineReason(engineReason);
@@ -479,7 +541,7 @@ public sealed class SocketIOClient : IAsyncDisposable
             socket.OnConnectionClosed(reason);
         }
 
-        StartReconnecting();
+        RunReconnectLoop(loop);
     }
 
     private SocketIOClientSocket[] SnapshotSockets()

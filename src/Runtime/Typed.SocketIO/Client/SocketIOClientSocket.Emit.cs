@@ -172,11 +172,12 @@ public sealed partial class SocketIOClientSocket
 
             if (cancellationToken.CanBeCanceled)
             {
-                cancellationToken.Register(static state =>
+                // Released when the entry settles, however it settles: a long-lived token must not keep every emit.
+                entry.Register(cancellationToken.Register(static state =>
                 {
                     var (queue, entry) = ((RetryQueue, Entry))state!;
                     queue.Cancel(entry);
-                }, (this, entry));
+                }, (this, entry)));
             }
 
             lock (_entries)
@@ -233,6 +234,7 @@ public sealed partial class SocketIOClientSocket
 
             foreach (var entry in entries)
             {
+                entry.Release();
                 entry.Completion.TrySetException(exception);
             }
         }
@@ -249,12 +251,14 @@ public sealed partial class SocketIOClientSocket
                 if (attempt.IsCompletedSuccessfully)
                 {
                     _entries.Dequeue();
+                    entry.Release();
                     entry.Completion.TrySetResult(attempt.Result);
                 }
                 else if (entry.Tries > retries || attempt.Exception?.InnerException is SocketInvocationException)
                 {
                     // An error acknowledgement is the server's answer: sending the event again would not change it.
                     _entries.Dequeue();
+                    entry.Release();
                     entry.Completion.TrySetException(attempt.Exception?.InnerException ?? new SocketIOAckTimeoutException());
                 }
 
@@ -272,6 +276,8 @@ public sealed partial class SocketIOClientSocket
                 {
                     return;
                 }
+
+                entry.Release();
 
                 var remaining = _entries.Where(e => e != entry).ToArray();
                 _entries.Clear();
@@ -301,6 +307,43 @@ public sealed partial class SocketIOClientSocket
             public int Tries { get; set; }
 
             public PendingAck? Current { get; set; }
+
+            private readonly object _gate = new();
+            private CancellationTokenRegistration _registration;
+            private bool _released;
+
+            /// <summary>Keeps the registration on the caller's token until <see cref="Release"/> (at once if already released).</summary>
+            public void Register(CancellationTokenRegistration registration)
+            {
+                lock (_gate)
+                {
+                    if (!_released)
+                    {
+                        _registration = registration;
+                        return;
+                    }
+                }
+
+                registration.Dispose();
+            }
+
+            /// <summary>
+            /// The entry settles: its registration on the caller's token goes now, before anyone sees the outcome, so a
+            /// long-lived token does not keep every emit it was passed to.
+            /// </summary>
+            public void Release()
+            {
+                CancellationTokenRegistration registration;
+                lock (_gate)
+                {
+                    _released = true;
+                    registration = _registration;
+                    _registration = default;
+                }
+
+                // From the token's own callback (Cancel) this neither waits nor throws.
+                registration.Dispose();
+            }
         }
     }
 }

@@ -20,6 +20,8 @@ public sealed partial class SocketIOClientSocket : IPendingAckOwner, ISocketIOPe
     private readonly List<BufferedEmit> _sendBuffer = [];
     private readonly RetryQueue _retryQueue;
     private TaskCompletionSource? _connectWaiter;
+    private Timer? _connectTimer;
+    private int _connectAttempt;
     private long _nextAckId;
     private bool _active;
     private bool _connected;
@@ -102,7 +104,8 @@ public sealed partial class SocketIOClientSocket : IPendingAckOwner, ISocketIOPe
     /// <summary>
     /// Connects to the namespace, opening the client's connection if needed, and completes once connected. Connection
     /// failures are retried while reconnection is enabled; fails with <see cref="SocketIOConnectException"/> when the
-    /// server refuses the namespace or the reconnection attempts are used up. Cancelling stops the wait only; call
+    /// server refuses the namespace, leaves its CONNECT unanswered past <see cref="SocketIOClientOptions.ConnectTimeout"/>,
+    /// answers it without a <c>sid</c>, or when the reconnection attempts are used up. Cancelling stops the wait only; call
     /// <see cref="Disconnect"/> to stop trying.
     /// </summary>
     public Task ConnectAsync(CancellationToken cancellationToken = default)
@@ -141,6 +144,7 @@ public sealed partial class SocketIOClientSocket : IPendingAckOwner, ISocketIOPe
             }
 
             _active = false;
+            StopConnectTimerLocked();
             waiter = TakeConnectWaiter();
         }
 
@@ -182,6 +186,12 @@ public sealed partial class SocketIOClientSocket : IPendingAckOwner, ISocketIOPe
             }
 
             _connectSent = true;
+
+            // The namespace's answer is bounded by the client's connect timeout too (SocketIOClientOptions.ConnectTimeout):
+            // a server that never answers the CONNECT must not leave ConnectAsync waiting forever.
+            StopConnectTimerLocked();
+            var attempt = ++_connectAttempt;
+            _connectTimer = new Timer(static state => ((ConnectTimeoutState)state!).Fire(), new ConnectTimeoutState(this, attempt), Client.Options.ConnectTimeout, Timeout.InfiniteTimeSpan);
         }
 
         // ConnectAsync may call this on the application's thread: an auth provider (user code that may await without
@@ -231,6 +241,9 @@ public sealed partial class SocketIOClientSocket : IPendingAckOwner, ISocketIOPe
         {
             wasConnected = _connected;
             _connectSent = false;
+
+            // The CONNECT went with the connection; the next one (after reconnecting) gets its own timer.
+            StopConnectTimerLocked();
         }
 
         if (wasConnected)
@@ -247,6 +260,7 @@ public sealed partial class SocketIOClientSocket : IPendingAckOwner, ISocketIOPe
         {
             wasConnected = _connected;
             _active = false;
+            StopConnectTimerLocked();
             waiter = TakeConnectWaiter();
         }
 
@@ -314,6 +328,45 @@ public sealed partial class SocketIOClientSocket : IPendingAckOwner, ISocketIOPe
         return waiter;
     }
 
+    /// <summary>Under <c>_gate</c>: the CONNECT was answered, or no longer waits for an answer.</summary>
+    private void StopConnectTimerLocked()
+    {
+        _connectTimer?.Dispose();
+        _connectTimer = null;
+    }
+
+    /// <summary>
+    /// The CONNECT of <paramref name="attempt"/> got no answer within the connect timeout: a connect error, final for
+    /// this socket (as a refusal; <see cref="ConnectAsync"/> tries again). Stale timers (answered, closed, a newer
+    /// CONNECT) do nothing.
+    /// </summary>
+    private void OnConnectTimeout(int attempt)
+    {
+        TaskCompletionSource? waiter;
+        lock (_gate)
+        {
+            if (attempt != _connectAttempt || !_connectSent || _connected || !_active)
+            {
+                return;
+            }
+
+            StopConnectTimerLocked();
+            _connectSent = false;
+            _active = false;
+            waiter = TakeConnectWaiter();
+        }
+
+        FailConnect(new SocketIOConnectException("timeout"), waiter);
+    }
+
+    /// <summary>A final connect error: reported, thrown by <see cref="ConnectAsync"/>, and the connection closes if no other socket needs it.</summary>
+    private void FailConnect(SocketIOConnectException error, TaskCompletionSource? waiter)
+    {
+        _inbox.Enqueue(new ConnectFailedNotice(error));
+        waiter?.TrySetException(error);
+        Client.Detach();
+    }
+
     private async Task SendConnectAsync()
     {
         SocketIOPacket packet;
@@ -362,25 +415,58 @@ public sealed partial class SocketIOClientSocket : IPendingAckOwner, ISocketIOPe
     {
         var sid = ReadConnectSid(packet.Data);
         TaskCompletionSource? waiter;
+        bool failed;
         lock (_gate)
         {
-            if (_connected || !_active || sid is null)
+            if (_connected)
             {
                 return;
             }
 
-            _connected = true;
-            _id = sid;
-            waiter = TakeConnectWaiter();
-
-            // Buffered emits go out first, in the order they were made, before anything emitted from now on.
-            foreach (var buffered in _sendBuffer)
+            if (!_active || !_connectSent)
             {
-                NotifyOutgoing(buffered.Arguments, buffered.Packet);
-                Client.Send(buffered.Packet);
+                // An answer nobody waits for any more (timed out, or left meanwhile): the server holds a socket for
+                // us, so it is told we left rather than kept until the connection closes.
+                if (sid is not null)
+                {
+                    Client.Send(new SocketIOPacket { Type = SocketIOPacketType.Disconnect, Namespace = Namespace });
+                }
+
+                return;
             }
 
-            _sendBuffer.Clear();
+            StopConnectTimerLocked();
+            if (sid is null)
+            {
+                // socket.io-client reports this as a connect_error too (a server of another protocol version): no
+                // retry can make that server speak v5, so it is final, as a refusal.
+                _connectSent = false;
+                _active = false;
+                waiter = TakeConnectWaiter();
+                failed = true;
+            }
+            else
+            {
+                failed = false;
+                _connected = true;
+                _id = sid;
+                waiter = TakeConnectWaiter();
+
+                // Buffered emits go out first, in the order they were made, before anything emitted from now on.
+                foreach (var buffered in _sendBuffer)
+                {
+                    NotifyOutgoing(buffered.Arguments, buffered.Packet);
+                    Client.Send(buffered.Packet);
+                }
+
+                _sendBuffer.Clear();
+            }
+        }
+
+        if (failed)
+        {
+            FailConnect(new SocketIOConnectException("the server's CONNECT reply has no sid: not a Socket.IO v5 server"), waiter);
+            return;
         }
 
         waiter?.TrySetResult();
@@ -410,12 +496,11 @@ public sealed partial class SocketIOClientSocket : IPendingAckOwner, ISocketIOPe
         {
             _active = false;
             _connectSent = false;
+            StopConnectTimerLocked();
             waiter = TakeConnectWaiter();
         }
 
-        _inbox.Enqueue(new ConnectFailedNotice(error));
-        waiter?.TrySetException(error);
-        Client.Detach();
+        FailConnect(error, waiter);
     }
 
     private static SocketIOConnectException ReadConnectError(ReadOnlyMemory<byte> data)
@@ -598,4 +683,10 @@ public sealed partial class SocketIOClientSocket : IPendingAckOwner, ISocketIOPe
     private sealed record ConnectFailedNotice(SocketIOConnectException Error);
 
     private sealed record DisconnectedNotice(SocketIOClientDisconnectReason Reason);
+
+    /// <summary>What a CONNECT's timer needs: the socket and which CONNECT it bounds.</summary>
+    private sealed class ConnectTimeoutState(SocketIOClientSocket socket, int attempt)
+    {
+        public void Fire() => socket.OnConnectTimeout(attempt);
+    }
 }

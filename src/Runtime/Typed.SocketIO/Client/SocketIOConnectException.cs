@@ -24,7 +24,8 @@ public sealed class SocketIOConnectException : Exception
 
     /// <summary>
     /// True when the server refused the namespace (a middleware, an unknown namespace); false when the connection
-    /// failed, in which case the client retries while reconnection is enabled.
+    /// failed, in which case the client retries while reconnection is enabled, or when the namespace's CONNECT went
+    /// unanswered past the connect timeout or was answered without a <c>sid</c>, which are final for the socket.
     /// </summary>
     public bool IsRejectedByServer { get; }
 }

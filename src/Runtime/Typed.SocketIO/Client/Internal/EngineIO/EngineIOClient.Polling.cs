@@ -103,7 +103,7 @@ internal sealed partial class EngineIOClient
                     return;
                 }
             }
-            catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or IOException)
+            catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or IOException or ObjectDisposedException)
             {
                 OnClose("transport error");
                 return;
@@ -208,7 +208,7 @@ internal sealed partial class EngineIOClient
                     return false;
                 }
             }
-            catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or IOException)
+            catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or IOException or ObjectDisposedException)
             {
                 return false;
             }

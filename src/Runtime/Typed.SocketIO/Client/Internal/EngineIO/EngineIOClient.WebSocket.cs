@@ -107,7 +107,7 @@ internal sealed partial class EngineIOClient
 
             await socket.SendAsync(EngineIOOutgoingPacket.Upgrade.Encoded, WebSocketMessageType.Text, true, _closed.Token).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException)
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException)
         {
             socket.Abort();
             reader.Dispose();
@@ -201,7 +201,7 @@ internal sealed partial class EngineIOClient
                     await socket.SendAsync(packet.Encoded, type, endOfMessage: true, _closed.Token).ConfigureAwait(false);
                 }
             }
-            catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException)
+            catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException)
             {
                 OnClose("transport error");
                 return;
@@ -225,7 +225,7 @@ internal sealed partial class EngineIOClient
             {
                 await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, timeout.Token).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException)
+            catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException)
             {
                 // Already gone.
             }

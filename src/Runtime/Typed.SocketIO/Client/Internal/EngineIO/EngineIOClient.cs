@@ -76,6 +76,9 @@ internal sealed partial class EngineIOClient : IAsyncDisposable
         }
         catch (Exception ex)
         {
+            // Read before _closed is cancelled below: the timeout source is linked to it, and would then always look
+            // expired, turning every failure (a malformed handshake, a refused connection) into "timeout".
+            var timedOut = timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested && !_closed.IsCancellationRequested;
             Volatile.Write(ref _state, 2);
             _closed.Cancel();
             if (ex is EngineIOConnectException)
@@ -83,8 +86,7 @@ internal sealed partial class EngineIOClient : IAsyncDisposable
                 throw;
             }
 
-            var reason = timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested ? "timeout" : ex.Message;
-            throw new EngineIOConnectException(reason, ex);
+            throw new EngineIOConnectException(timedOut ? "timeout" : ex.Message, ex);
         }
     }
 
@@ -103,6 +105,7 @@ internal sealed partial class EngineIOClient : IAsyncDisposable
         // Whatever the transports report while closing (the server's close frame, a last noop), the reason is ours.
         Volatile.Write(ref _closeRequested, "forced close");
         await CloseTransportGracefullyAsync().ConfigureAwait(false);
+
         OnClose("forced close");
     }
 
@@ -171,18 +174,26 @@ internal sealed partial class EngineIOClient : IAsyncDisposable
     }
 
     /// <summary>Reads the open packet's handshake: <c>{"sid","upgrades","pingInterval","pingTimeout","maxPayload"}</c>.</summary>
+    /// <exception cref="EngineIOConnectException">The handshake is not valid JSON of that shape (reported as such, not as a timeout).</exception>
     private bool ApplyHandshake(ReadOnlySpan<byte> json, out bool canUpgrade)
     {
-        using var document = JsonDocument.Parse(json.ToArray());
-        var root = document.RootElement;
-        Id = root.GetProperty("sid").GetString();
-        PingInterval = TimeSpan.FromMilliseconds(root.GetProperty("pingInterval").GetInt64());
-        PingTimeout = TimeSpan.FromMilliseconds(root.GetProperty("pingTimeout").GetInt64());
-        MaxPayload = root.TryGetProperty("maxPayload", out var max) ? max.GetInt64() : 1_000_000;
-        canUpgrade = false;
-        foreach (var upgrade in root.GetProperty("upgrades").EnumerateArray())
+        try
         {
-            canUpgrade |= upgrade.GetString() == "websocket";
+            using var document = JsonDocument.Parse(json.ToArray());
+            var root = document.RootElement;
+            Id = root.GetProperty("sid").GetString();
+            PingInterval = TimeSpan.FromMilliseconds(root.GetProperty("pingInterval").GetInt64());
+            PingTimeout = TimeSpan.FromMilliseconds(root.GetProperty("pingTimeout").GetInt64());
+            MaxPayload = root.TryGetProperty("maxPayload", out var max) ? max.GetInt64() : 1_000_000;
+            canUpgrade = false;
+            foreach (var upgrade in root.GetProperty("upgrades").EnumerateArray())
+            {
+                canUpgrade |= upgrade.GetString() == "websocket";
+            }
+        }
+        catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+        {
+            throw new EngineIOConnectException("invalid handshake: " + ex.Message, ex);
         }
 
         _watchdog = new Timer(static state => ((EngineIOClient)state!).OnClose("ping timeout"), this, Timeout.Infinite, Timeout.Infinite);
@@ -204,7 +215,10 @@ internal sealed partial class EngineIOClient : IAsyncDisposable
                 return true;
             case EngineIOPacketType.Message:
                 MessageReceived?.Invoke(packet.Data, packet.IsBinary);
-                return true;
+
+                // The layer above may have ended the session (a parse error, a refused namespace): the loop that
+                // carried the packet stops here instead of reading from a transport that is being torn down.
+                return IsOpen;
             case EngineIOPacketType.Close:
                 OnClose("transport close");
                 return false;
