@@ -30,7 +30,7 @@ public sealed class FuzzRegressionTests
     }
 
     /// <summary>
-    /// Found by <c>DecoderPropertyTests</c> (seed <c>bUdRH-bFAOp1</c>): an event name holding invalid UTF-8 made the JSON
+    /// Found by <c>DecoderPropertyTests</c> (seed <c>bUdRH-bFAOp1</c>) and by AFL++ (three sio-json crashes): an event name holding invalid UTF-8 made the JSON
     /// decoder throw InvalidOperationException (the JSON reader checks a string's UTF-8 only when it is read) instead
     /// of returning <see cref="SocketIODecodeStatus.Error"/>.
     /// </summary>
@@ -38,6 +38,7 @@ public sealed class FuzzRegressionTests
     [InlineData("2[\"", "AB", "\"]")]
     [InlineData("51-[\"a", "C3", "\",{\"_placeholder\":true,\"num\":0}]")]
     [InlineData("2/chat,1[\"", "FFFE", "\"]")]
+    [InlineData("2[\"x", "9A", "\"x\"]")] // eng/fuzz.sh sio-json, crash id:000000 (the same bug, found by AFL++ too)
     public void Json_decoder_refuses_an_event_name_with_invalid_utf8(string before, string invalidHex, string after)
     {
         byte[] bytes = [.. Encoding.UTF8.GetBytes(before), .. Convert.FromHexString(invalidHex), .. Encoding.UTF8.GetBytes(after)];
