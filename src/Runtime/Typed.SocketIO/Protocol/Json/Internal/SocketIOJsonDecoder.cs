@@ -266,8 +266,9 @@ internal sealed class SocketIOJsonDecoder(SocketIOParserLimits limits) : ISocket
 
             return true;
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
+            // InvalidOperationException: GetString on a name holding invalid UTF-8 (the reader checks it only then).
             error = "invalid payload";
             return false;
         }

@@ -219,6 +219,7 @@ internal sealed class SocketIOMessagePackDecoder(SocketIOParserLimits limits) : 
         }
 
         packet = CreatePacket(message, packetType, nsToken, ackId, eventName, hasData);
+        error = null; // IsDataValid leaves its default reason behind for the types it accepts without a name check
         return true;
     }
 
