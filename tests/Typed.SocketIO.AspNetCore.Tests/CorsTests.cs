@@ -50,7 +50,14 @@ public sealed class CorsTests
     [Fact]
     public async Task Upgrade_from_a_disallowed_origin_is_refused_before_the_101()
     {
-        await using var server = await EngineIOTestServer.StartAsync(o => o.AllowedOrigins.Add("https://good.example"));
+        // No heartbeat in the way: the session is never polled, so with the 500 ms default deadline a slow machine
+        // would find it gone (400) before the upgrade, which is not what this test is about.
+        await using var server = await EngineIOTestServer.StartAsync(o =>
+        {
+            o.PingInterval = TimeSpan.FromMinutes(1);
+            o.PingTimeout = TimeSpan.FromMinutes(1);
+            o.AllowedOrigins.Add("https://good.example");
+        });
         var sid = await server.HandshakeAsync();
 
         var refused = await Assert.ThrowsAsync<System.Net.WebSockets.WebSocketException>(() =>

@@ -44,10 +44,21 @@ public sealed class RawWebSocket : IDisposable
     /// <summary>The handshake response headers, names case-insensitive.</summary>
     public IReadOnlyDictionary<string, string> Headers { get; }
 
+    /// <summary>The client's local port: the server sees it as the connection's remote port.</summary>
+    public int LocalPort => ((System.Net.IPEndPoint)_tcp.Client.LocalEndPoint!).Port;
+
     /// <summary>Sends a WebSocket handshake for <c>/engine.io/?<paramref name="query"/></c> and reads the response head.</summary>
-    public static async Task<RawWebSocket> ConnectAsync(Uri baseUri, string query, params (string Name, string Value)[] extraHeaders)
+    public static Task<RawWebSocket> ConnectAsync(Uri baseUri, string query, params (string Name, string Value)[] extraHeaders) =>
+        ConnectAsync(baseUri, query, configureTcp: null, extraHeaders);
+
+    /// <summary>
+    /// As <see cref="ConnectAsync(Uri, string, (string Name, string Value)[])"/>, with <paramref name="configureTcp"/>
+    /// applied to the socket before it connects (e.g. a tiny receive buffer, for a peer that stops reading).
+    /// </summary>
+    public static async Task<RawWebSocket> ConnectAsync(Uri baseUri, string query, Action<TcpClient>? configureTcp, params (string Name, string Value)[] extraHeaders)
     {
         var tcp = new TcpClient { NoDelay = true };
+        configureTcp?.Invoke(tcp);
         try
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));

@@ -35,6 +35,10 @@ public sealed class SocketIOTestServer : IAsyncDisposable
     /// <summary>Every log line the server wrote.</summary>
     public CapturingLoggerProvider Logs { get; }
 
+    /// <summary>The application's endpoints (the Engine.IO server rides on its endpoint's metadata).</summary>
+    public IEnumerable<Microsoft.AspNetCore.Http.Endpoint> Endpoints =>
+        ((Microsoft.AspNetCore.Routing.IEndpointRouteBuilder)_host.App).DataSources.SelectMany(d => d.Endpoints);
+
     /// <summary>e.g. http://127.0.0.1:41234/</summary>
     public Uri BaseUri => _host.BaseUri;
 

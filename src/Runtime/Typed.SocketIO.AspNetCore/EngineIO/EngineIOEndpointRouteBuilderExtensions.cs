@@ -48,7 +48,8 @@ public static class EngineIOEndpointRouteBuilderExtensions
         var requestDelegate = pipeline.Build();
 
         var pattern = path.TrimEnd('/') + "/{**engineIOPath}";
-        return endpoints.Map(pattern, requestDelegate).WithDisplayName("Engine.IO " + path);
+        // The server rides along as metadata so diagnostics (and the soak test) can read its counters.
+        return endpoints.Map(pattern, requestDelegate).WithDisplayName("Engine.IO " + path).WithMetadata(server);
     }
 
     /// <summary>Serves Engine.IO at <paramref name="path"/> with a handler created from the application's services.</summary>

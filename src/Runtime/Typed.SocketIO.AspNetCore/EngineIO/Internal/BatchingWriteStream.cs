@@ -16,7 +16,7 @@ internal sealed class BatchingWriteStream(Stream inner) : Stream
     private readonly SemaphoreSlim _writeLock = new(1, 1);
 
     // WebSocket.Abort() disposes the stream to stop a pending receive, but disposing Kestrel's upgraded stream does
-    // not end a read in progress; cancelling it does.
+    // not end a read or a write in progress (a write waits while the peer does not read); cancelling it does.
     private readonly CancellationTokenSource _disposed = new();
     private byte[]? _batch;
     private int _batched;
@@ -30,7 +30,7 @@ internal sealed class BatchingWriteStream(Stream inner) : Stream
         try
         {
             _batching = false;
-            await WriteBatchedAsync(CancellationToken.None).ConfigureAwait(false);
+            await WriteBatchedAsync(_disposed.Token).ConfigureAwait(false);
             ReturnBatchBuffer();
         }
         finally
@@ -40,6 +40,18 @@ internal sealed class BatchingWriteStream(Stream inner) : Stream
     }
 
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        if (!cancellationToken.CanBeCanceled)
+        {
+            await WriteCoreAsync(buffer, _disposed.Token).ConfigureAwait(false);
+            return;
+        }
+
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _disposed.Token);
+        await WriteCoreAsync(buffer, linked.Token).ConfigureAwait(false);
+    }
+
+    private async ValueTask WriteCoreAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken)
     {
         await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try

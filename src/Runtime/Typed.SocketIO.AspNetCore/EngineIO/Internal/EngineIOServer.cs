@@ -23,6 +23,13 @@ internal sealed class EngineIOServer
     private readonly OriginPolicy _originPolicy;
     private readonly ConcurrentDictionary<System.Net.IPAddress, int> _sessionsPerAddress = new();
 
+    // Closed polling sessions that still owe the GET racing the client's close packet its noop; they no longer count
+    // against MaxSessions and leave after EngineIOSession.ClientCloseGrace at the latest.
+    private readonly ConcurrentDictionary<string, EngineIOSession> _inCloseGrace = new(StringComparer.Ordinal);
+
+    // WebSocket requests still running: their connection is held until the request returns or is aborted.
+    private int _webSocketConnections;
+
     public EngineIOServer(EngineIOOptions options, EngineIOHandler handler, ILogger logger)
     {
         Options = options;
@@ -46,6 +53,20 @@ internal sealed class EngineIOServer
             _sessionsPerAddress.TryRemove(new KeyValuePair<System.Net.IPAddress, int>(address, 0));
         }
     }
+
+    /// <summary>Sessions open or closing (the ones <see cref="EngineIOOptions.MaxSessions"/> counts).</summary>
+    internal int SessionCount => _sessions.Count;
+
+    /// <summary>Closed polling sessions still answering the GET that raced their client's close.</summary>
+    internal int CloseGraceCount => _inCloseGrace.Count;
+
+    /// <summary>WebSocket connections whose request has not returned yet, probes included.</summary>
+    internal int WebSocketConnectionCount => Volatile.Read(ref _webSocketConnections);
+
+    public void KeepForCloseGrace(EngineIOSession session) => _inCloseGrace[session.Id] = session;
+
+    public void EndCloseGrace(EngineIOSession session) =>
+        _inCloseGrace.TryRemove(new KeyValuePair<string, EngineIOSession>(session.Id, session));
 
     /// <summary>Closes every session (reason <c>forced close</c>), as on application shutdown.</summary>
     public void CloseAll()
@@ -136,8 +157,11 @@ internal sealed class EngineIOServer
 
     private async Task HandleSessionRequestAsync(HttpContext context, string sid, EngineIOTransport transport)
     {
-        if (sid.Length > MaxSidLength || !_sessions.TryGetValue(sid, out var session))
+        if (sid.Length > MaxSidLength
+            || !(_sessions.TryGetValue(sid, out var session) || _inCloseGrace.TryGetValue(sid, out session))
+            || session.CloseIfHeartbeatExpired())
         {
+            // A session past its heartbeat deadline is gone, whether or not its timer has run yet.
             await RejectAsync(context, EngineIOErrors.UnknownSid).ConfigureAwait(false);
             return;
         }
@@ -156,7 +180,8 @@ internal sealed class EngineIOServer
 
             // The reader (and its pooled buffer) lives as long as this request: the probe, then the transport.
             using var reader = new WebSocketMessageReader(webSocket, Options.MaxHttpBufferSize, Options.MaxEmptyFragmentsPerMessage);
-            await session.MaybeUpgradeAsync(new WebSocketTransport(session, webSocket, batching, reader)).ConfigureAwait(false);
+            var probe = new WebSocketTransport(session, webSocket, batching, reader, context);
+            await RunWebSocketRequestAsync(probe, () => session.MaybeUpgradeAsync(probe)).ConfigureAwait(false);
             return;
         }
 
@@ -231,8 +256,11 @@ internal sealed class EngineIOServer
         SetSessionCookie(context, session.Id);
         var open = WriteOpenPacket(session.Id, upgrades: Options.AllowUpgrades && (Options.Transports & EngineIOTransports.WebSocket) != 0);
         response.ContentLength = open.WrittenCount;
-        await response.Body.WriteAsync(open.WrittenMemory).ConfigureAwait(false);
+
+        // The heartbeat starts before the client can read the open packet, as in the reference: a client that waits
+        // pingInterval + pingTimeout from the handshake must find the session past its deadline.
         session.StartHeartbeat();
+        await response.Body.WriteAsync(open.WrittenMemory).ConfigureAwait(false);
     }
 
     private async Task OpenWebSocketSessionAsync(HttpContext context)
@@ -243,23 +271,48 @@ internal sealed class EngineIOServer
         }
 
         using var reader = new WebSocketMessageReader(webSocket, Options.MaxHttpBufferSize, Options.MaxEmptyFragmentsPerMessage);
-        var transport = CreateSession(context, session => new WebSocketTransport(session, webSocket, batching, reader));
+        var transport = CreateSession(context, session => new WebSocketTransport(session, webSocket, batching, reader, context));
+        await RunWebSocketRequestAsync(transport, () => RunWebSocketSessionAsync(transport, webSocket)).ConfigureAwait(false);
+    }
+
+    private async Task RunWebSocketSessionAsync(WebSocketTransport transport, WebSocket webSocket)
+    {
         var session = transport.Session;
         await session.DeliverOpenedAsync().ConfigureAwait(false);
+
+        // Started before the open packet leaves, as on polling; a ping due meanwhile waits in the outbox for the writer.
+        session.StartHeartbeat();
         try
         {
             // The open packet is the first frame; whatever the application queued in OnOpenedAsync follows it.
             var open = WriteOpenPacket(session.Id, upgrades: false);
-            await webSocket.SendAsync(open.WrittenMemory, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
+            await webSocket.SendAsync(open.WrittenMemory, WebSocketMessageType.Text, endOfMessage: true, transport.WriteAborted).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is WebSocketException or IOException or ObjectDisposedException)
+        catch (Exception ex) when (ex is WebSocketException or IOException or ObjectDisposedException or OperationCanceledException)
         {
             session.CloseCore(EngineIOCloseReason.TransportClose);
             return;
         }
 
-        session.StartHeartbeat();
         await transport.RunAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Runs a WebSocket request to its end, then tells <paramref name="transport"/> that its request is over, so a
+    /// late abort never touches an HttpContext that Kestrel may be reusing.
+    /// </summary>
+    private async Task RunWebSocketRequestAsync(WebSocketTransport transport, Func<Task> run)
+    {
+        Interlocked.Increment(ref _webSocketConnections);
+        try
+        {
+            await run().ConfigureAwait(false);
+        }
+        finally
+        {
+            transport.OnRequestEnded();
+            Interlocked.Decrement(ref _webSocketConnections);
+        }
     }
 
     /// <summary>Opens and registers a session carried by the transport <paramref name="createTransport"/> makes for it.</summary>

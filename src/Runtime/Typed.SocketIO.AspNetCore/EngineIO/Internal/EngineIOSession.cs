@@ -37,9 +37,15 @@ internal sealed class EngineIOSession : EngineIOSocket
     private List<EngineIOOutgoingPacket> _spareOutbox = [];
     private Dictionary<object, object?>? _items;
 
-    // One timer per session: the ping interval, then the pong deadline, then (when closing) the close deadline.
+    // One timer per session: the ping interval, then the pong deadline, then (when closing) the close deadline, and
+    // last (for a polling session the client closed) the end of the grace in which its racing GET is answered.
     private readonly Timer _heartbeat;
     private bool _awaitingPong;
+
+    // When the session counts as timed out if no pong has come (a Stopwatch timestamp): pingInterval + pingTimeout
+    // after the handshake or the last pong. Requests check it on arrival, so the outcome does not depend on whether
+    // the timer has fired yet on a busy machine; long.MaxValue until the heartbeat starts.
+    private long _heartbeatDeadline = long.MaxValue;
 
     /// <param name="server">The endpoint the session belongs to.</param>
     /// <param name="id">The session id.</param>
@@ -136,9 +142,41 @@ internal sealed class EngineIOSession : EngineIOSocket
         {
             if (_state == EngineIOSessionState.Open)
             {
-                _heartbeat.Change(Options.PingInterval, Timeout.InfiniteTimeSpan);
+                RestartHeartbeat_Locked();
             }
         }
+    }
+
+    /// <summary>
+    /// The next ping one ping interval from now, and the deadline for its pong one ping timeout after that; the
+    /// deadline is fixed now, so a ping timer that fires late does not push it back.
+    /// </summary>
+    private void RestartHeartbeat_Locked()
+    {
+        _awaitingPong = false;
+        _heartbeatDeadline = System.Diagnostics.Stopwatch.GetTimestamp()
+            + (long)((Options.PingInterval + Options.PingTimeout).TotalSeconds * System.Diagnostics.Stopwatch.Frequency);
+        _heartbeat.Change(Options.PingInterval, Timeout.InfiniteTimeSpan);
+    }
+
+    /// <summary>
+    /// Closes the session with <c>ping timeout</c> when its heartbeat deadline has passed, even if the timer that
+    /// would close it has not run yet (a busy thread pool runs it late). Called when a request for the session
+    /// arrives: a request after the deadline finds the session gone, as it would on an idle machine.
+    /// </summary>
+    /// <returns>True when the session is past its deadline (and now closed).</returns>
+    public bool CloseIfHeartbeatExpired()
+    {
+        lock (_gate)
+        {
+            if (_state != EngineIOSessionState.Open || System.Diagnostics.Stopwatch.GetTimestamp() < _heartbeatDeadline)
+            {
+                return false;
+            }
+        }
+
+        CloseCore(EngineIOCloseReason.PingTimeout);
+        return true;
     }
 
     /// <summary>Whether <paramref name="transport"/> carries the session (it may have been replaced by an upgrade).</summary>
@@ -263,8 +301,7 @@ internal sealed class EngineIOSession : EngineIOSocket
             }
 
             // An unsolicited pong only pushes the next ping back; no timer is created.
-            _awaitingPong = false;
-            _heartbeat.Change(Options.PingInterval, Timeout.InfiniteTimeSpan);
+            RestartHeartbeat_Locked();
         }
     }
 
@@ -279,6 +316,13 @@ internal sealed class EngineIOSession : EngineIOSocket
                 return;
             }
 
+            if (_state == EngineIOSessionState.Closed)
+            {
+                // The grace for a GET racing the client's close packet is over: the sid is unknown from now on.
+                EndCloseGrace_Locked();
+                return;
+            }
+
             if (_state != EngineIOSessionState.Open)
             {
                 return;
@@ -290,7 +334,11 @@ internal sealed class EngineIOSession : EngineIOSocket
                 _awaitingPong = true;
                 _outbox.Add(EngineIOOutgoingPacket.Ping);
                 _transport.Flush_Locked();
-                _heartbeat.Change(Options.PingTimeout, Timeout.InfiniteTimeSpan);
+
+                // What is left until the deadline: a ping timer that ran late does not give the client more time
+                // than a request arriving at the deadline would see (CloseIfHeartbeatExpired).
+                var remaining = System.Diagnostics.Stopwatch.GetElapsedTime(System.Diagnostics.Stopwatch.GetTimestamp(), _heartbeatDeadline);
+                _heartbeat.Change(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
                 return;
             }
         }
@@ -358,13 +406,38 @@ internal sealed class EngineIOSession : EngineIOSocket
         }
 
         _state = EngineIOSessionState.Closed;
-        _heartbeat.Dispose();
         _server.Remove(this);
         AbandonUpgrade_Locked();
         _transport.Flush_Locked();
+        if (_transport.AnswersAfterClose_Locked)
+        {
+            // The client closed with no GET pending, and the GET it sent beside the close may not have reached us
+            // yet: the sid stays known to that one GET for a moment (see PollingTransport.Close_Locked).
+            _server.KeepForCloseGrace(this);
+            _heartbeat.Change(ClientCloseGrace, Timeout.InfiniteTimeSpan);
+        }
+        else
+        {
+            _heartbeat.Dispose();
+        }
 
         // Callbacks registered on Closed run on the thread pool, never inside this lock.
         _ = _closed.CancelAsync();
+    }
+
+    /// <summary>
+    /// How long a polling session the client closed (POST <c>1</c>) with no GET pending keeps answering one GET with
+    /// a noop. The JavaScript client sends its close while a GET may be in flight; whichever request the server reads
+    /// first, that GET gets <c>6</c> (SPEC A9).
+    /// </summary>
+    internal static readonly TimeSpan ClientCloseGrace = TimeSpan.FromSeconds(2);
+
+    /// <summary>The GET owed a noop after the client's close has had it, or the grace has passed: forget the sid.</summary>
+    internal void EndCloseGrace_Locked()
+    {
+        _transport.ForgetAnswerAfterClose_Locked();
+        _heartbeat.Dispose();
+        _server.EndCloseGrace(this);
     }
 
     /// <summary>Called by the transport that wrote the last packets of a server close.</summary>

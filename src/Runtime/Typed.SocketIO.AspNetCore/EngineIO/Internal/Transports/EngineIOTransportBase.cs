@@ -50,6 +50,17 @@ internal abstract class EngineIOTransportBase(EngineIOSession session)
     {
     }
 
+    /// <summary>
+    /// Whether the closed session must stay known for a moment because this transport still owes the client an
+    /// answer (a polling GET racing the client's close packet).
+    /// </summary>
+    public virtual bool AnswersAfterClose_Locked => false;
+
+    /// <summary>The grace after the close is over: whatever was owed is no longer answered.</summary>
+    public virtual void ForgetAnswerAfterClose_Locked()
+    {
+    }
+
     /// <summary>Raised for each packet the client sent on this transport.</summary>
     /// <returns>False when the packet ended the session.</returns>
     protected ValueTask<bool> OnPacketAsync(EngineIOPacket packet) => Session.OnPacketAsync(packet);

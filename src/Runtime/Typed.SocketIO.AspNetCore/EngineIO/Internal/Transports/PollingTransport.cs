@@ -18,6 +18,10 @@ internal sealed class PollingTransport(EngineIOSession session) : EngineIOTransp
     private PendingPoll? _pendingGet;
     private bool _postInProgress;
 
+    // The client closed (POST "1") with no GET pending: the GET it sent beside the close is answered with a noop when
+    // it arrives, as it would have been had it arrived first (SPEC A9).
+    private bool _owesNoopAfterClose;
+
     public override EngineIOTransport Name => EngineIOTransport.Polling;
 
     public override bool CanUpgrade => true;
@@ -29,9 +33,24 @@ internal sealed class PollingTransport(EngineIOSession session) : EngineIOTransp
 
     public override void Flush_Locked() => Release_Locked(PollSignal.Data);
 
-    public override void Close_Locked(EngineIOCloseReason reason, bool closeFrameSent) =>
+    public override void Close_Locked(EngineIOCloseReason reason, bool closeFrameSent)
+    {
         // A client close packet releases the pending GET with a noop; any other close tells the client to close.
-        Release_Locked(reason == EngineIOCloseReason.TransportClose ? PollSignal.Noop : PollSignal.Close);
+        if (reason != EngineIOCloseReason.TransportClose)
+        {
+            Release_Locked(PollSignal.Close);
+            return;
+        }
+
+        // The JavaScript client keeps a GET in flight while it POSTs its close; when the POST is read first, that
+        // GET must still get the noop it would have had otherwise, not a 400.
+        _owesNoopAfterClose = _pendingGet is null;
+        Release_Locked(PollSignal.Noop);
+    }
+
+    public override bool AnswersAfterClose_Locked => _owesNoopAfterClose;
+
+    public override void ForgetAnswerAfterClose_Locked() => _owesNoopAfterClose = false;
 
     /// <summary>The session moved to a WebSocket: a GET still pending now is told to close.</summary>
     public override void Discard_Locked() => Release_Locked(PollSignal.Close);
@@ -60,10 +79,17 @@ internal sealed class PollingTransport(EngineIOSession session) : EngineIOTransp
         PendingPoll? waiter = null;
         PendingPoll? overlapped = null;
         int? rejection = null;
+        var owedNoop = false;
         lock (Session.Gate)
         {
             var state = Session.State_Locked;
-            if (state == EngineIOSessionState.Closed)
+            if (state == EngineIOSessionState.Closed && _owesNoopAfterClose)
+            {
+                // The GET that raced the client's close: answered as if it had come first; the sid is then unknown.
+                owedNoop = true;
+                Session.EndCloseGrace_Locked();
+            }
+            else if (state == EngineIOSessionState.Closed)
             {
                 rejection = EngineIOErrors.UnknownSid;
             }
@@ -99,7 +125,7 @@ internal sealed class PollingTransport(EngineIOSession session) : EngineIOTransp
             return;
         }
 
-        var signal = PollSignal.Data;
+        var signal = owedNoop ? PollSignal.Noop : PollSignal.Data;
         if (waiter is not null)
         {
             using (context.RequestAborted.Register(static state => ((PendingPoll)state!).Transport.OnPollAborted((PendingPoll)state!), waiter))

@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.Net.WebSockets;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
 namespace Typed.EngineIO.Internal.Transports;
@@ -8,10 +10,27 @@ namespace Typed.EngineIO.Internal.Transports;
 /// for polling sessions upgraded to it. Before an upgrade it is a probe (<see cref="ProbeAsync"/>): it answers
 /// <c>2probe</c> and waits for <c>5</c> while the session stays on polling.
 /// </summary>
-internal sealed class WebSocketTransport(EngineIOSession session, WebSocket webSocket, BatchingWriteStream? batching, WebSocketMessageReader reader)
+/// <remarks>
+/// Once the session stops being open, the connection has a deadline: <see cref="EngineIOOptions.CloseTimeout"/>
+/// after the close (and at most 5 s after our close frame is written), the TCP connection is aborted. A peer that
+/// stops reading would otherwise keep the writer waiting in a send forever, and with it the connection and every
+/// buffer queued for it, while the session no longer counts against <see cref="EngineIOOptions.MaxSessions"/>.
+/// </remarks>
+internal sealed class WebSocketTransport(EngineIOSession session, WebSocket webSocket, BatchingWriteStream? batching, WebSocketMessageReader reader, HttpContext context)
     : EngineIOTransportBase(session)
 {
     private static readonly TimeSpan s_closeHandshakeGrace = TimeSpan.FromSeconds(5);
+
+    // Cancels the sends in progress when the connection is aborted, so no write waits on a peer that does not read.
+    private readonly CancellationTokenSource _writeAborted = new();
+
+    // Guards the abort deadline and the request's end; separate from Session.Gate because the abort timer runs
+    // without it, and never held while calling into the session.
+    private readonly object _abortGate = new();
+    private Timer? _abortTimer;
+    private long _abortDue = long.MaxValue;
+    private bool _aborted;
+    private bool _requestEnded;
 
     // Guarded by Session.Gate: the writer loop waiting for packets.
     private TaskCompletionSource? _writerWaiter;
@@ -21,10 +40,26 @@ internal sealed class WebSocketTransport(EngineIOSession session, WebSocket webS
     /// <summary>A packet goes out at once only when the writer loop is idle, waiting for one.</summary>
     public override bool IsWritable_Locked => _writerWaiter is not null;
 
+    /// <summary>
+    /// The token of this transport's sends, cancelled when the connection is aborted. On the batching stream (every
+    /// HTTP/1.1 socket) the abort cancels the stream's writes itself, so sends stay on the WebSocket's
+    /// non-cancellable path, which allocates nothing per frame.
+    /// </summary>
+    public CancellationToken WriteAborted => batching is null ? _writeAborted.Token : CancellationToken.None;
+
     private ILogger Logger => Session.Logger;
+
+    /// <summary>How long the peer has to answer our close frame, within the close deadline.</summary>
+    private TimeSpan CloseHandshakeGrace => Session.Options.CloseTimeout < s_closeHandshakeGrace ? Session.Options.CloseTimeout : s_closeHandshakeGrace;
 
     public override void Flush_Locked()
     {
+        if (Session.State_Locked != EngineIOSessionState.Open)
+        {
+            // A server close: the queued packets and the close frame have until the close deadline to leave.
+            AbortAfter(Session.Options.CloseTimeout);
+        }
+
         var waiter = _writerWaiter;
         if (waiter is null || (!Session.HasQueued_Locked && Session.State_Locked == EngineIOSessionState.Open))
         {
@@ -37,16 +72,84 @@ internal sealed class WebSocketTransport(EngineIOSession session, WebSocket webS
 
     public override void Close_Locked(EngineIOCloseReason reason, bool closeFrameSent)
     {
-        // The peer already closed for TransportClose, and a close frame already written (e.g. 1009) must not be
-        // discarded before it is on the wire; for errors and timeouts the socket goes down at once.
-        if (!closeFrameSent && reason != EngineIOCloseReason.TransportClose)
+        if (closeFrameSent)
         {
-            webSocket.Abort();
+            // A close frame already written (e.g. 1009) must not be discarded before it is on the wire.
+            AbortAfter(CloseHandshakeGrace);
+        }
+        else if (reason == EngineIOCloseReason.TransportClose)
+        {
+            // The peer closed: the request ends once the writer stops, unless the writer is stuck in a send to a
+            // peer that no longer reads; the deadline covers that.
+            AbortAfter(Session.Options.CloseTimeout);
+        }
+        else
+        {
+            // Errors and timeouts: the connection goes down at once.
+            AbortConnection();
         }
     }
 
-    /// <summary>A probe that failed or timed out: its socket goes down.</summary>
-    public override void Discard_Locked() => webSocket.Abort();
+    /// <summary>A probe that failed or timed out: its connection goes down.</summary>
+    public override void Discard_Locked() => AbortConnection();
+
+    /// <summary>
+    /// The request that carried this socket has returned: nothing may touch its HttpContext any more (Kestrel reuses
+    /// it), and the connection ends with it.
+    /// </summary>
+    public void OnRequestEnded()
+    {
+        lock (_abortGate)
+        {
+            _requestEnded = true;
+            _abortTimer?.Dispose();
+            _abortTimer = null;
+        }
+    }
+
+    /// <summary>Arms the abort deadline <paramref name="delay"/> from now, unless an earlier one is armed.</summary>
+    private void AbortAfter(TimeSpan delay)
+    {
+        lock (_abortGate)
+        {
+            var due = Stopwatch.GetTimestamp() + (long)(delay.TotalSeconds * Stopwatch.Frequency);
+            if (_aborted || _requestEnded || due >= _abortDue)
+            {
+                return;
+            }
+
+            _abortDue = due;
+            _abortTimer ??= new Timer(static state => ((WebSocketTransport)state!).AbortConnection(), this, Timeout.Infinite, Timeout.Infinite);
+            _abortTimer.Change(delay, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    /// <summary>
+    /// Cuts the TCP connection and cancels the sends in progress. Aborting the WebSocket alone is not enough: it
+    /// disposes the stream, but a send blocked on a peer that does not read stays blocked, and Kestrel would keep
+    /// draining what is buffered into that peer after the request returned.
+    /// </summary>
+    private void AbortConnection()
+    {
+        lock (_abortGate)
+        {
+            if (_aborted)
+            {
+                return;
+            }
+
+            _aborted = true;
+            _abortTimer?.Dispose();
+            _abortTimer = null;
+            if (!_requestEnded)
+            {
+                context.Abort();
+            }
+        }
+
+        _writeAborted.Cancel();
+        webSocket.Abort();
+    }
 
     /// <summary>Carries the session until the socket closes: the receive loop here, the writer beside it.</summary>
     public async Task RunAsync()
@@ -81,7 +184,7 @@ internal sealed class WebSocketTransport(EngineIOSession session, WebSocket webS
                 {
                     await SendFrameAsync(EngineIOOutgoingPacket.PongProbe).ConfigureAwait(false);
                 }
-                catch (Exception ex) when (ex is WebSocketException or IOException or ObjectDisposedException)
+                catch (Exception ex) when (ex is WebSocketException or IOException or ObjectDisposedException or OperationCanceledException)
                 {
                     return "probe socket failed";
                 }
@@ -107,7 +210,7 @@ internal sealed class WebSocketTransport(EngineIOSession session, WebSocket webS
     public async Task RefuseAsync()
     {
         await CloseOutputQuietlyAsync(WebSocketCloseStatus.NormalClosure).ConfigureAwait(false);
-        _ = AbortAfterGraceAsync();
+        AbortAfter(CloseHandshakeGrace);
     }
 
     private async Task RunReceiveLoopAsync()
@@ -144,7 +247,7 @@ internal sealed class WebSocketTransport(EngineIOSession session, WebSocket webS
                     // does not read is cut off after the grace period.
                     EngineIOLog.ProtocolViolation(Logger, Session.Id, reader.Error ?? "WebSocket protocol error");
                     OnClose(EngineIOCloseReason.TransportError, closeFrameSent: true);
-                    _ = AbortAfterGraceAsync();
+                    AbortAfter(CloseHandshakeGrace);
                     return;
             }
         }
@@ -205,7 +308,7 @@ internal sealed class WebSocketTransport(EngineIOSession session, WebSocket webS
                 // ClientWebSocket) treat as a protocol error. 1000 is the valid equivalent.
                 await CloseOutputQuietlyAsync(WebSocketCloseStatus.NormalClosure).ConfigureAwait(false);
                 Session.OnFinalFlushWritten();
-                _ = AbortAfterGraceAsync();
+                AbortAfter(CloseHandshakeGrace);
                 return;
             }
 
@@ -239,12 +342,12 @@ internal sealed class WebSocketTransport(EngineIOSession session, WebSocket webS
     {
         if (!packet.IsBinary)
         {
-            return webSocket.SendAsync(packet.Encoded, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
+            return webSocket.SendAsync(packet.Encoded, WebSocketMessageType.Text, endOfMessage: true, WriteAborted);
         }
 
         return Session.BinaryAsBase64
-            ? webSocket.SendAsync(EngineIOCodec.EncodeBinaryAsBase64Text(packet.Encoded.Span).AsMemory(), WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None)
-            : webSocket.SendAsync(packet.Encoded, WebSocketMessageType.Binary, endOfMessage: true, CancellationToken.None);
+            ? webSocket.SendAsync(EngineIOCodec.EncodeBinaryAsBase64Text(packet.Encoded.Span).AsMemory(), WebSocketMessageType.Text, endOfMessage: true, WriteAborted)
+            : webSocket.SendAsync(packet.Encoded, WebSocketMessageType.Binary, endOfMessage: true, WriteAborted);
     }
 
     private async Task CloseOutputQuietlyAsync(WebSocketCloseStatus status)
@@ -258,12 +361,5 @@ internal sealed class WebSocketTransport(EngineIOSession session, WebSocket webS
         {
             // Already closed or gone.
         }
-    }
-
-    /// <summary>A peer that never answers our close frame must not hold the connection open.</summary>
-    private async Task AbortAfterGraceAsync()
-    {
-        await Task.Delay(s_closeHandshakeGrace).ConfigureAwait(false);
-        webSocket.Abort();
     }
 }
