@@ -23,7 +23,7 @@ public sealed class HandshakeTests
         Assert.Equal(20, json.RootElement.GetProperty("sid").GetString()!.Length);
         Assert.Equal(["websocket"], json.RootElement.GetProperty("upgrades").EnumerateArray().Select(e => e.GetString()!));
         Assert.Equal(300, json.RootElement.GetProperty("pingInterval").GetInt32());
-        Assert.Equal(200, json.RootElement.GetProperty("pingTimeout").GetInt32());
+        Assert.Equal(2000, json.RootElement.GetProperty("pingTimeout").GetInt32()); // the test server's options
         Assert.Equal(1_000_000, json.RootElement.GetProperty("maxPayload").GetInt32());
     }
 
@@ -35,7 +35,7 @@ public sealed class HandshakeTests
 
         Assert.Equal("text/plain; charset=UTF-8", response.Content.Headers.ContentType!.ToString());
         Assert.Equal("no-store", response.Headers.CacheControl!.ToString());
-        Assert.Equal(114, response.Content.Headers.ContentLength);
+        Assert.Equal(115, response.Content.Headers.ContentLength); // "0" + the JSON of the test server's options
     }
 
     [Fact]
