@@ -6,6 +6,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Typed.SocketIO.AspNetCore.Tests.SocketIO;
 using Typed.SocketIO.Client;
 
+using Typed.SocketIO.AspNetCore.Tests.Infrastructure;
+
 namespace Typed.SocketIO.AspNetCore.Tests;
 
 /// <summary>
@@ -16,8 +18,6 @@ namespace Typed.SocketIO.AspNetCore.Tests;
 public sealed class ClientFaultTests
 {
     private static readonly TimeSpan s_bound = TimeSpan.FromSeconds(20);
-
-    private const string OpenPacket = """0{"sid":"AAAAAAAAAAAAAAAAAAAA","upgrades":[],"pingInterval":25000,"pingTimeout":20000,"maxPayload":1000000}""";
 
     /// <summary>
     /// The first <c>Drops</c> sessions are opened and then dropped as soon as the client asks for its namespace; the
@@ -116,7 +116,7 @@ public sealed class ClientFaultTests
         using var webSocket = await context.WebSockets.AcceptWebSocketAsync();
         try
         {
-            await webSocket.SendAsync(Encoding.UTF8.GetBytes(OpenPacket), WebSocketMessageType.Text, endOfMessage: true, context.RequestAborted);
+            await webSocket.SendAsync(Encoding.UTF8.GetBytes(HandWrittenServer.OpenPacket), WebSocketMessageType.Text, endOfMessage: true, context.RequestAborted);
             var buffer = new byte[4096];
             while (true)
             {
@@ -234,7 +234,7 @@ public sealed class ClientFaultTests
                 }
 
                 using var webSocket = await context.WebSockets.AcceptWebSocketAsync();
-                await webSocket.SendAsync(Encoding.UTF8.GetBytes(OpenPacket), WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
+                await webSocket.SendAsync(Encoding.UTF8.GetBytes(HandWrittenServer.OpenPacket), WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
                 var buffer = new byte[4096];
                 try
                 {

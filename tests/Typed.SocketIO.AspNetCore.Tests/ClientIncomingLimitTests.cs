@@ -36,15 +36,13 @@ public sealed class ClientIncomingLimitTests
 
     private static readonly TimeSpan s_bound = TimeSpan.FromSeconds(20);
 
-    private const string OpenPacket = """0{"sid":"AAAAAAAAAAAAAAAAAAAA","upgrades":[],"pingInterval":25000,"pingTimeout":20000,"maxPayload":1000000}""";
-
     [Fact]
     public async Task WebSocket_message_over_the_limit_closes_with_parse_error_before_it_is_buffered()
     {
-        await using var server = await RawServer.StartAsync(async context =>
+        await using var server = await HandWrittenServer.StartAsync("/engine.io", async context =>
         {
             using var webSocket = await context.WebSockets.AcceptWebSocketAsync();
-            await webSocket.SendAsync(Encoding.UTF8.GetBytes(OpenPacket), WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
+            await webSocket.SendAsync(Encoding.UTF8.GetBytes(HandWrittenServer.OpenPacket), WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
 
             // One 64 MiB binary message in 64 KiB fragments, from one small array: the server side costs nothing.
             // (Kestrel may accept writes after the client hung up, so how far it got says nothing about the client.)
@@ -87,13 +85,13 @@ public sealed class ClientIncomingLimitTests
     public async Task Polling_response_over_the_limit_closes_with_parse_error_before_it_is_buffered(bool declaresLength)
     {
         var chunk = Encoding.ASCII.GetBytes(new string('x', 64 * 1024));
-        await using var server = await RawServer.StartAsync(async context =>
+        await using var server = await HandWrittenServer.StartAsync("/engine.io", async context =>
         {
             var query = context.Request.Query;
             context.Response.ContentType = "text/plain; charset=UTF-8";
             if (!query.ContainsKey("sid"))
             {
-                await context.Response.WriteAsync(OpenPacket);
+                await context.Response.WriteAsync(HandWrittenServer.OpenPacket);
                 return;
             }
 
@@ -176,17 +174,5 @@ public sealed class ClientIncomingLimitTests
         await socket.ConnectAsync().WaitAsync(s_bound);
         var ack = await socket.EmitWithAckAsync("message-with-ack", ["small"]).WaitAsync(s_bound);
         Assert.Equal("small", ack.GetString(0));
-    }
-
-    /// <summary>A bare Kestrel on 127.0.0.1 whose <c>/engine.io/</c> runs <paramref name="handler"/>: a server that misbehaves on purpose.</summary>
-    private static class RawServer
-    {
-        public static Task<KestrelTestHost> StartAsync(RequestDelegate handler) => KestrelTestHost.StartAsync(
-            configureBuilder: null,
-            configureApp: app =>
-            {
-                app.UseWebSockets();
-                app.Map("/engine.io", branch => branch.Run(handler));
-            });
     }
 }

@@ -7,6 +7,8 @@ using Microsoft.AspNetCore.Http;
 using Typed.SocketIO.AspNetCore.Tests.SocketIO;
 using Typed.SocketIO.Client;
 
+using Typed.SocketIO.AspNetCore.Tests.Infrastructure;
+
 namespace Typed.SocketIO.AspNetCore.Tests;
 
 /// <summary>
@@ -20,8 +22,6 @@ public sealed class ClientLeakTests
 {
     private const int Emits = 500;
     private static readonly TimeSpan s_bound = TimeSpan.FromSeconds(30);
-
-    private const string OpenPacket = """0{"sid":"AAAAAAAAAAAAAAAAAAAA","upgrades":[],"pingInterval":25000,"pingTimeout":20000,"maxPayload":1000000}""";
 
     /// <summary>
     /// Timed-out acknowledgements awaited with a long-lived token: once they have failed, nothing holds their tasks
@@ -253,7 +253,7 @@ public sealed class ClientLeakTests
                     using var webSocket = await context.WebSockets.AcceptWebSocketAsync();
                     try
                     {
-                        await webSocket.SendAsync(Encoding.UTF8.GetBytes(OpenPacket), WebSocketMessageType.Text, endOfMessage: true, context.RequestAborted);
+                        await webSocket.SendAsync(Encoding.UTF8.GetBytes(HandWrittenServer.OpenPacket), WebSocketMessageType.Text, endOfMessage: true, context.RequestAborted);
                         await webSocket.SendAsync(Encoding.UTF8.GetBytes(Garbage), WebSocketMessageType.Text, endOfMessage: true, context.RequestAborted);
                         var buffer = new byte[4096];
                         while ((await webSocket.ReceiveAsync(buffer, context.RequestAborted)).MessageType != WebSocketMessageType.Close)
@@ -271,7 +271,7 @@ public sealed class ClientLeakTests
                 context.Response.ContentType = "text/plain; charset=UTF-8";
                 if (!context.Request.Query.ContainsKey("sid"))
                 {
-                    await context.Response.WriteAsync(OpenPacket);
+                    await context.Response.WriteAsync(HandWrittenServer.OpenPacket);
                 }
                 else if (HttpMethods.IsPost(context.Request.Method))
                 {
