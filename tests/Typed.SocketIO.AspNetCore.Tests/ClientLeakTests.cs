@@ -30,7 +30,10 @@ public sealed class ClientLeakTests
     [Fact]
     public async Task Timed_out_acks_do_not_stay_registered_on_a_long_lived_token()
     {
-        await using var server = await SocketIOTestServer.StartAsync(io => io.MainNamespace.WithEcho(), o => o.ConnectTimeout = TimeSpan.FromSeconds(10));
+        // A handler that never acknowledges: without one the server answers unknown events with an error ack at once.
+        await using var server = await SocketIOTestServer.StartAsync(
+            io => io.MainNamespace.WithEcho().OnConnection(s => s.On("unanswered", _ => { })),
+            o => o.ConnectTimeout = TimeSpan.FromSeconds(10));
         await using var client = new SocketIOClient(server.BaseUri, o => o.Transports = EngineIOTransports.WebSocket);
         var socket = client.Of("/");
         await socket.ConnectAsync().WaitAsync(s_bound);

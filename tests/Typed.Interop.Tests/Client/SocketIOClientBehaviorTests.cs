@@ -111,7 +111,9 @@ public sealed class SocketIOClientBehaviorTests
     public async Task A_handler_may_await_an_acknowledgement_while_later_events_wait_their_turn()
     {
         await using var peer = await PeerServer.StartAsync("node", "json");
-        await using var client = Create(peer.Uri, "websocket", "json");
+
+        // One handler at a time (the default runs them in parallel, as Node does): later events wait their turn.
+        await using var client = Create(peer.Uri, "websocket", "json", o => o.MaxParallelHandlersPerSocket = 1);
         var socket = client.Of("/");
         var order = new List<string>();
         socket.On("message-back", async e =>

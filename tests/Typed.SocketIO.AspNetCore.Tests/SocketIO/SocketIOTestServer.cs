@@ -105,8 +105,10 @@ public sealed class SocketIOTestServer : IAsyncDisposable
                 builder.Logging.SetMinimumLevel(LogLevel.Debug);
                 builder.Services.AddSocketIO(options =>
                 {
+                    // Pings every 300 ms, but a pong may come 2 s late: a loaded machine must not time a healthy
+                    // session out (the raw clients answer pings from the test's own thread).
                     options.EngineIO.PingInterval = TimeSpan.FromMilliseconds(300);
-                    options.EngineIO.PingTimeout = TimeSpan.FromMilliseconds(200);
+                    options.EngineIO.PingTimeout = TimeSpan.FromMilliseconds(2000);
                     options.ConnectTimeout = TimeSpan.FromMilliseconds(1000);
                     configure?.Invoke(options);
                 });

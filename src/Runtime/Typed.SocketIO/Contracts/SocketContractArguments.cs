@@ -18,7 +18,6 @@ namespace Typed.SocketIO.Contracts;
 /// </summary>
 public static class SocketContractArguments
 {
-    private static readonly JsonReaderOptions s_readerOptions = new() { MaxDepth = 256 };
 
     /// <summary>Writes no argument: emits of parameterless events, and the empty ack of a void event.</summary>
     public static WriteArgumentsCallback<JsonSerializerOptions> None { get; } = static (SocketIOArgumentWriter _, in JsonSerializerOptions _) => { };
@@ -47,8 +46,8 @@ public static class SocketContractArguments
         T? value;
         try
         {
-            var reader = new Utf8JsonReader(arguments.GetRawJson(index).Span, s_readerOptions);
-            value = JsonSerializer.Deserialize(ref reader, typeInfo);
+            // Through the arguments, so placeholders anywhere in the value bind to the packet's attachments.
+            value = arguments.GetValue(index, typeInfo);
         }
         catch (JsonException ex)
         {

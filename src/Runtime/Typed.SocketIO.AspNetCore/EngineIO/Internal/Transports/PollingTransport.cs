@@ -164,10 +164,16 @@ internal sealed class PollingTransport(EngineIOSession session) : EngineIOTransp
     {
         List<EngineIOOutgoingPacket> packets;
         var isFinalFlush = false;
+        var closedMeanwhile = false;
         lock (Session.Gate)
         {
+            // The session closed (its heartbeat deadline, say) between this GET's arrival and its answer, and dropped
+            // its queue: nothing was written yet, so the GET is answered as one that came after the close (400),
+            // not with an empty noop.
+            closedMeanwhile = signal == PollSignal.Data && !wasPending && Session.State_Locked == EngineIOSessionState.Closed;
+
             // The whole queue goes in this one response.
-            packets = signal == PollSignal.Data ? Session.Drain_Locked() : [];
+            packets = signal == PollSignal.Data && !closedMeanwhile ? Session.Drain_Locked() : [];
             if (signal == PollSignal.Data && Session.State_Locked == EngineIOSessionState.Closing && packets.Count == 0)
             {
                 // The close goes alone, in the GET after the last queued packets: the JavaScript client handles a
@@ -180,6 +186,12 @@ internal sealed class PollingTransport(EngineIOSession session) : EngineIOTransp
                 packets.Add(EngineIOOutgoingPacket.Close);
                 isFinalFlush = true;
             }
+        }
+
+        if (closedMeanwhile)
+        {
+            await EngineIOErrors.WriteAsync(context, EngineIOErrors.UnknownSid).ConfigureAwait(false);
+            return;
         }
 
         if (signal == PollSignal.Close)
