@@ -4,6 +4,7 @@ namespace Typed.SocketIO.Contracts;
 /// Supplies the object that handles one event: the same instance every time (<c>Register(handler)</c>), or a hub
 /// created per event from a dependency-injection scope.
 /// </summary>
+[System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)] // generated code's glue, not for applications
 public interface ISocketHandlerFactory<THandler>
     where THandler : class
 {

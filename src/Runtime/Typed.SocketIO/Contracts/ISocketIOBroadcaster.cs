@@ -1,6 +1,7 @@
 namespace Typed.SocketIO.Contracts;
 
 /// <summary>Many peers at once (a server broadcast): an emit gets one acknowledgement per recipient.</summary>
+[System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)] // generated code's glue, not for applications
 public interface ISocketIOBroadcaster : ISocketIOEmitter
 {
     /// <summary>

@@ -6,6 +6,7 @@ namespace Typed.SocketIO.Contracts;
 /// Something typed events can be emitted to: a client socket, a server socket, a server broadcast. Generated proxies
 /// call it; applications use the proxies.
 /// </summary>
+[System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)] // generated code's glue, not for applications
 public interface ISocketIOEmitter
 {
     /// <summary>

@@ -1,6 +1,7 @@
 namespace Typed.SocketIO.Contracts;
 
 /// <summary>An event received by an <see cref="ISocketIOEventSource"/>.</summary>
+[System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)] // generated code's glue, not for applications
 public interface ISocketIOEvent
 {
     /// <summary>The event name.</summary>

@@ -1,6 +1,7 @@
 namespace Typed.SocketIO.Contracts;
 
 /// <summary>One peer (a client's socket, or one server-side socket): an emit gets one acknowledgement.</summary>
+[System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)] // generated code's glue, not for applications
 public interface ISocketIOPeer : ISocketIOEmitter
 {
     /// <summary>

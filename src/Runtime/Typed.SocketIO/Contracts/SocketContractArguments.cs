@@ -16,6 +16,7 @@ namespace Typed.SocketIO.Contracts;
 /// <item>Extra arguments are ignored, as a JavaScript function ignores them.</item>
 /// </list>
 /// </summary>
+[System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)] // generated code's glue, not for applications
 public static class SocketContractArguments
 {
 

@@ -2,6 +2,7 @@ namespace Typed.SocketIO.Contracts;
 
 /// <summary>What the generator emits for one contract, registered in <see cref="SocketContracts"/> at module load.</summary>
 /// <typeparam name="TContract">The contract interface.</typeparam>
+[System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)] // generated code's glue, not for applications
 public sealed class SocketContractDescriptor<TContract>
     where TContract : class
 {

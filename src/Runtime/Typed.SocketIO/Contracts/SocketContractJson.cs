@@ -11,6 +11,7 @@ namespace Typed.SocketIO.Contracts;
 /// MessagePack formatter is ever needed. The metadata comes through the options <see cref="SocketIOJson.CreateOptions"/>
 /// builds, so Typed's converters (binary as attachments, JavaScript dates) apply to the contract's types too.
 /// </summary>
+[System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)] // generated code's glue, not for applications
 public static class SocketContractJson
 {
     // One options instance per context (generated code passes each context's Default), so metadata is built once.

@@ -7,6 +7,7 @@ namespace Typed.SocketIO.Contracts;
 /// The registry the generated code fills: each contract's module initializer registers its descriptor here, and
 /// <c>CreateProxy&lt;T&gt;()</c>/<c>Register&lt;T&gt;(handler)</c> find it through a generic static cache — no reflection.
 /// </summary>
+[System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)] // generated code's glue, not for applications
 public static class SocketContracts
 {
     /// <summary>Registers a contract's generated code (called by generated module initializers).</summary>

@@ -8,6 +8,7 @@ namespace Typed.SocketIO.Contracts;
 /// through source-generated <see cref="JsonTypeInfo{T}"/> into the packet's <see cref="Utf8JsonWriter"/>; binary values
 /// become attachments. Only valid inside the <see cref="WriteArgumentsCallback{TState}"/> call it is handed to.
 /// </summary>
+[System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)] // generated code's glue, not for applications
 public sealed class SocketIOArgumentWriter
 {
     private readonly SocketIOPayloadBuilder _builder;
@@ -63,4 +64,5 @@ public sealed class SocketIOArgumentWriter
 
 /// <summary>Writes the arguments of one emit or acknowledgement from <paramref name="state"/>.</summary>
 /// <remarks>Generated code passes static lambdas and a value tuple of the arguments, so an emit allocates no closure.</remarks>
+[System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)] // generated code's glue, not for applications
 public delegate void WriteArgumentsCallback<TState>(SocketIOArgumentWriter writer, in TState state);
