@@ -11,7 +11,8 @@ namespace Typed.SocketIO.Tests;
 /// Differential tests: generated and mutated inputs through Typed's decoders and through the reference parsers
 /// (npm engine.io-parser 5.2.3, socket.io-parser 4.2.7, in one Node process per batch: tests/js/parser-differential.mjs).
 /// Both must accept the same inputs and decode them to the same packets, except for the deliberate deviations of
-/// docs/protocol/deviations.md, which <see cref="IsDeviation"/> names. Seeded, so a run is reproducible.
+/// docs/protocol/deviations.md, which <see cref="IsDeviation"/> names. The inputs are one array generated from a
+/// fixed seed (CsCheck's Sample only starts from a seed, then goes on at random), so every run checks the same ones.
 /// </summary>
 [Trait("Category", TestCategories.Interop)]
 public sealed class ParserDifferentialTests
@@ -22,16 +23,15 @@ public sealed class ParserDifferentialTests
     [Fact]
     public async Task EngineIO_decoders_agree_with_engine_io_parser()
     {
-        var texts = new List<string>();
         var payloadText = DecoderGenerators.EngineIOPacket.Array[1, 5].Select(EncodeText);
-        Gen.Select(payloadText, Gen.Int, Gen.OneOf<string>("", "\u001e", "b", "=", "!", "4", "7", " ", "\u00e9"), Gen.Int[0, 3])
+        var texts = Gen.Select(payloadText, Gen.Int, Gen.OneOf<string>("", "\u001e", "b", "=", "!", "4", "7", " ", "\u00e9"), Gen.Int[0, 3])
             .Select((text, at, insert, how) => Mutate(text, at, insert, how))
-            .Sample(texts.Add, seed: Seed, iter: Cases, threads: 1);
+            .Array[Cases].Single(_ => true, Seed);
 
         var lines = texts.SelectMany(t => new object[] { new { kind = "eio-packet", text = t }, new { kind = "eio-payload", text = t } });
         var answers = await RunNodeAsync(lines);
         var disagreements = new List<string>();
-        for (var i = 0; i < texts.Count; i++)
+        for (var i = 0; i < texts.Length; i++)
         {
             Compare(texts[i], payload: false, answers[2 * i], disagreements);
             Compare(texts[i], payload: true, answers[(2 * i) + 1], disagreements);
@@ -44,14 +44,13 @@ public sealed class ParserDifferentialTests
     public async Task SocketIO_json_decoder_agrees_with_socket_io_parser()
     {
         var parser = SocketIOParsers.Get(SocketIOParser.Json);
-        var cases = new List<(string? Text, byte[]? Binary)[]>();
         var valid = DecoderGenerators.SocketIOPacket.Select(p =>
         {
             var messages = new List<EngineIOOutgoingPacket>();
             parser.Encode(p, messages);
             return messages.Select(m => m.IsBinary ? ((string?)null, m.Encoded.ToArray()) : (Encoding.UTF8.GetString(m.Encoded.Span[1..]), (byte[]?)null)).ToArray();
         });
-        Gen.Select(valid, Gen.Int, Gen.OneOf<string>("", "-", "/", ",", "[", "]", "{", "\"", "0", "9", "1-", "_placeholder", "\"num\":1", "connect", " ", "\u00e9"), Gen.Int[0, 3])
+        var cases = Gen.Select(valid, Gen.Int, Gen.OneOf<string>("", "-", "/", ",", "[", "]", "{", "\"", "0", "9", "1-", "_placeholder", "\"num\":1", "connect", " ", "\u00e9"), Gen.Int[0, 3])
             .Select((frames, at, insert, how) =>
             {
                 var index = (int)((uint)at % frames.Length);
@@ -62,7 +61,7 @@ public sealed class ParserDifferentialTests
 
                 return frames;
             })
-            .Sample(cases.Add, seed: Seed, iter: Cases, threads: 1);
+            .Array[Cases].Single(_ => true, Seed);
 
         var lines = cases.Select(frames => new
         {
@@ -71,7 +70,7 @@ public sealed class ParserDifferentialTests
         });
         var answers = await RunNodeAsync(lines);
         var disagreements = new List<string>();
-        for (var i = 0; i < cases.Count; i++)
+        for (var i = 0; i < cases.Length; i++)
         {
             var ours = DecodeOurs(parser, cases[i]);
             var theirs = answers[i].GetProperty("results").EnumerateArray().Select(r => r.GetRawText()).ToList();
@@ -187,7 +186,15 @@ public sealed class ParserDifferentialTests
                 || s_whitespaceInHeader.IsMatch(text); // "Digits only": whitespace read as digits by Number()
         }
 
-        // "Digits only" (BAD-INPUTS C16): the reference reads Number(" ") as the ack id 0; Typed reads no id.
+        // "Digits only" (BAD-INPUTS C16): the reference reads Number(" ") as the ack id 0; Typed reads no id. The
+        // packet completes on its last attachment (a binary frame), so the header is the last text frame up to here.
+        var headerAt = at;
+        while (headerAt > 0 && frames[headerAt].Text is null)
+        {
+            headerAt--;
+        }
+
+        text = frames[headerAt].Text;
         return text is not null && s_whitespaceInHeader.IsMatch(text)
             && JsonEquals(ours[at], theirs[at].Replace("\"id\":0,", "\"id\":null,", StringComparison.Ordinal))
             && at == ours.Count - 1;
@@ -199,7 +206,7 @@ public sealed class ParserDifferentialTests
 
     /// <summary>Whitespace where the header has a number: after the type, in or after the count, after the namespace.</summary>
     private static readonly System.Text.RegularExpressions.Regex s_whitespaceInHeader =
-        new(@"^(\s|[0-6][0-9\s]*(-(/[^,]*,)?)?[0-9]*\s)", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+        new(@"^(\s|[0-6](?:[0-9\s]*-)?(?:/[^,]*,)?[0-9]*\s)", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
 
     private static void Compare(string text, bool payload, JsonElement theirs, List<string> disagreements)
     {
