@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Prepares a machine for the tests (./test.sh runs this first; running it alone is fine, and so is running it twice):
 #   - the npm packages of the interop and browser tests, exactly as tests/js/package-lock.json pins them;
-#   - Chromium for the browser tests (Debian's package) and python3 for test.sh's result summary, when absent.
+#   - Chromium for the browser tests and redis-server for the cluster tests (Debian's packages), and python3 for
+#     test.sh's result summary, when absent. The tests start their own redis-server on a free loopback port; the
+#     distribution's service is stopped so that nothing else listens.
 # Needs Node.js; installs system packages with apt-get (through sudo when not root).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,6 +27,15 @@ if ! command -v chromium >/dev/null; then
     echo "eng/setup.sh: could not install chromium (apt-get install -y chromium); the browser tests will fail" >&2
 fi
 command -v chromium >/dev/null && chromium --version 2>/dev/null || true
+
+echo "== redis-server for the Redis cluster tests (Debian's package; the tests start and stop their own instances)"
+if ! command -v redis-server >/dev/null; then
+  apt_install redis-server ||
+    echo "eng/setup.sh: could not install redis-server (apt-get install -y redis-server); the Redis tests will fail" >&2
+  # The package starts a system-wide instance on port 6379; the tests need none of it.
+  (service redis-server stop || systemctl stop redis-server) >/dev/null 2>&1 || true
+fi
+command -v redis-server >/dev/null && redis-server --version || true
 
 echo "== python3 (test.sh sums the tests' TRX result files with it)"
 if ! command -v python3 >/dev/null; then
