@@ -22,6 +22,9 @@ namespace Typed.Generator;
 [Generator(LanguageNames.CSharp)]
 public sealed partial class SocketContractGenerator : IIncrementalGenerator
 {
+    // Not among the public TrackingNames: the TypeScript step is opt-in and its tests read it by this name.
+    private const string TypeScriptMapsTrackingName = "TypeScriptMaps";
+
     /// <inheritdoc/>
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
@@ -92,6 +95,25 @@ public sealed partial class SocketContractGenerator : IIncrementalGenerator
             .WithTrackingName(TrackingNames.HubDiagnostics);
 
         context.RegisterSourceOutput(hubDiagnostics, static (output, diagnostics) => Report(output, diagnostics));
+
+        // TypeScript event maps, per hub, only when the project sets TypedTypeScriptOutputPath (docs/typescript.md).
+        var typeScriptEnabled = context.AnalyzerConfigOptionsProvider
+            .Select(static (options, _) => options.GlobalOptions.TryGetValue(TypeScriptMaps.OutputPathProperty, out var path) && !string.IsNullOrWhiteSpace(path));
+        var typeScript = context.SyntaxProvider.CreateSyntaxProvider(
+                static (node, _) => HubParser.IsCandidate(node),
+                TypeScriptMaps.Create)
+            .Where(static file => file is not null)
+            .Select(static (file, _) => file!)
+            .WithTrackingName(TypeScriptMapsTrackingName)
+            .Combine(typeScriptEnabled);
+
+        context.RegisterSourceOutput(typeScript, static (output, input) =>
+        {
+            if (input.Right)
+            {
+                output.AddSource(input.Left.HintName, TypeScriptMaps.ToSource(input.Left));
+            }
+        });
 
         var usageDiagnostics = context.SyntaxProvider.CreateSyntaxProvider(
                 static (node, _) => ContractUsage.IsCandidate(node),
