@@ -2,7 +2,8 @@
 // are typed by ChatHub.d.ts, which the server's build generates from the C# contracts (Chat.Contracts): renaming a
 // contract method or a record property fails this file's compile (docs/typescript.md). Client → server join/leave/
 // send/typing, server → client message/userJoined/userLeft/typing. Query string: ?nickname=…&room=… prefill the form;
-// ?transports=polling (or websocket) limits them. Compiled by tsc to ../wwwroot/app.js (see tsconfig.json).
+// ?transports=polling (or websocket) limits them. Source of wwwroot/app.js, which tsc writes (scripts/tsconfig.json):
+// edit this file, not app.js.
 "use strict";
 const params = new URLSearchParams(location.search);
 const $ = (id) => document.getElementById(id);
