@@ -29,15 +29,21 @@ internal static class TypeScriptHarness
 
     public static (GeneratorRunResult Result, Compilation Output) Run(Compilation compilation, bool enabled = true)
     {
+        var driver = CreateDriver(enabled).RunGeneratorsAndUpdateCompilation(compilation, out var output, out _);
+        return (driver.GetRunResult().Results.Single(), output);
+    }
+
+    /// <summary>A driver that tracks the pipeline steps, for incremental tests.</summary>
+    public static GeneratorDriver CreateDriver(bool enabled = true)
+    {
         var properties = enabled
             ? ImmutableDictionary<string, string>.Empty.Add("build_property.TypedTypeScriptOutputPath", "scripts/")
             : ImmutableDictionary<string, string>.Empty;
-        GeneratorDriver driver = CSharpGeneratorDriver.Create(
+        return CSharpGeneratorDriver.Create(
             [new SocketContractGenerator().AsSourceGenerator()],
             parseOptions: GeneratorHarness.ParseOptions,
-            optionsProvider: new OptionsProvider(properties));
-        driver = driver.RunGeneratorsAndUpdateCompilation(compilation, out var output, out _);
-        return (driver.GetRunResult().Results.Single(), output);
+            optionsProvider: new OptionsProvider(properties),
+            driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
     }
 
     /// <summary>The TypeScript text of <paramref name="fileName"/> (<c>ChatHub.d.ts</c>) in the generator's output.</summary>

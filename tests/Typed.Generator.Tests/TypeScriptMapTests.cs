@@ -109,6 +109,50 @@ public sealed class TypeScriptMapTests
         Assert.Empty(first.Diagnostics);
     }
 
+    [Fact]
+    public void An_edit_that_changes_nothing_on_the_wire_leaves_the_maps_unchanged()
+    {
+        var compilation = GeneratorHarness.Compile(TypeScriptHarness.Usings, Events);
+        var driver = TypeScriptHarness.CreateDriver().RunGenerators(compilation);
+        var tree = compilation.SyntaxTrees.Last();
+        var edited = compilation.ReplaceSyntaxTree(tree, tree.WithChangedText(Microsoft.CodeAnalysis.Text.SourceText.From(
+            tree.GetText().ToString().Replace("=> Task.CompletedTask;", "=> Task.CompletedTask; // edited", StringComparison.Ordinal))));
+
+        var result = driver.RunGenerators(edited).GetRunResult().Results.Single();
+
+        var steps = result.TrackedSteps["TypeScriptMaps"].SelectMany(s => s.Outputs).ToList();
+        Assert.NotEmpty(steps);
+        Assert.All(steps, o => Assert.True(o.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, o.Reason.ToString()));
+
+        var renamed = compilation.ReplaceSyntaxTree(tree, tree.WithChangedText(Microsoft.CodeAnalysis.Text.SourceText.From(
+            tree.GetText().ToString().Replace("Task Leave(string room);", "Task Quit(string room);", StringComparison.Ordinal))));
+        var changed = driver.RunGenerators(renamed).GetRunResult().Results.Single();
+        Assert.Contains(changed.TrackedSteps["TypeScriptMaps"].SelectMany(s => s.Outputs), o => o.Reason == IncrementalStepRunReason.Modified);
+        Assert.Contains("  quit: (room: string) => void;\n", TypeScriptHarness.Maps(changed, "ChatHub.d.ts"));
+    }
+
+    [Fact]
+    public void An_event_name_that_looks_like_a_directive_stays_inside_the_block()
+    {
+        var (result, output) = TypeScriptHarness.Run(GeneratorHarness.Compile(TypeScriptHarness.Usings, """
+            namespace App;
+            [SocketContract]
+            public interface IServer
+            {
+                [SocketEvent("#endif\n#error x")]
+                Task Odd(string value);
+            }
+            public sealed class OddHub : SocketHub, IServer
+            {
+                public Task Odd(string value) => Task.CompletedTask;
+            }
+            """));
+
+        Assert.Contains("  \"#endif\\u000a#error x\": (value: string) => void;\n", TypeScriptHarness.Maps(result, "OddHub.d.ts"));
+        var tree = output.SyntaxTrees.Single(t => t.FilePath.EndsWith("App.OddHub.TypeScript.g.cs", StringComparison.Ordinal));
+        Assert.Empty(output.GetDiagnostics().Where(d => d.Location.SourceTree == tree));
+    }
+
     private const string Payloads = """
         namespace App;
 

@@ -122,7 +122,7 @@ internal static class TypeScriptMaps
                 var origin = iface.Name + "." + method.Name;
                 if (!names.Add(name))
                 {
-                    builder.Append("  // ").Append(origin).Append(": \"").Append(name).Append("\" is already in this map (TYPED006 when in one contract).\n");
+                    builder.Append("  // ").Append(origin).Append(": ").Append(TypeScriptNaming.Literal(name)).Append(" is already in this map (TYPED006 when in one contract).\n");
                     continue;
                 }
 
@@ -134,7 +134,7 @@ internal static class TypeScriptMaps
                 {
                     // The extension point for method kinds this emitter does not type yet (IAsyncEnumerable streams): the
                     // event is left out, visibly, rather than typed wrongly.
-                    builder.Append("  // ").Append(origin).Append(" (\"").Append(name).Append("\") is not in this map: ").Append(reason).Append(".\n");
+                    builder.Append("  // ").Append(origin).Append(" (").Append(TypeScriptNaming.Literal(name)).Append(") is not in this map: ").Append(reason).Append(".\n");
                 }
             }
         }
