@@ -94,14 +94,15 @@ internal static class SocketIOClientMetrics
         }
     }
 
-    public static void AckStarted() => s_acksPending.Add(1);
+    // Never skipped by an Enabled check: a listener starting between the +1 and the -1 would see only the -1.
+    public static void AckStarted(string ns) => s_acksPending.Add(1, new KeyValuePair<string, object?>("socketio.namespace", ns));
 
-    public static void AckEnded(bool timedOut)
+    public static void AckEnded(string ns, bool timedOut)
     {
-        s_acksPending.Add(-1);
+        s_acksPending.Add(-1, new KeyValuePair<string, object?>("socketio.namespace", ns));
         if (timedOut)
         {
-            s_ackTimeouts.Add(1);
+            s_ackTimeouts.Add(1, new KeyValuePair<string, object?>("socketio.namespace", ns));
         }
     }
 
