@@ -135,6 +135,22 @@ public sealed class ServerTelemetryTests
         Assert.Equal("MaxQueuedEventsPerSocket", Assert.Single(limits.GetMeasurementSnapshot()).Tags["socketio.limit"]);
     }
 
+    /// <summary>Clients choose the names of a dynamic namespace's children: as attributes they would be a cardinality attack.</summary>
+    [Fact]
+    public async Task Children_of_a_dynamic_namespace_share_one_attribute_value()
+    {
+        await using var server = await SocketIOTestServer.StartAsync(io => io.Of(new System.Text.RegularExpressions.Regex("^/room-[0-9]+$")));
+        using var sockets = new MetricCollector<long>(server.Services.GetRequiredService<IMeterFactory>(), Meter, "socketio.server.sockets.active");
+
+        await using (var first = await server.ConnectToAsync("/room-1"))
+        await using (var second = await server.ConnectToAsync("/room-2"))
+        {
+            await sockets.WaitForMeasurementsAsync(2, s_bound);
+        }
+
+        Assert.All(sockets.GetMeasurementSnapshot(), m => Assert.Equal("(dynamic)", m.Tags["socketio.namespace"]));
+    }
+
     [Fact]
     public async Task Activities_cover_connect_and_events_with_low_cardinality_names_and_the_clients_trace_context()
     {
