@@ -1,6 +1,8 @@
 using Chat.Server;
 
-// Usage: dotnet run --project samples/Chat/Chat.Server [-- --port 5000]   (or PORT=5000; default 5000)
+// Usage: dotnet run --project samples/Chat/Chat.Server [-- --port 5000] [--telemetry]
+//   PORT=5000 also sets the port (default 5000). --telemetry (or CHAT_TELEMETRY=1) exports Typed's metrics and traces:
+//   to the console, or by OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set (docs/telemetry.md).
 var port = ReadOption(args, "--port") is { } portText && int.TryParse(portText, out var fromArgs) ? fromArgs
     : int.TryParse(Environment.GetEnvironmentVariable("PORT"), out var fromEnvironment) ? fromEnvironment : 5000;
 
@@ -8,6 +10,10 @@ var builder = WebApplication.CreateSlimBuilder(args);
 builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
 builder.Logging.SetMinimumLevel(LogLevel.Warning);
 builder.Services.AddChat();
+if (args.Contains("--telemetry") || Environment.GetEnvironmentVariable("CHAT_TELEMETRY") == "1")
+{
+    builder.Services.AddChatTelemetry();
+}
 
 var app = builder.Build();
 app.MapChat();

@@ -21,6 +21,7 @@ internal sealed class PendingAck : TaskCompletionSource<SocketIOArguments>
     private CancellationTokenRegistration _cancellation;
     private CancellationToken _userToken;
     private bool _ended;
+    private bool _counted; // told the owner it started (telemetry), so the end is told exactly once too
 
     public PendingAck(IPendingAckOwner owner, long id, string eventName, Action<SocketIOArguments>? onResponse = null)
         : base(TaskCreationOptions.RunContinuationsAsynchronously)
@@ -36,6 +37,18 @@ internal sealed class PendingAck : TaskCompletionSource<SocketIOArguments>
     /// <summary>Fails the wait after <paramref name="timeout"/> (none when null) or when the token is cancelled.</summary>
     public void StartTimer(TimeSpan? timeout, CancellationToken cancellationToken)
     {
+        bool counted;
+        lock (this)
+        {
+            // Counted once the emit is registered and sent (the callers start the timer then), never after the end.
+            counted = _counted = !_ended;
+        }
+
+        if (counted)
+        {
+            _owner.OnAckStarted();
+        }
+
         if (timeout is null && !cancellationToken.CanBeCanceled)
         {
             return;
@@ -107,12 +120,14 @@ internal sealed class PendingAck : TaskCompletionSource<SocketIOArguments>
     }
 
     /// <summary>The wait is over: the timer and the registration on the caller's token go (idempotent).</summary>
-    private void End()
+    private void End(bool timedOut = false)
     {
         CancellationTokenSource? timeout;
         CancellationTokenRegistration cancellation;
+        bool counted;
         lock (this)
         {
+            counted = _counted && !_ended;
             _ended = true;
             timeout = _timeout;
             cancellation = _cancellation;
@@ -124,11 +139,15 @@ internal sealed class PendingAck : TaskCompletionSource<SocketIOArguments>
         // callback (the timeout), this neither waits nor throws: its callbacks are already detached.
         timeout?.Dispose();
         cancellation.Dispose();
+        if (counted)
+        {
+            _owner.OnAckEnded(timedOut);
+        }
     }
 
     private void OnTimeout()
     {
-        End();
+        End(timedOut: !_userToken.IsCancellationRequested);
 
         // A late acknowledgement finds no entry and is ignored.
         _owner.RemoveAck(_id, this);

@@ -98,6 +98,9 @@ internal sealed class SocketIOHandlerRegistry<TEvent>
     public bool Handles(string eventName) =>
         Volatile.Read(ref _anyHandlers).Length > 0 || Volatile.Read(ref _handlers).ContainsKey(eventName);
 
+    /// <summary>Whether <paramref name="eventName"/> has handlers of its own (catch-all ones not counted).</summary>
+    public bool HasHandlerFor(string eventName) => Volatile.Read(ref _handlers).ContainsKey(eventName);
+
     /// <summary>Runs the catch-all handlers, then those of <paramref name="eventName"/>, one after the other.</summary>
     public async ValueTask InvokeAsync(string eventName, TEvent e)
     {

@@ -44,6 +44,9 @@ public sealed class SocketIOTestServer : IAsyncDisposable
 
     public HttpClient Http { get; }
 
+    /// <summary>The host's services (its IMeterFactory, for the telemetry tests).</summary>
+    public IServiceProvider Services => _host.Services;
+
     /// <summary>
     /// Starts a server. <paramref name="configureServer"/> sets up namespaces, middleware and handlers on the
     /// <see cref="SocketIOServer"/> before the first request; <paramref name="configure"/> runs after the test defaults

@@ -14,4 +14,9 @@ public abstract class EngineIOHandler
 
     /// <summary>The session has closed, for <paramref name="reason"/>.</summary>
     public virtual ValueTask OnClosedAsync(EngineIOSocket socket, EngineIOCloseReason reason) => ValueTask.CompletedTask;
+
+    /// <summary>The session moved from polling to WebSocket (for the Socket.IO server's instruments; not public API).</summary>
+    internal virtual void OnUpgraded(EngineIOSocket socket)
+    {
+    }
 }

@@ -99,6 +99,7 @@ public class InMemorySocketIOAdapter : SocketIOAdapter
         // Encoded once; every recipient queues the same immutable bytes.
         var encoded = new List<EngineIOOutgoingPacket>(1 + packet.Attachments.Count);
         Namespace.Server.Parser.Encode(packet, encoded);
+        Namespace.Server.Metrics.BroadcastDelivered(Namespace, recipients.Count);
         foreach (var socket in recipients)
         {
             socket.WriteEncoded(encoded, options.Volatile);
@@ -120,6 +121,7 @@ public class InMemorySocketIOAdapter : SocketIOAdapter
 
         var encoded = new List<EngineIOOutgoingPacket>(1 + packet.Attachments.Count);
         Namespace.Server.Parser.Encode(packet, encoded);
+        Namespace.Server.Metrics.BroadcastDelivered(Namespace, recipients.Count);
         foreach (var socket in recipients)
         {
             socket.RegisterBroadcastAck(ackId, onResponse, options.AckTimeout);

@@ -142,11 +142,19 @@ public sealed class SocketIONamespace
     /// <summary>Ack ids of server emits: per namespace, from 0, kept below 2^53 so JavaScript holds them exactly.</summary>
     internal long NextAckId() => Interlocked.Increment(ref _nextAckId) & SocketIOPacketRules.MaxAckId;
 
-    internal void AddSocket(SocketIOSocket socket) => _sockets[socket.Id] = socket;
+    internal void AddSocket(SocketIOSocket socket)
+    {
+        _sockets[socket.Id] = socket;
+        Server.Metrics.SocketAdded(this);
+    }
 
     internal void RemoveSocket(SocketIOSocket socket)
     {
-        _sockets.TryRemove(new KeyValuePair<string, SocketIOSocket>(socket.Id, socket));
+        if (_sockets.TryRemove(new KeyValuePair<string, SocketIOSocket>(socket.Id, socket)))
+        {
+            Server.Metrics.SocketRemoved(this);
+        }
+
         RemoveIfEmptyChild();
     }
 

@@ -20,7 +20,14 @@ public sealed class SocketIOServer
 
     /// <summary>Creates the server (normally through dependency injection).</summary>
     public SocketIOServer(IOptions<SocketIOOptions> options, ILoggerFactory? loggerFactory = null)
+        : this(options, loggerFactory, new SocketIOServerMetrics(meterFactory: null))
     {
+    }
+
+    /// <summary>The server <c>AddSocketIO</c> registers: its instruments come from the application's IMeterFactory.</summary>
+    internal SocketIOServer(IOptions<SocketIOOptions> options, ILoggerFactory? loggerFactory, SocketIOServerMetrics metrics)
+    {
+        Metrics = metrics;
         ArgumentNullException.ThrowIfNull(options);
         Options = options.Value;
         Options.ValidateQueueLimits();
@@ -41,6 +48,9 @@ public sealed class SocketIOServer
     internal ISocketIOParser Parser { get; }
 
     internal SocketIOParserLimits ParserLimits { get; }
+
+    /// <summary>The server's instruments (docs/telemetry.md).</summary>
+    internal SocketIOServerMetrics Metrics { get; }
 
     /// <summary>Events not served (unknown, unbound, failed), for telemetry.</summary>
     internal SocketIOEventCounters Counters { get; } = new();

@@ -1,7 +1,10 @@
+using System.Diagnostics.Metrics;
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Typed.SocketIO.Hubs.Internal;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -19,7 +22,11 @@ public static class SocketIOServiceCollectionExtensions
             services.Configure(configure);
         }
 
-        services.AddSingleton<SocketIOServer>();
+        // Built here rather than by constructor selection, so the instruments come from the host's IMeterFactory
+        // (registered by every ASP.NET Core host) without a public constructor parameter for them.
+        services.TryAddSingleton(static provider => new SocketIOServerMetrics(provider.GetService<IMeterFactory>()));
+        services.AddSingleton(static provider => new SocketIOServer(
+            provider.GetRequiredService<IOptions<SocketIOOptions>>(), provider.GetService<ILoggerFactory>(), provider.GetRequiredService<SocketIOServerMetrics>()));
         services.TryAddSingleton<SocketHubMappings>();
         services.TryAddSingleton(typeof(ISocketHubContext<,>), typeof(SocketHubContext<,>));
 

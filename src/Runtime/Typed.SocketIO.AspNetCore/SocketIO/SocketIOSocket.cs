@@ -41,7 +41,7 @@ public sealed partial class SocketIOSocket : IRemoteSocket, IPendingAckOwner
             options.MaxQueuedEventsPerSocket,
             new EventByteBudget(options.MaxQueuedBytesPerSocket),
             connection.EventBytes,
-            item => item is null ? RunConnectionHandlersAsync() : DispatchAsync(item),
+            item => item is null ? RunConnectionHandlersAsync() : SocketIOServerActivities.DispatchAsync(this, item),
             OnWorkFailed);
     }
 
@@ -157,6 +157,7 @@ public sealed partial class SocketIOSocket : IRemoteSocket, IPendingAckOwner
             return Task.FromException<SocketIOArguments>(new SocketIODisconnectedException());
         }
 
+        Namespace.Server.Metrics.LimitHit("MaxPendingAcksPerSocket");
         return Task.FromException<SocketIOArguments>(new InvalidOperationException(
             $"Socket {Id} already waits for {Namespace.Server.Options.MaxPendingAcksPerSocket} acknowledgements (MaxPendingAcksPerSocket)."));
     }
@@ -254,6 +255,7 @@ public sealed partial class SocketIOSocket : IRemoteSocket, IPendingAckOwner
     {
         var encoded = new List<EngineIOOutgoingPacket>(1 + packet.Attachments.Count);
         Namespace.Server.Parser.Encode(packet, encoded);
+        Namespace.Server.Metrics.PacketSent(Namespace, packet);
         WriteEncoded(encoded, isVolatile);
     }
 
@@ -294,6 +296,7 @@ public sealed partial class SocketIOSocket : IRemoteSocket, IPendingAckOwner
         // The packet's bytes belong to the connection's receive buffer; the handlers run later and need their own.
         var arguments = SocketIOArguments.FromEvent(packet).Detach();
         var result = _events.TryEnqueue(new SocketIOEventContext(this, packet.EventName!, arguments, packet.AckId), bytes);
+        Namespace.Server.Metrics.EventReceived(Namespace, result);
         switch (result)
         {
             case EventEnqueueResult.TooManyQueued:
@@ -537,6 +540,7 @@ public sealed partial class SocketIOSocket : IRemoteSocket, IPendingAckOwner
         _connection.RemoveSocket(this);
         FailPendingAcks();
         SocketIOLog.SocketDisconnected(Logger, Id, Namespace.Name, reason.ToWireString());
+        Namespace.Server.Metrics.SocketDisconnected(Namespace, reason);
         Raise(Disconnected, reason);
     }
 

@@ -1,3 +1,6 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
 namespace Typed.SocketIO.Client;
 
 /// <summary>
@@ -22,6 +25,8 @@ public sealed class SocketIOClient : IAsyncDisposable
     private readonly Dictionary<string, SocketIOClientSocket> _sockets = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _disposed = new();
     private readonly ReconnectionBackoff _backoff;
+    private readonly ILogger _logger;
+    private IReadOnlyDictionary<string, string>? _nextHeaders;
     private EngineIOClient? _engine;
     private ISocketIODecoder? _decoder;
     private bool _open;
@@ -47,6 +52,7 @@ public sealed class SocketIOClient : IAsyncDisposable
         _serverUri = serverUri;
         _parser = SocketIOParsers.Get(Options.Parser);
         _backoff = new ReconnectionBackoff(Options.ReconnectionDelay, Options.ReconnectionDelayMax, Options.RandomizationFactor);
+        _logger = Options.LoggerFactory?.CreateLogger<SocketIOClient>() ?? NullLogger<SocketIOClient>.Instance;
     }
 
     /// <summary>Creates a client and lets <paramref name="configure"/> set its options.</summary>
@@ -237,6 +243,8 @@ public sealed class SocketIOClient : IAsyncDisposable
             engine.Enqueue(message);
         }
 
+        SocketIOClientTelemetry.PacketSent(packet, encoded);
+
         return true;
     }
 
@@ -248,7 +256,7 @@ public sealed class SocketIOClient : IAsyncDisposable
         return options;
     }
 
-    private EngineIOClient CreateEngine()
+    private EngineIOClient CreateEngine(IReadOnlyDictionary<string, string>? providedHeaders)
     {
         var engineOptions = new EngineIOClientOptions
         {
@@ -271,19 +279,40 @@ public sealed class SocketIOClient : IAsyncDisposable
             engineOptions.ExtraHeaders[name] = value;
         }
 
+        if (providedHeaders is not null)
+        {
+            foreach (var (name, value) in providedHeaders)
+            {
+                engineOptions.ExtraHeaders[name] = value;
+            }
+        }
+
         var engine = new EngineIOClient(_serverUri, engineOptions);
         engine.MessageReceived += (data, isBinary) => OnEngineMessage(engine, data, isBinary);
         engine.Closed += reason => OnEngineClosed(engine, reason);
-        engine.Upgraded += () => Raise(Upgraded);
+        engine.Upgraded += () =>
+        {
+            SocketIOClientLog.Upgraded(_logger);
+            Raise(Upgraded);
+        };
         return engine;
     }
 
     /// <summary>Opens one Engine.IO session. On failure the active sockets see a connect error and, unless told not to, the client reconnects.</summary>
     private async Task<bool> OpenAsync(bool isReconnect)
     {
-        var engine = CreateEngine();
+        EngineIOClient? engine = null;
+        IReadOnlyDictionary<string, string>? headers = null;
         try
         {
+            // Headers fetched after a refusal are the ones this attempt was promised; otherwise the provider is asked now.
+            if (Options.ExtraHeadersProvider is { } provider)
+            {
+                headers = Interlocked.Exchange(ref _nextHeaders, null) ?? await AskHeadersAsync(provider).ConfigureAwait(false);
+            }
+
+            engine = CreateEngine(headers);
+            SocketIOClientLog.Connecting(_logger, _serverUri, (Options.Transports & EngineIOTransports.Polling) != 0 ? "polling" : "websocket");
             lock (_gate)
             {
                 // Messages may arrive as soon as the session opens: the decoder must be in place first.
@@ -295,15 +324,26 @@ public sealed class SocketIOClient : IAsyncDisposable
         }
         catch (Exception ex)
         {
+            // A refusal (HTTP 401/403) is not retried with the credentials it refused: only new ones from the provider
+            // earn one more attempt. Asked here, before the decision, so the reconnection loop does not start in vain.
+            var refusal = ex is EngineIOConnectException { IsRefusal: true } refused ? refused : null;
+            var retryRefusal = refusal is not null && Options.Reconnection && await HasNewHeadersAsync(headers).ConfigureAwait(false);
+            SocketIOClientTelemetry.ConnectFailed(_logger, _serverUri, ex, refusal?.StatusCode, retryRefusal);
             object? loop = null;
             lock (_gate)
             {
-                if (_engine == engine)
+                if (engine is not null && _engine == engine)
                 {
                     _engine = null;
                 }
 
                 _opening = false;
+                if (refusal is not null && !retryRefusal)
+                {
+                    // Final: no loop starts, a running one stops at its next check, and sockets fail their ConnectAsync.
+                    // A later ConnectAsync (Attach) clears this and tries again.
+                    _skipReconnect = true;
+                }
 
                 // A failed first open starts the reconnection loop in the same step that ends the opening, so a
                 // socket attaching in between neither starts a second open nor finds nothing running.
@@ -313,7 +353,9 @@ public sealed class SocketIOClient : IAsyncDisposable
                 }
             }
 
-            var error = new SocketIOConnectException(ex is EngineIOConnectException ? ex.Message : "connection failed", innerException: ex);
+            var error = refusal is not null
+                ? new SocketIOConnectException(refusal.Message, isRejectedByServer: true, innerException: ex) { HttpStatusCode = refusal.StatusCode, HttpResponseBody = refusal.ResponseBody }
+                : new SocketIOConnectException(ex is EngineIOConnectException ? ex.Message : "connection failed", innerException: ex);
             foreach (var socket in SnapshotSockets())
             {
                 socket.OnConnectionError(error, willRetry: Options.Reconnection && !SkipReconnect);
@@ -340,6 +382,7 @@ public sealed class SocketIOClient : IAsyncDisposable
             }
         }
 
+        SocketIOClientTelemetry.Connected(_logger, _serverUri, engine);
         Raise(Opened);
         foreach (var socket in SnapshotSockets())
         {
@@ -424,6 +467,7 @@ public sealed class SocketIOClient : IAsyncDisposable
 
                 if (exhausted)
                 {
+                    SocketIOClientLog.ReconnectFailed(_logger, Options.ReconnectionAttempts);
                     Raise(ReconnectFailed);
                     foreach (var socket in SnapshotSockets())
                     {
@@ -441,6 +485,7 @@ public sealed class SocketIOClient : IAsyncDisposable
                     return;
                 }
 
+                SocketIOClientTelemetry.ReconnectAttempt(_logger, attempt, delay);
                 Raise(ReconnectAttempt, attempt);
                 if (StopsHere(loop))
                 {
@@ -451,6 +496,7 @@ public sealed class SocketIOClient : IAsyncDisposable
                 {
                     // OpenAsync has already handed the reconnection back (and reset the backoff) when it marked the
                     // connection open; a loss since then has its own loop.
+                    SocketIOClientLog.Reconnected(_logger, attempt);
                     Raise(Reconnected, attempt);
                     return;
                 }
@@ -493,9 +539,11 @@ public sealed class SocketIOClient : IAsyncDisposable
         }
 
         // The transport's receive loop is the only caller for one engine, so the decoder is used by one thread at a time.
-        var status = decoder.Decode(data, isBinary, out var packet, out _);
+        SocketIOClientTelemetry.MessageReceived(data.Length);
+        var status = decoder.Decode(data, isBinary, out var packet, out var decodeError);
         if (status == SocketIODecodeStatus.Error)
         {
+            SocketIOClientLog.ProtocolError(_logger, decodeError);
             engine.Abort("parse error");
             return;
         }
@@ -511,7 +559,11 @@ public sealed class SocketIOClient : IAsyncDisposable
             _sockets.TryGetValue(packet!.Namespace, out socket);
         }
 
-        socket?.HandlePacket(packet!);
+        if (socket is not null)
+        {
+            SocketIOClientTelemetry.PacketReceived(packet!);
+            socket.HandlePacket(packet!);
+        }
     }
 
     private void OnEngineClosed(EngineIOClient engine, string engineReason)
@@ -535,6 +587,7 @@ public sealed class SocketIOClient : IAsyncDisposable
         }
 
         var reason = _disposed.IsCancellationRequested ? SocketIOClientDisconnectReason.ForcedClose : SocketIOClientDisconnectReasonExtensions.FromEngineReason(engineReason);
+        SocketIOClientLog.Closed(_logger, engineReason);
         Raise(Closed, reason);
         foreach (var socket in SnapshotSockets())
         {
@@ -542,6 +595,51 @@ public sealed class SocketIOClient : IAsyncDisposable
         }
 
         RunReconnectLoop(loop);
+    }
+
+    /// <summary>Asks the headers provider; its failure is this attempt's failure (logged, then handled as any other).</summary>
+    private async ValueTask<IReadOnlyDictionary<string, string>> AskHeadersAsync(Func<CancellationToken, ValueTask<IReadOnlyDictionary<string, string>>> provider)
+    {
+        try
+        {
+            return await provider(_disposed.Token).ConfigureAwait(false) ?? new Dictionary<string, string>();
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !_disposed.IsCancellationRequested)
+        {
+            SocketIOClientLog.HeadersProviderFailed(_logger, ex);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// After a refusal: whether the provider now gives headers other than <paramref name="refused"/>; if so they are
+    /// kept for the next attempt. No provider, a failing one or the same headers mean the refusal is final.
+    /// </summary>
+    private async ValueTask<bool> HasNewHeadersAsync(IReadOnlyDictionary<string, string>? refused)
+    {
+        if (Options.ExtraHeadersProvider is not { } provider || _disposed.IsCancellationRequested)
+        {
+            return false;
+        }
+
+        IReadOnlyDictionary<string, string> next;
+        try
+        {
+            next = await AskHeadersAsync(provider).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            return false; // logged by AskHeadersAsync
+        }
+
+        if (refused is not null && next.Count == refused.Count
+            && next.All(pair => refused.TryGetValue(pair.Key, out var value) && string.Equals(value, pair.Value, StringComparison.Ordinal)))
+        {
+            return false;
+        }
+
+        Volatile.Write(ref _nextHeaders, next);
+        return true;
     }
 
     private SocketIOClientSocket[] SnapshotSockets()

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Microsoft.Extensions.Logging;
 
 namespace Typed.SocketIO.Client;
 
@@ -24,6 +25,21 @@ public sealed class SocketIOClientOptions
 
     /// <summary>Extra headers sent with every request (polling requests and the WebSocket handshake).</summary>
     public IDictionary<string, string> ExtraHeaders { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// Produces headers (a bearer token, say) for each connection attempt, the first and every reconnection; they are
+    /// added to <see cref="ExtraHeaders"/> for that connection's requests and WebSocket handshake. When the server
+    /// refuses a handshake with HTTP 401 or 403, the client asks again at once: different headers are tried (after the
+    /// usual reconnection delay), the same ones end the attempts with the refusal (see
+    /// <see cref="SocketIOConnectException.HttpStatusCode"/>). Without a provider such a refusal is never retried.
+    /// </summary>
+    public Func<CancellationToken, ValueTask<IReadOnlyDictionary<string, string>>>? ExtraHeadersProvider { get; set; }
+
+    /// <summary>
+    /// Where the client logs (connections, upgrades, reconnection attempts, refusals, protocol errors); null logs
+    /// nothing. Categories: <c>Typed.SocketIO.Client.SocketIOClient</c>.
+    /// </summary>
+    public ILoggerFactory? LoggerFactory { get; set; }
 
     /// <summary>
     /// The handler every HTTP request and WebSocket handshake goes through (certificates, cookies, a proxy…); null for

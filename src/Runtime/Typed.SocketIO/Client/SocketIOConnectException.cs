@@ -23,9 +23,24 @@ public sealed class SocketIOConnectException : Exception
     public JsonElement? ServerData { get; }
 
     /// <summary>
-    /// True when the server refused the namespace (a middleware, an unknown namespace); false when the connection
-    /// failed, in which case the client retries while reconnection is enabled, or when the namespace's CONNECT went
-    /// unanswered past the connect timeout or was answered without a <c>sid</c>, which are final for the socket.
+    /// True when the server refused: the namespace (a middleware, an unknown namespace), or the connection itself with
+    /// HTTP 401 or 403 (<see cref="HttpStatusCode"/> is then set), neither of which is retried unchanged. False when
+    /// the connection failed, in which case the client retries while reconnection is enabled, or when the namespace's
+    /// CONNECT went unanswered past the connect timeout or was answered without a <c>sid</c>, which are final for the
+    /// socket.
     /// </summary>
     public bool IsRejectedByServer { get; }
+
+    /// <summary>
+    /// The HTTP status with which the server refused the Engine.IO handshake (401, 403), or null when the refusal (or
+    /// failure) did not come as an HTTP status. Such a refusal is retried only when
+    /// <see cref="SocketIOClientOptions.ExtraHeadersProvider"/> gives new headers.
+    /// </summary>
+    public int? HttpStatusCode { get; init; }
+
+    /// <summary>
+    /// The start (up to 4 KiB) of the body of the refused handshake, or null. Only long-polling reads it: .NET's
+    /// <see cref="System.Net.WebSockets.ClientWebSocket"/> does not expose a refused handshake's body.
+    /// </summary>
+    public string? HttpResponseBody { get; init; }
 }

@@ -520,6 +520,7 @@ internal sealed class EngineIOSession : EngineIOSocket
         }
 
         EngineIOLog.SessionUpgraded(Logger, Id);
+        _server.Handler.OnUpgraded(this);
         await next.RunAsync().ConfigureAwait(false);
     }
 

@@ -63,6 +63,7 @@ internal sealed class SocketIOConnection
         {
             // As the reference: an undecodable packet closes the whole connection, every namespace with it.
             SocketIOLog.DecodeFailed(_server.Logger, Engine.Id, error!);
+            _server.Metrics.ParseError();
             Close(SocketIODisconnectReason.ForcedClose);
             return;
         }
@@ -164,6 +165,7 @@ internal sealed class SocketIOConnection
     public void Write(List<EngineIOOutgoingPacket> packets, bool isVolatile)
     {
         var span = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(packets);
+        _server.Metrics.BytesSent(span);
         if (isVolatile)
         {
             // A volatile packet the transport cannot take now is dropped, as in the reference.
@@ -234,6 +236,7 @@ internal sealed class SocketIOConnection
             }
 
             var socket = new SocketIOSocket(ns, this, NewSocketId(), new SocketIOHandshake(Engine.Handshake, auth, DateTimeOffset.UtcNow));
+            using var activity = SocketIOServerActivities.StartConnect(Engine, ns);
             if (!await RunMiddlewaresAsync(ns, socket).ConfigureAwait(false))
             {
                 ns.RemoveIfEmptyChild();
@@ -345,6 +348,7 @@ internal sealed class SocketIOConnection
         if (Volatile.Read(ref _reassembling))
         {
             SocketIOLog.DecodeFailed(_server.Logger, Engine.Id, "binary attachments did not arrive within the reassembly timeout");
+            _server.Metrics.ParseError();
             Close(SocketIODisconnectReason.ForcedClose);
         }
     }

@@ -6,6 +6,9 @@ namespace Typed.SocketIO.Client.Internal;
 /// <summary>The long-polling transport of the client: one GET loop receiving, one POST loop sending.</summary>
 internal sealed partial class EngineIOClient
 {
+    /// <summary>How much of a refused handshake's body is kept in the exception.</summary>
+    private const int MaxRefusalBodyBytes = 4096;
+
     private static readonly MediaTypeHeaderValue s_textPlain = MediaTypeHeaderValue.Parse("text/plain; charset=UTF-8");
 
     private HttpClient? _polling;
@@ -30,7 +33,9 @@ internal sealed partial class EngineIOClient
 
         if (!response.IsSuccessStatusCode)
         {
-            throw new EngineIOConnectException($"the server refused the handshake: {(int)response.StatusCode} {System.Text.Encoding.UTF8.GetString(body.WrittenSpan)}");
+            // The body is kept for the application (a reason, a challenge), capped: it is the server's text, not ours.
+            var text = System.Text.Encoding.UTF8.GetString(body.WrittenSpan[..Math.Min(body.WrittenCount, MaxRefusalBodyBytes)]);
+            throw new EngineIOConnectException($"the server refused the handshake: {(int)response.StatusCode} {text}", statusCode: (int)response.StatusCode, responseBody: text);
         }
 
         var packets = new List<EngineIOPacket>();

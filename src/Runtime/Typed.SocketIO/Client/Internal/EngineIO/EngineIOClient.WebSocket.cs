@@ -12,7 +12,8 @@ internal sealed partial class EngineIOClient
 
     private ClientWebSocket NewWebSocket()
     {
-        var socket = new ClientWebSocket();
+        // Keeps the status of a refused handshake (a 401 from an authentication middleware), read on failure.
+        var socket = new ClientWebSocket { Options = { CollectHttpResponseDetails = true } };
         foreach (var (name, value) in _options.ExtraHeaders)
         {
             socket.Options.SetRequestHeader(name, value);
@@ -46,7 +47,15 @@ internal sealed partial class EngineIOClient
         var reader = NewReader(socket);
         try
         {
-            await ConnectWebSocketAsync(socket, RequestUri("websocket", withSid: false), cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await ConnectWebSocketAsync(socket, RequestUri("websocket", withSid: false), cancellationToken).ConfigureAwait(false);
+            }
+            catch (WebSocketException ex) when (socket.HttpStatusCode is var code && (int)code >= 400)
+            {
+                throw new EngineIOConnectException($"the server refused the handshake: {(int)code}", ex, statusCode: (int)code);
+            }
+
             var status = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
             cancellationToken.ThrowIfCancellationRequested(); // the connect timeout, reported as such
             if (status != WebSocketReadStatus.Message || reader.MessageType != WebSocketMessageType.Text
