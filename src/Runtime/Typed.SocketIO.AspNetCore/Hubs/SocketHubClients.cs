@@ -26,6 +26,19 @@ public class SocketHubClients<TClient>
     public SocketHubBroadcast<TClient> Except(string room) => new(Namespace.Except(room));
 
     /// <summary>
+    /// Every socket of the user <paramref name="userId"/> (as <see cref="ISocketIOUserIdProvider"/> names users), through
+    /// the user's room, so also on other servers with a multi-server adapter.
+    /// </summary>
+    public SocketHubBroadcast<TClient> User(string userId) => new(Namespace.ToUser(userId));
+
+    /// <summary>Every socket of each of <paramref name="userIds"/>.</summary>
+    public SocketHubBroadcast<TClient> Users(params IEnumerable<string> userIds)
+    {
+        ArgumentNullException.ThrowIfNull(userIds);
+        return new(Namespace.All.To(userIds.Select(SocketIOUserRooms.For)));
+    }
+
+    /// <summary>
     /// The socket <paramref name="socketId"/>, through the adapter (so also on another server with a multi-server
     /// adapter). An acknowledgement awaited from a socket that is not connected fails with <see cref="SocketIODisconnectedException"/>.
     /// </summary>

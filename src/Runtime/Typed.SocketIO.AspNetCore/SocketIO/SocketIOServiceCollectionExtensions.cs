@@ -2,6 +2,8 @@ using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Typed.SocketIO.Hubs.Internal;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -19,7 +21,13 @@ public static class SocketIOServiceCollectionExtensions
             services.Configure(configure);
         }
 
-        services.AddSingleton<SocketIOServer>();
+        // Built here so the server knows the container (authorization) and the user-id provider, replaceable.
+        services.TryAddSingleton<ISocketIOUserIdProvider>(NameIdentifierUserIdProvider.Instance);
+        services.AddSingleton(static provider => new SocketIOServer(provider.GetRequiredService<IOptions<SocketIOOptions>>(), provider.GetService<ILoggerFactory>())
+        {
+            Services = provider,
+            UserIdProvider = provider.GetRequiredService<ISocketIOUserIdProvider>(),
+        });
         services.TryAddSingleton<SocketHubMappings>();
         services.TryAddSingleton(typeof(ISocketHubContext<,>), typeof(SocketHubContext<,>));
 
