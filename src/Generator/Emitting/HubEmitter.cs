@@ -26,7 +26,7 @@ internal static class HubEmitter
             .Line("[global::System.Runtime.CompilerServices.ModuleInitializer]")
             .Line($"internal static void Register() => global::Typed.SocketIO.SocketHubs.Register(new global::Typed.SocketIO.SocketHubDescriptor<{hub.FullyQualifiedName}>(")
             .Line($"    static services => new {hub.FullyQualifiedName}({arguments}),")
-            .Line($"    static (source, factory) => {Names.Contracts}SocketContracts.Combine(new global::System.IDisposable[] {{ {binders} }})));")
+            .Line($"    static (source, factory) => {Names.Contracts}SocketContracts.Combine(new global::System.IDisposable[] {{ {binders} }}){Authorization(hub.Authorization)}));")
             .Close();
         if (hub.Namespace is not null)
         {
@@ -35,6 +35,26 @@ internal static class HubEmitter
 
         return w.ToString();
     }
+
+    /// <summary>
+    /// The descriptor's third argument when the hub carries authorization attributes: the attributes constructed again
+    /// as written, for the runtime to combine and evaluate. Nothing for a hub without any, so its output is unchanged.
+    /// </summary>
+    private static string Authorization(HubAuthorizationModel? authorization)
+    {
+        if (authorization is null)
+        {
+            return string.Empty;
+        }
+
+        var methods = string.Join(", ", authorization.Methods.Select(m =>
+            $"new global::Typed.SocketIO.SocketHubMethodAuthorization({Names.Literal(m.EventName)}, {(m.AllowsAnonymous ? "true" : "false")}, {Data(m.Data)})"));
+        return $", new global::Typed.SocketIO.SocketHubAuthorization({Data(authorization.Hub)}, {(authorization.HubAllowsAnonymous ? "true" : "false")}, "
+            + $"new global::Typed.SocketIO.SocketHubMethodAuthorization[] {{ {methods} }})";
+    }
+
+    private static string Data(EquatableArray<string> data) =>
+        $"new global::Microsoft.AspNetCore.Authorization.IAuthorizeData[] {{ {string.Join(", ", data)} }}";
 
     /// <summary>A required service, or an optional one for a nullable parameter (as ActivatorUtilities would pass null).</summary>
     private static string Resolve(string type) => type.EndsWith("?", System.StringComparison.Ordinal)
