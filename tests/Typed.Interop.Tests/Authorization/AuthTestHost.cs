@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Typed.SocketIO;
 
 namespace Typed.Interop.Tests.Authorization;
@@ -13,10 +14,16 @@ internal static class AuthTestHost
 {
     public const string GoldPolicy = "gold";
 
-    public static Task<KestrelTestHost> StartAsync(string parser, Action<SocketHubOptions>? openHubFilters = null, Action<SocketHubOptions>? globalFilters = null) =>
+    public static Task<KestrelTestHost> StartAsync(string parser, Action<SocketHubOptions>? openHubFilters = null, Action<SocketHubOptions>? globalFilters = null, ILoggerProvider? logs = null) =>
         KestrelTestHost.StartAsync(
             builder =>
             {
+                if (logs is not null)
+                {
+                    builder.Logging.AddProvider(logs);
+                    builder.Logging.SetMinimumLevel(LogLevel.Debug);
+                }
+
                 builder.Services.AddSingleton<AuthLog>();
                 builder.Services.AddAuthentication(TokenAuthenticationHandler.SchemeName)
                     .AddScheme<AuthenticationSchemeOptions, TokenAuthenticationHandler>(TokenAuthenticationHandler.SchemeName, null);

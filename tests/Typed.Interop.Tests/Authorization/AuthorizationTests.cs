@@ -1,4 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Typed.Interop.Tests.Rpc;
 using Typed.Interop.Tests.Client;
 using Typed.SocketIO;
 using Typed.SocketIO.Client;
@@ -41,7 +43,8 @@ public sealed class AuthorizationTests
     [MemberData(nameof(Modes))]
     public async Task Anonymous_user_is_refused_the_authorized_hub_but_keeps_its_connection_for_another_namespace(string mode, string parser)
     {
-        await using var host = await AuthTestHost.StartAsync(parser);
+        var logs = new RpcFailureTests.LogProvider();
+        await using var host = await AuthTestHost.StartAsync(parser, logs: logs);
         await using var client = Client(host, mode, parser, token: null);
         var open = client.Of("/open");
         await ClientKit.ConnectAsync(open, mode);
@@ -53,6 +56,9 @@ public sealed class AuthorizationTests
         // The Engine.IO connection is still up: the other namespace answers on it.
         Assert.Equal("anonymous", await open.CreateProxy<ISecureServer>().WhoAmI());
         Assert.DoesNotContain(host.Services.GetRequiredService<AuthLog>().Entries, e => e.StartsWith("secure connected", StringComparison.Ordinal));
+        var logged = Assert.Single(logs.Entries, e => e.EventId.Id == 140);
+        Assert.Equal(LogLevel.Information, logged.Level);
+        Assert.Contains("/secure", logged.Message, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -72,7 +78,8 @@ public sealed class AuthorizationTests
     [MemberData(nameof(Modes))]
     public async Task Method_roles_and_policies_refuse_the_event_with_an_unauthorized_ack_and_do_not_run_it(string mode, string parser)
     {
-        await using var host = await AuthTestHost.StartAsync(parser);
+        var logs = new RpcFailureTests.LogProvider();
+        await using var host = await AuthTestHost.StartAsync(parser, logs: logs);
         var log = host.Services.GetRequiredService<AuthLog>();
 
         // alice is an admin without the gold tier; bob has the gold tier and no role; nobody is anonymous.
@@ -97,6 +104,39 @@ public sealed class AuthorizationTests
         // Only the allowed calls ran.
         Assert.Equal(1, log.Count("adminOnly ran"));
         Assert.Equal(1, log.Count("goldOnly ran"));
+
+        // Each refusal was logged (before its acknowledgement was sent), naming the event.
+        var refusals = logs.Entries.Where(e => e.EventId.Id == 141).Select(e => e.Message).ToList();
+        Assert.Equal(4, refusals.Count);
+        Assert.Equal(2, refusals.Count(m => m.Contains("event adminOnly", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task User_rooms_are_reserved_and_hold_the_sockets_of_their_user()
+    {
+        var rooms = new TaskCompletionSource<(IReadOnlyCollection<string> Rooms, Exception? JoinError)>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var host = await AuthTestHost.StartAsync("json");
+        host.Services.GetRequiredService<SocketIOServer>().Of("/rooms").OnConnection(socket =>
+        {
+            Exception? error = null;
+            try
+            {
+                socket.Join(SocketIOUserRooms.Prefix + "mallory");
+            }
+            catch (ArgumentException ex)
+            {
+                error = ex;
+            }
+
+            rooms.TrySetResult((socket.Rooms, error));
+        });
+        await using var client = Client(host, "websocket", "json", "erin");
+        await ClientKit.ConnectAsync(client.Of("/rooms"), "websocket");
+
+        var (joined, joinError) = await rooms.Task.WaitAsync(ClientKit.Wait);
+        Assert.Contains("$typed:user:erin", joined);
+        Assert.DoesNotContain(joined, r => r.Contains("mallory", StringComparison.Ordinal));
+        Assert.NotNull(joinError);
     }
 
     [Theory]
