@@ -31,11 +31,15 @@ public class SocketHubClients<TClient>
     /// </summary>
     public SocketHubBroadcast<TClient> User(string userId) => new(Namespace.ToUser(userId));
 
-    /// <summary>Every socket of each of <paramref name="userIds"/>.</summary>
+    /// <summary>Every socket of each of <paramref name="userIds"/>; no user id reaches no socket.</summary>
     public SocketHubBroadcast<TClient> Users(params IEnumerable<string> userIds)
     {
         ArgumentNullException.ThrowIfNull(userIds);
-        return new(Namespace.All.To(userIds.Select(SocketIOUserRooms.For)));
+        string[] rooms = [.. userIds.Select(SocketIOUserRooms.For)];
+
+        // A broadcast without rooms reaches everyone: an empty list targets the bare prefix instead, a room no socket
+        // is ever in (a user id is never empty).
+        return new(Namespace.All.To(rooms.Length == 0 ? [SocketIOUserRooms.Prefix] : rooms));
     }
 
     /// <summary>
