@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Typed.Interop.Tests.Rpc;
@@ -190,6 +191,19 @@ public sealed class AuthorizationTests
         Assert.Equal("marker", await received1.Next.Task.WaitAsync(ClientKit.Wait));
         Assert.Equal(["hi bob"], receivedBob.All);
         Assert.Equal(["hi alice", "marker"], received1.All);
+    }
+
+    [Fact]
+    public async Task A_hub_with_attributes_fails_at_start_up_without_the_authorization_services()
+    {
+        var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => KestrelTestHost.StartAsync(
+            builder => builder.Services.AddSocketIO(),
+            app =>
+            {
+                app.MapSocketIO();
+                app.MapSocketHub<SecureHub>("/secure");
+            }));
+        Assert.Contains("AddAuthorization()", failure.Message, StringComparison.Ordinal);
     }
 
     private static async Task<ISecureServer> ConnectAsync(SocketIOClient client, string mode, Receiver? receiver = null)
