@@ -26,8 +26,13 @@ internal static class HubEmitter
             .Line("[global::System.Runtime.CompilerServices.ModuleInitializer]")
             .Line($"internal static void Register() => global::Typed.SocketIO.SocketHubs.Register(new global::Typed.SocketIO.SocketHubDescriptor<{hub.FullyQualifiedName}>(")
             .Line($"    static services => new {hub.FullyQualifiedName}({arguments}),")
-            .Line($"    static (source, factory) => {Names.Contracts}SocketContracts.Combine(new global::System.IDisposable[] {{ {binders} }})));")
-            .Close();
+            .Line($"    static (source, factory) => {Names.Contracts}SocketContracts.Combine(new global::System.IDisposable[] {{ {binders} }}){(hub.Authorization is null ? "));" : ",")}");
+        if (hub.Authorization is { } authorization)
+        {
+            w.Line($"    {Authorization(authorization)}));");
+        }
+
+        w.Close();
         if (hub.Namespace is not null)
         {
             w.Close();
@@ -35,6 +40,23 @@ internal static class HubEmitter
 
         return w.ToString();
     }
+
+    /// <summary>
+    /// The descriptor's third argument, for a hub carrying authorization attributes: the attributes constructed again as
+    /// written, for the runtime to combine and evaluate. A hub without any gets the two-argument descriptor, unchanged.
+    /// </summary>
+    private static string Authorization(HubAuthorizationModel authorization)
+    {
+        var methods = authorization.Methods.Count == 0
+            ? "global::System.Array.Empty<global::Typed.SocketIO.SocketHubMethodAuthorization>()"
+            : "new global::Typed.SocketIO.SocketHubMethodAuthorization[] { " + string.Join(", ", authorization.Methods.Select(m =>
+                $"new global::Typed.SocketIO.SocketHubMethodAuthorization({Names.Literal(m.EventName)}, {(m.AllowsAnonymous ? "true" : "false")}, {Data(m.Data)})")) + " }";
+        return $"new global::Typed.SocketIO.SocketHubAuthorization({Data(authorization.Hub)}, {(authorization.HubAllowsAnonymous ? "true" : "false")}, {methods})";
+    }
+
+    private static string Data(EquatableArray<string> data) => data.Count == 0
+        ? "global::System.Array.Empty<global::Microsoft.AspNetCore.Authorization.IAuthorizeData>()"
+        : $"new global::Microsoft.AspNetCore.Authorization.IAuthorizeData[] {{ {string.Join(", ", data)} }}";
 
     /// <summary>A required service, or an optional one for a nullable parameter (as ActivatorUtilities would pass null).</summary>
     private static string Resolve(string type) => type.EndsWith("?", System.StringComparison.Ordinal)

@@ -97,7 +97,8 @@ internal static class HubParser
             symbol.ToDisplayString(SymbolFormats.FullyQualified),
             ContractParser.GeneratedClassName(symbol, "Registration"),
             new EquatableArray<string>(constructor.Parameters.Select(p => p.Type.ToDisplayString(SymbolFormats.FullyQualified))),
-            new EquatableArray<string>(contracts.Select(i => Qualified(i.ContainingNamespace, ContractParser.GeneratedClassName(i, "SocketContract"))).Distinct()));
+            new EquatableArray<string>(contracts.Select(i => Qualified(i.ContainingNamespace, ContractParser.GeneratedClassName(i, "SocketContract"))).Distinct()),
+            HubAuthorizationParser.Parse(symbol, contracts, known));
         return new ParsedHub(hub, EquatableArray<DiagnosticInfo>.Empty);
     }
 

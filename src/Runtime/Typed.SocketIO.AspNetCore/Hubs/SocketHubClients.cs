@@ -26,6 +26,23 @@ public class SocketHubClients<TClient>
     public SocketHubBroadcast<TClient> Except(string room) => new(Namespace.Except(room));
 
     /// <summary>
+    /// Every socket of the user <paramref name="userId"/> (as <see cref="ISocketIOUserIdProvider"/> names users), through
+    /// the user's room, so also on other servers with a multi-server adapter.
+    /// </summary>
+    public SocketHubBroadcast<TClient> User(string userId) => new(Namespace.ToUser(userId));
+
+    /// <summary>Every socket of each of <paramref name="userIds"/>; no user id reaches no socket.</summary>
+    public SocketHubBroadcast<TClient> Users(params IEnumerable<string> userIds)
+    {
+        ArgumentNullException.ThrowIfNull(userIds);
+        string[] rooms = [.. userIds.Select(SocketIOUserRooms.For)];
+
+        // A broadcast without rooms reaches everyone: an empty list targets the bare prefix instead, a room no socket
+        // is ever in (a user id is never empty).
+        return new(Namespace.All.To(rooms.Length == 0 ? [SocketIOUserRooms.Prefix] : rooms));
+    }
+
+    /// <summary>
     /// The socket <paramref name="socketId"/>, through the adapter (so also on another server with a multi-server
     /// adapter). An acknowledgement awaited from a socket that is not connected fails with <see cref="SocketIODisconnectedException"/>.
     /// </summary>

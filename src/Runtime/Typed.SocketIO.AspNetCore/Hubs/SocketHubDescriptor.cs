@@ -18,9 +18,20 @@ public sealed class SocketHubDescriptor<THub>
         Bind = bind;
     }
 
+    /// <summary>Creates the descriptor of a hub that carries authorization attributes (generated code).</summary>
+    public SocketHubDescriptor(Func<IServiceProvider, THub> create, Func<ISocketIOEventSource, ISocketHandlerFactory<THub>, IDisposable> bind, SocketHubAuthorization authorization)
+        : this(create, bind)
+    {
+        ArgumentNullException.ThrowIfNull(authorization);
+        Authorization = authorization;
+    }
+
     /// <summary>Creates a hub with its constructor dependencies from <c>IServiceProvider</c>.</summary>
     public Func<IServiceProvider, THub> Create { get; }
 
     /// <summary>Registers the hub's contract methods as handlers.</summary>
     public Func<ISocketIOEventSource, ISocketHandlerFactory<THub>, IDisposable> Bind { get; }
+
+    /// <summary>The hub's <c>[Authorize]</c>/<c>[AllowAnonymous]</c> attributes; null when it has none.</summary>
+    public SocketHubAuthorization? Authorization { get; }
 }

@@ -45,6 +45,12 @@ public sealed class SocketIOServer
 
     internal ILogger Logger { get; }
 
+    /// <summary>The application's services, when the server came from <c>AddSocketIO</c> (authorization needs them).</summary>
+    internal IServiceProvider? Services { get; init; }
+
+    /// <summary>Names each socket's user when it connects (<see cref="ISocketIOUserIdProvider"/>).</summary>
+    internal ISocketIOUserIdProvider UserIdProvider { get; init; } = NameIdentifierUserIdProvider.Instance;
+
     internal ISocketIOParser Parser { get; }
 
     internal SocketIOParserLimits ParserLimits { get; }

@@ -22,11 +22,17 @@ public static class SocketIOServiceCollectionExtensions
             services.Configure(configure);
         }
 
-        // Built here rather than by constructor selection, so the instruments come from the host's IMeterFactory
-        // (registered by every ASP.NET Core host) without a public constructor parameter for them.
+        // Built here rather than by constructor selection: the instruments come from the host's IMeterFactory
+        // (registered by every ASP.NET Core host) without a public constructor parameter for them, and the server
+        // knows the container (authorization) and the user-id provider, which is replaceable.
         services.TryAddSingleton(static provider => new SocketIOServerMetrics(provider.GetService<IMeterFactory>()));
+        services.TryAddSingleton<ISocketIOUserIdProvider>(NameIdentifierUserIdProvider.Instance);
         services.AddSingleton(static provider => new SocketIOServer(
-            provider.GetRequiredService<IOptions<SocketIOOptions>>(), provider.GetService<ILoggerFactory>(), provider.GetRequiredService<SocketIOServerMetrics>()));
+            provider.GetRequiredService<IOptions<SocketIOOptions>>(), provider.GetService<ILoggerFactory>(), provider.GetRequiredService<SocketIOServerMetrics>())
+        {
+            Services = provider,
+            UserIdProvider = provider.GetRequiredService<ISocketIOUserIdProvider>(),
+        });
         services.TryAddSingleton<SocketHubMappings>();
         services.TryAddSingleton(typeof(ISocketHubContext<,>), typeof(SocketHubContext<,>));
 

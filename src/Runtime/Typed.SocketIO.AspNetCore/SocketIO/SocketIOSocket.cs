@@ -170,7 +170,7 @@ public sealed partial class SocketIOSocket : IRemoteSocket, IPendingAckOwner
     public void Join(string room) => Join([room]);
 
     /// <summary>Joins every room of <paramref name="rooms"/>.</summary>
-    /// <exception cref="ArgumentException">A room name is empty or longer than <see cref="SocketIOOptions.MaxRoomNameLength"/>.</exception>
+    /// <exception cref="ArgumentException">A room name is empty, longer than <see cref="SocketIOOptions.MaxRoomNameLength"/>, or reserved (<see cref="SocketIOUserRooms.Prefix"/>).</exception>
     /// <exception cref="InvalidOperationException">The socket would be in more than <see cref="SocketIOOptions.MaxRoomsPerSocket"/> rooms.</exception>
     public void Join(IReadOnlyCollection<string> rooms)
     {
@@ -181,6 +181,11 @@ public sealed partial class SocketIOSocket : IRemoteSocket, IPendingAckOwner
             if (string.IsNullOrEmpty(room) || room.Length > options.MaxRoomNameLength)
             {
                 throw new ArgumentException($"Room names are 1 to {options.MaxRoomNameLength} characters long.", nameof(rooms));
+            }
+
+            if (room.StartsWith(SocketIOUserRooms.Prefix, StringComparison.Ordinal))
+            {
+                throw new ArgumentException($"Room names starting with '{SocketIOUserRooms.Prefix}' are reserved for user rooms.", nameof(rooms));
             }
         }
 

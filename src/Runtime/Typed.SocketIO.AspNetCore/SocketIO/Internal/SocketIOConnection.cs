@@ -237,6 +237,7 @@ internal sealed class SocketIOConnection
 
             var socket = new SocketIOSocket(ns, this, NewSocketId(), new SocketIOHandshake(Engine.Handshake, auth, DateTimeOffset.UtcNow));
             using var activity = SocketIOServerActivities.StartConnect(Engine, ns);
+            socket.UserId = _server.UserIdProvider.GetUserId(socket);
             if (!await RunMiddlewaresAsync(ns, socket).ConfigureAwait(false))
             {
                 ns.RemoveIfEmptyChild();
@@ -256,7 +257,7 @@ internal sealed class SocketIOConnection
             }
 
             ns.AddSocket(socket);
-            ns.Adapter.AddAll(socket.Id, [socket.Id]);
+            ns.Adapter.AddAll(socket.Id, socket.UserId is { Length: > 0 } userId ? [socket.Id, SocketIOUserRooms.For(userId)] : [socket.Id]);
 
             // Queued before any event. The connection handlers run first and alone, and the socket answers the CONNECT
             // once they succeed (AcceptConnect), or refuses it when one throws (RefuseConnect); what they emit follows
