@@ -37,6 +37,8 @@ echo "== NativeAOT chat client (samples/Chat/Chat.Client; the browser tests run 
 publish_aot samples/Chat/Chat.Client artifacts/chat-client Chat.Client
 
 echo "== test"
+# Typed.Interop.Tests' PackageSmokeTests (category Aot) runs eng/package-smoke.sh --no-build on this build: the
+# packages packed into a temporary feed, and an app built and published with NativeAOT from them only.
 # The test projects of the solution: those that say <IsTestProject>true</IsTestProject> (Typed.Testing and
 # Typed.AotSmoke do not).
 test_projects=()
