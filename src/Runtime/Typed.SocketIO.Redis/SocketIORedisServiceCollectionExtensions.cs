@@ -3,7 +3,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
-using Typed.SocketIO;
 using Typed.SocketIO.Redis;
 using Typed.SocketIO.Redis.Internal;
 

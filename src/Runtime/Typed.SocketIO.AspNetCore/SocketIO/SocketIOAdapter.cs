@@ -73,6 +73,12 @@ public abstract class SocketIOAdapter
     public virtual ValueTask<int> ServerCountAsync() => new(1);
 
     /// <summary>
+    /// A fresh acknowledgement id of the namespace, for a broadcast with acknowledgements another server asked for
+    /// (its packet carries no id, or one from that server's counter that may collide with this one's).
+    /// </summary>
+    protected long NextAckId() => Namespace.NextAckId();
+
+    /// <summary>
     /// Runs the handler <see cref="SocketIONamespace.OnServerSideEmit(string, Func{SocketIOArguments, ValueTask{object}})"/>
     /// registered for <paramref name="eventName"/> with a server-side event another server sent. Returns the JSON of the
     /// handler's result (the acknowledgement, when the sender asked for one), or null when no handler is registered.

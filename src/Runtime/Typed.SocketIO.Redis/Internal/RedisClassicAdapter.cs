@@ -233,7 +233,7 @@ internal sealed class RedisClassicAdapter : InMemorySocketIOAdapter
         }
 
         // A single-room broadcast skips servers without a socket in that room, as Node does.
-        var room = channel[_channel.Length..^1];
+        var room = channel.Length > _channel.Length ? channel[_channel.Length..^1] : string.Empty;
         if (room.Length != 0 && GetSockets([room]).Count == 0)
         {
             return Task.CompletedTask;
@@ -519,11 +519,22 @@ internal sealed class RedisClassicAdapter : InMemorySocketIOAdapter
             return;
         }
 
-        if (packet!.Namespace != Namespace.Name || packet.Type is not (SocketIOPacketType.Event or SocketIOPacketType.BinaryEvent) || packet.AckId is null)
+        if (packet!.Namespace != Namespace.Name || packet.Type is not (SocketIOPacketType.Event or SocketIOPacketType.BinaryEvent))
         {
-            _ = Drop(channel, bytes, "a broadcast with acknowledgements must be an event of this namespace with an ack id");
+            _ = Drop(channel, bytes, "a broadcast with acknowledgements must be an event of this namespace");
             return;
         }
+
+        // Node publishes the packet before its adapter numbers it, and each server numbers it from its own counter.
+        packet = new SocketIOPacket
+        {
+            Type = packet.Type,
+            Namespace = packet.Namespace,
+            AckId = NextAckId(),
+            Data = packet.Data,
+            EventName = packet.EventName,
+            Attachments = packet.Attachments,
+        };
 
         if (!TryReadOptions(span[optsRange], out var options))
         {
