@@ -63,12 +63,13 @@ try {
   const a1 = await connect(urlA, "a1");
   const a2 = await connect(urlA, "a2");
   const b1 = await connect(urlB, "b1");
-  const c1 = await connect(urlC, "c1");
-  sockets.push(a1, a2, b1, c1);
-  const all = scenario === "survivors" ? [a1, a2, b1] : [a1, a2, b1, c1];
+  // In "survivors", member C does not answer at all: nothing connects to it.
+  const c1 = scenario === "survivors" ? null : await connect(urlC, "c1");
+  sockets.push(a1, a2, b1, ...(c1 ? [c1] : []));
+  const all = [...sockets];
   const who = {};
   for (const s of sockets) who[s.label] = await call(s, "whoami");
-  const members = { A: who.a1.member, B: who.b1.member, C: who.c1.member };
+  const members = { A: who.a1.member, B: who.b1.member, C: who.c1?.member };
 
   if (scenario === "broadcast") {
     for (const [i, sender] of [a1, b1, c1].entries()) {

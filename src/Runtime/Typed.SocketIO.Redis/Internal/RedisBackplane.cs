@@ -17,6 +17,7 @@ internal sealed class RedisBackplane : IHostedLifecycleService, IAsyncDisposable
     private readonly object _gate = new();
     private readonly List<(RedisChannel Channel, Func<ChannelMessage, Task> Handler)> _subscriptions = [];
     private ConnectionMultiplexer? _connection;
+    private volatile bool _disposed;
 
     public RedisBackplane(IOptions<SocketIORedisOptions> options, ILoggerFactory loggerFactory)
     {
@@ -115,6 +116,7 @@ internal sealed class RedisBackplane : IHostedLifecycleService, IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        _disposed = true;
         ConnectionMultiplexer? connection;
         lock (_gate)
         {
@@ -131,8 +133,22 @@ internal sealed class RedisBackplane : IHostedLifecycleService, IAsyncDisposable
 
     private async Task SubscribeAsync(ConnectionMultiplexer connection, RedisChannel channel, Func<ChannelMessage, Task> handler)
     {
-        // A queue keeps the channel's messages in order and runs one handler at a time.
-        var queue = await connection.GetSubscriber().SubscribeAsync(channel).ConfigureAwait(false);
+        // A queue keeps the channel's messages in order and runs one handler at a time. The subscription connection
+        // may still be opening (or be down): with the backlog off that fails at once, so retry until it is up.
+        ChannelMessageQueue queue;
+        while (true)
+        {
+            try
+            {
+                queue = await connection.GetSubscriber().SubscribeAsync(channel).ConfigureAwait(false);
+                break;
+            }
+            catch (RedisConnectionException) when (!_disposed)
+            {
+                await Task.Delay(100).ConfigureAwait(false);
+            }
+        }
+
         queue.OnMessage(async message =>
         {
             try
