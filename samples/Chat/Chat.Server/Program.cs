@@ -1,6 +1,7 @@
 using Chat.Server;
 
-// Usage: dotnet run --project samples/Chat/Chat.Server [-- --port 5000]   (or PORT=5000; default 5000)
+// Usage: dotnet run --project samples/Chat/Chat.Server [-- --port 5000] [--redis host:port]   (or PORT=5000; default 5000)
+// With --redis, several chat servers share one Redis and their users see each other (docs/redis.md).
 var port = ReadOption(args, "--port") is { } portText && int.TryParse(portText, out var fromArgs) ? fromArgs
     : int.TryParse(Environment.GetEnvironmentVariable("PORT"), out var fromEnvironment) ? fromEnvironment : 5000;
 
@@ -8,6 +9,10 @@ var builder = WebApplication.CreateSlimBuilder(args);
 builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
 builder.Logging.SetMinimumLevel(LogLevel.Warning);
 builder.Services.AddChat();
+if (ReadOption(args, "--redis") is { } redis)
+{
+    builder.Services.AddSocketIORedis(options => options.Configuration = redis);
+}
 
 var app = builder.Build();
 app.MapChat();
