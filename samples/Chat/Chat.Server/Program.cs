@@ -1,8 +1,10 @@
 using Chat.Server;
 
-// Usage: dotnet run --project samples/Chat/Chat.Server [-- --port 5000] [--telemetry]
-//   PORT=5000 also sets the port (default 5000). --telemetry (or CHAT_TELEMETRY=1) exports Typed's metrics and traces:
-//   to the console, or by OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set (docs/telemetry.md).
+// Usage: dotnet run --project samples/Chat/Chat.Server [-- --port 5000] [--redis host:port] [--telemetry]
+//   PORT=5000 also sets the port (default 5000).
+//   --redis: several chat servers share one Redis and their users see each other (docs/redis.md).
+//   --telemetry (or CHAT_TELEMETRY=1) exports Typed's metrics and traces: to the console, or by OTLP when
+//   OTEL_EXPORTER_OTLP_ENDPOINT is set (docs/telemetry.md).
 var port = ReadOption(args, "--port") is { } portText && int.TryParse(portText, out var fromArgs) ? fromArgs
     : int.TryParse(Environment.GetEnvironmentVariable("PORT"), out var fromEnvironment) ? fromEnvironment : 5000;
 
@@ -13,6 +15,11 @@ builder.Services.AddChat();
 if (args.Contains("--telemetry") || Environment.GetEnvironmentVariable("CHAT_TELEMETRY") == "1")
 {
     builder.Services.AddChatTelemetry();
+}
+
+if (ReadOption(args, "--redis") is { } redis)
+{
+    builder.Services.AddSocketIORedis(options => options.Configuration = redis);
 }
 
 var app = builder.Build();

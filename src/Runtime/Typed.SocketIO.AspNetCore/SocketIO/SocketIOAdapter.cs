@@ -52,4 +52,37 @@ public abstract class SocketIOAdapter
 
     /// <summary>Disconnects the selected sockets; <paramref name="close"/> also closes their connections.</summary>
     public abstract void DisconnectSockets(SocketIOBroadcastOptions options, bool close);
+
+    /// <summary>
+    /// Sends a server-side event (<see cref="SocketIOPacket.Data"/> is the JSON array <c>[event, ...args]</c>) to the
+    /// namespace's handlers on every <em>other</em> server. One server has no other: nothing to do.
+    /// </summary>
+    public virtual void ServerSideEmit(SocketIOPacket packet)
+    {
+    }
+
+    /// <summary>
+    /// Sends a server-side event that every other server acknowledges once; completes with their answers (one argument
+    /// each), or fails with <see cref="SocketIOAckTimeoutException"/> holding those that arrived in time. One server:
+    /// no answer to wait for.
+    /// </summary>
+    public virtual Task<IReadOnlyList<SocketIOArguments>> ServerSideEmitWithAckAsync(SocketIOPacket packet) =>
+        Task.FromResult<IReadOnlyList<SocketIOArguments>>([]);
+
+    /// <summary>How many servers share the namespace, this one included.</summary>
+    public virtual ValueTask<int> ServerCountAsync() => new(1);
+
+    /// <summary>
+    /// A fresh acknowledgement id of the namespace, for a broadcast with acknowledgements another server asked for
+    /// (its packet carries no id, or one from that server's counter that may collide with this one's).
+    /// </summary>
+    protected long NextAckId() => Namespace.NextAckId();
+
+    /// <summary>
+    /// Runs the handler <see cref="SocketIONamespace.OnServerSideEmit(string, Func{SocketIOArguments, ValueTask{object}})"/>
+    /// registered for <paramref name="eventName"/> with a server-side event another server sent. Returns the JSON of the
+    /// handler's result (the acknowledgement, when the sender asked for one), or null when no handler is registered.
+    /// </summary>
+    protected ValueTask<byte[]?> DispatchServerSideEmitAsync(string eventName, SocketIOArguments arguments) =>
+        Namespace.DispatchServerSideEmitAsync(eventName, arguments);
 }

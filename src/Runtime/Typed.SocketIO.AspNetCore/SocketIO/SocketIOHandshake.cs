@@ -21,6 +21,26 @@ public sealed class SocketIOHandshake
         Issued = issued;
     }
 
+    /// <summary>
+    /// A handshake as another server described it: what a multi-server adapter gives the sockets
+    /// <c>FetchSocketsAsync</c> finds elsewhere. <see cref="User"/> is then an anonymous principal.
+    /// </summary>
+    public SocketIOHandshake(IHeaderDictionary headers, IQueryCollection query, IPAddress? address, DateTimeOffset time, DateTimeOffset issued, string url, bool isSecure, JsonElement auth)
+    {
+        ArgumentNullException.ThrowIfNull(headers);
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentNullException.ThrowIfNull(url);
+        Headers = headers;
+        Query = query;
+        Address = address;
+        Time = time;
+        Issued = issued;
+        Url = url;
+        IsSecure = isSecure;
+        User = new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity());
+        Auth = auth;
+    }
+
     /// <summary>The HTTP headers of the Engine.IO handshake.</summary>
     public IHeaderDictionary Headers { get; }
 

@@ -12,6 +12,7 @@ public sealed class SocketIONamespace
     private readonly NamespaceHandlers _handlers;
     private readonly ConcurrentDictionary<string, SocketIONamespace>? _children;
     private long _nextAckId = -1;
+    private ConcurrentDictionary<string, Func<SocketIOArguments, ValueTask<object?>>>? _serverSideHandlers;
 
     internal SocketIONamespace(SocketIOServer server, string name, SocketIONamespace? parent, bool isParent)
     {
@@ -131,6 +132,66 @@ public sealed class SocketIONamespace
 
     /// <summary>Disconnects every socket; <paramref name="close"/> also closes their connections.</summary>
     public void DisconnectSockets(bool close = false) => All.DisconnectSockets(close);
+
+    /// <summary>
+    /// Sends <paramref name="eventName"/> to the handlers registered with <see cref="OnServerSideEmit(string, Action{SocketIOArguments})"/>
+    /// on every other server of the cluster (socket.io's <c>serverSideEmit</c>); with one server, nothing happens.
+    /// Arguments cross servers as JSON: no binary.
+    /// </summary>
+    public void ServerSideEmit(string eventName, params object?[] args) =>
+        Adapter.ServerSideEmit(SocketIOEmitter.CreateEvent(this, eventName, args, ackId: null));
+
+    /// <summary>
+    /// Sends a server-side event every other server acknowledges (socket.io's <c>serverSideEmitWithAck</c>): the
+    /// answers, one argument each, or <see cref="SocketIOAckTimeoutException"/> with those that arrived within the
+    /// adapter's request timeout.
+    /// </summary>
+    public Task<IReadOnlyList<SocketIOArguments>> ServerSideEmitWithAckAsync(string eventName, params object?[] args) =>
+        Adapter.ServerSideEmitWithAckAsync(SocketIOEmitter.CreateEvent(this, eventName, args, ackId: null));
+
+    /// <summary>How many servers share this namespace, this one included (1 without a multi-server adapter).</summary>
+    public ValueTask<int> ServerCountAsync() => Adapter.ServerCountAsync();
+
+    /// <summary>
+    /// Handles the server-side event <paramref name="eventName"/> another server sends with <see cref="ServerSideEmit"/>
+    /// or <see cref="ServerSideEmitWithAckAsync"/>; the result is the acknowledgement when the sender asked for one.
+    /// One handler per event: a second registration replaces the first.
+    /// </summary>
+    public SocketIONamespace OnServerSideEmit(string eventName, Func<SocketIOArguments, ValueTask<object?>> handler)
+    {
+        ArgumentNullException.ThrowIfNull(eventName);
+        ArgumentNullException.ThrowIfNull(handler);
+        var handlers = LazyInitializer.EnsureInitialized(ref _serverSideHandlers, static () => new(StringComparer.Ordinal));
+        handlers[eventName] = handler;
+        return this;
+    }
+
+    /// <summary>Handles the server-side event <paramref name="eventName"/>; acknowledges with null when asked to.</summary>
+    public SocketIONamespace OnServerSideEmit(string eventName, Action<SocketIOArguments> handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        return OnServerSideEmit(eventName, arguments =>
+        {
+            handler(arguments);
+            return new ValueTask<object?>((object?)null);
+        });
+    }
+
+    /// <summary>Runs the server-side handler of <paramref name="eventName"/>: the JSON of its result, null without one.</summary>
+    internal async ValueTask<byte[]?> DispatchServerSideEmitAsync(string eventName, SocketIOArguments arguments)
+    {
+        var handlers = _serverSideHandlers ?? Parent?._serverSideHandlers;
+        if (handlers is null || !handlers.TryGetValue(eventName, out var handler))
+        {
+            return null;
+        }
+
+        var result = await handler(arguments).ConfigureAwait(false);
+
+        // Serialized as an emit argument is, so the same types work; the packet's second element is the value.
+        var packet = SocketIOEmitter.CreateEvent(this, "ack", [result], ackId: null);
+        return SocketIOArguments.FromEvent(packet).GetRawJson(0).ToArray();
+    }
 
     /// <summary>Finds a connected socket by id.</summary>
     public bool TryGetSocket(string id, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out SocketIOSocket? socket) =>

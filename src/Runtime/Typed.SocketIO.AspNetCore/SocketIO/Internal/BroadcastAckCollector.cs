@@ -23,6 +23,10 @@ internal sealed class BroadcastAckCollector
         lock (_responses)
         {
             _expected += count;
+
+            // A multi-server adapter holds the count up while remote servers have not reported, then lowers it:
+            // the answers may all be in by then.
+            TryComplete_Locked();
         }
     }
 

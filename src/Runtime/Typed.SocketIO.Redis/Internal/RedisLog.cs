@@ -1,0 +1,31 @@
+using Microsoft.Extensions.Logging;
+
+namespace Typed.SocketIO.Redis.Internal;
+
+/// <summary>The Redis adapter's log messages.</summary>
+internal static partial class RedisLog
+{
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Connected to Redis ({Endpoints}) in {Mode} mode.")]
+    public static partial void Connected(ILogger logger, string endpoints, string mode);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "Redis connection lost ({FailureType}): cluster messages are dropped until it is restored.")]
+    public static partial void ConnectionFailed(ILogger logger, string failureType, Exception? exception);
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Information, Message = "Redis connection restored; subscriptions are re-established.")]
+    public static partial void ConnectionRestored(ILogger logger);
+
+    [LoggerMessage(EventId = 4, Level = LogLevel.Warning, Message = "Dropped a message on Redis channel {Channel} of namespace {Namespace}: {Reason} ({Bytes} bytes, starting {Start}).")]
+    public static partial void MessageDropped(ILogger logger, string channel, string @namespace, string reason, int bytes, string start);
+
+    [LoggerMessage(EventId = 5, Level = LogLevel.Warning, Message = "Could not publish to Redis channel {Channel}: the message is dropped.")]
+    public static partial void PublishFailed(ILogger logger, string channel, Exception exception);
+
+    [LoggerMessage(EventId = 6, Level = LogLevel.Error, Message = "A server-side event handler for '{EventName}' in namespace {Namespace} failed.")]
+    public static partial void ServerSideHandlerFailed(ILogger logger, string eventName, string @namespace, Exception exception);
+
+    [LoggerMessage(EventId = 7, Level = LogLevel.Error, Message = "Handling a cluster message on channel {Channel} failed.")]
+    public static partial void HandlingFailed(ILogger logger, string channel, Exception exception);
+
+    [LoggerMessage(EventId = 8, Level = LogLevel.Warning, Message = "Could not count the servers of namespace {Namespace}; acknowledgements from other servers are not awaited.")]
+    public static partial void ServerCountFailed(ILogger logger, string @namespace, Exception exception);
+}

@@ -1,0 +1,11 @@
+namespace Typed.SocketIO.Redis;
+
+/// <summary>Which of @socket.io/redis-adapter's pub/sub layouts the cluster uses; every server of a cluster uses the same.</summary>
+public enum SocketIORedisMode
+{
+    /// <summary>
+    /// <c>createAdapter(pub, sub)</c>: <c>PUBLISH</c>/<c>PSUBSCRIBE</c> on <c>prefix#nsp#…</c>, requests on
+    /// <c>prefix-request#nsp#</c>, answers on <c>prefix-response#nsp#</c>.
+    /// </summary>
+    Classic,
+}

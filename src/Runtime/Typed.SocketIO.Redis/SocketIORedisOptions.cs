@@ -1,0 +1,32 @@
+namespace Typed.SocketIO.Redis;
+
+/// <summary>How a server joins a Redis cluster (see <c>docs/redis.md</c>).</summary>
+public sealed class SocketIORedisOptions
+{
+    /// <summary>The StackExchange.Redis configuration string, e.g. <c>localhost:6379</c> or <c>redis1:6379,password=…</c>.</summary>
+    public string Configuration { get; set; } = "localhost:6379";
+
+    /// <summary>The channel prefix (the Node adapter's <c>key</c>). Default <c>socket.io</c>; every server of a cluster uses the same.</summary>
+    public string KeyPrefix { get; set; } = "socket.io";
+
+    /// <summary>
+    /// How long a request to the other servers (<c>FetchSocketsAsync</c>, <c>ServerSideEmitWithAckAsync</c>) waits
+    /// for their answers (the Node adapter's <c>requestsTimeout</c>). Default 5 s.
+    /// </summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromMilliseconds(5000);
+
+    /// <summary>The pub/sub layout. Default <see cref="SocketIORedisMode.Classic"/>.</summary>
+    public SocketIORedisMode Mode { get; set; } = SocketIORedisMode.Classic;
+
+    /// <summary>
+    /// Most requests, and separately most broadcasts with acknowledgements, one namespace may have waiting for other
+    /// servers; one more request fails at once, one more broadcast reaches this server's sockets only. Default 1,024.
+    /// </summary>
+    public int MaxPendingRequests { get; set; } = 1024;
+
+    /// <summary>
+    /// Answer each request on the requester's own channel (<c>prefix-response#nsp#uid#</c>) rather than the shared
+    /// one (the Node adapter's <c>publishOnSpecificResponseChannel</c>). Default false, as Node's.
+    /// </summary>
+    public bool PublishOnSpecificResponseChannel { get; set; }
+}

@@ -1,0 +1,56 @@
+using ConformanceServer;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Typed.Interop.Tests.Cluster;
+
+/// <summary>
+/// A Typed member on a <see cref="KestrelTestHost"/>: the interop application with its cluster events (what
+/// samples/ConformanceServer runs with --redis), counting the messages its Redis adapter drops.
+/// </summary>
+internal sealed class ClusterTypedMember : IAsyncDisposable
+{
+    private readonly KestrelTestHost _host;
+
+    private ClusterTypedMember(KestrelTestHost host, DroppedMessageCounter dropped)
+    {
+        _host = host;
+        Dropped = dropped;
+    }
+
+    public string BaseUrl => _host.BaseUrl;
+
+    public string Port => new Uri(_host.BaseUrl).Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>How many Redis messages this member dropped as malformed or foreign.</summary>
+    public DroppedMessageCounter Dropped { get; }
+
+    public static async Task<ClusterTypedMember> StartAsync(string redis, string parser)
+    {
+        var dropped = new DroppedMessageCounter();
+        var host = await KestrelTestHost.StartAsync(
+            builder =>
+            {
+                builder.Logging.AddProvider(dropped);
+                builder.Services.AddSocketIO(options =>
+                {
+                    SocketIOApp.ConfigureOptions(options, parser == "msgpack" ? SocketIOParser.MessagePack : SocketIOParser.Json);
+                    ClusterApp.ApplyHeartbeat(options);
+                });
+                builder.Services.AddSocketIORedis(options =>
+                {
+                    options.Configuration = redis;
+                    options.RequestTimeout = TimeSpan.FromSeconds(2);
+                });
+            },
+            app => app.MapSocketIO("/socket.io"));
+        var member = new ClusterTypedMember(host, dropped);
+        var io = host.Services.GetRequiredService<SocketIOServer>();
+        SocketIOApp.Configure(io);
+        ClusterApp.Configure(io, member.Port);
+        return member;
+    }
+
+    public ValueTask DisposeAsync() => _host.DisposeAsync();
+}

@@ -1,0 +1,196 @@
+using System.Text;
+using System.Text.Json;
+
+namespace Typed.Interop.Tests.Cluster;
+
+/// <summary>
+/// Clusters of three members on one real Redis (classic mode of @socket.io/redis-adapter 8.3.0), driven by ONE
+/// scenario script (tests/js/cluster-scenario.mjs) through the stock socket.io-client: Node-only (the reference:
+/// proves the script), Typed-only, and mixed (two Typed members and one Node member, in both positions, so every
+/// operation goes Typed → Node, Node → Typed and Typed → Typed). Then the failure cases: Redis restarted, a member
+/// that stops answering, hostile messages on the channels.
+/// </summary>
+[Trait("Category", TestCategories.Interop)]
+public sealed class RedisClusterInteropTests
+{
+    public static TheoryData<string, string> Clusters() => new()
+    {
+        { "node,node,node", "json" },
+        { "typed,typed,typed", "json" },
+        { "typed,typed,node", "json" },
+        { "node,typed,typed", "msgpack" },
+        { "typed,node,typed", "msgpack" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Clusters))]
+    public async Task Every_member_sees_the_same_cluster_and_every_operation_crosses_servers(string members, string parser)
+    {
+        await using var redis = await RedisServer.StartAsync();
+        var cluster = await StartClusterAsync(redis, members.Split(','), parser);
+        try
+        {
+            await AssertScenarioAsync(cluster, parser, "all");
+        }
+        finally
+        {
+            await DisposeAllAsync(cluster);
+        }
+    }
+
+    [Fact]
+    public async Task Broadcasts_cross_servers_again_after_Redis_is_killed_and_restarted()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        var cluster = await StartClusterAsync(redis, ["typed", "typed", "node"], "json");
+        try
+        {
+            await AssertScenarioAsync(cluster, "json", "broadcast");
+            await redis.KillAsync();
+            await redis.RestartAsync();
+
+            // Every member re-subscribes on its own (StackExchange.Redis and node-redis both reconnect).
+            await WaitForSubscribersAsync(redis, 3);
+            await AssertScenarioAsync(cluster, "json", "broadcast");
+        }
+        finally
+        {
+            await DisposeAllAsync(cluster);
+        }
+    }
+
+    [Fact]
+    public async Task Requests_end_at_their_timeout_when_a_member_stops_answering()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        var cluster = await StartClusterAsync(redis, ["typed", "typed", "node"], "json");
+        try
+        {
+            // Still subscribed (counted by PUBSUB NUMSUB), never answering: the worst case for a request.
+            await ((ClusterNodeMember)cluster[2]).StopAnsweringAsync();
+            await AssertScenarioAsync(cluster, "json", "survivors");
+        }
+        finally
+        {
+            await DisposeAllAsync(cluster);
+        }
+    }
+
+    [Fact]
+    public async Task Hostile_messages_on_the_channels_are_dropped_and_logged_and_the_cluster_keeps_working()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        // Typed members only: what a Node member does with such input is not ours to test.
+        var cluster = await StartClusterAsync(redis, ["typed", "typed", "typed"], "json");
+        try
+        {
+            var hostile = HostileMessages();
+            foreach (var (channel, message) in hostile)
+            {
+                await redis.PublishAsync(channel, message);
+            }
+
+            // A broadcast after them all: each channel delivers in order, so the hostile ones were handled first.
+            await AssertScenarioAsync(cluster, "json", "broadcast");
+            foreach (var member in cluster.OfType<ClusterTypedMember>())
+            {
+                Assert.True(member.Dropped.Count >= hostile.Count, $"member {member.Port} logged {member.Dropped.Count} dropped messages of {hostile.Count}");
+            }
+
+            await AssertScenarioAsync(cluster, "json", "all");
+        }
+        finally
+        {
+            await DisposeAllAsync(cluster);
+        }
+    }
+
+    /// <summary>Messages every Typed member must drop (each reaches it once): garbage, truncation, wrong types, lies.</summary>
+    private static List<(string Channel, byte[] Message)> HostileMessages()
+    {
+        const string Broadcast = "socket.io#/#";
+        const string Request = "socket.io-request#/#";
+        const string Response = "socket.io-response#/#";
+        byte[] validBroadcast =
+        [
+            0x93, 0xa3, (byte)'x', (byte)'y', (byte)'z', // [ "xyz",
+            0x83, 0xa4, .. "type"u8, 0x02, 0xa4, .. "data"u8, 0x91, 0xa3, .. "evt"u8, 0xa3, .. "nsp"u8, 0xa1, (byte)'/', // {type:2,data:["evt"],nsp:"/"},
+            0x82, 0xa5, .. "rooms"u8, 0x90, 0xa6, .. "except"u8, 0x90, // {rooms:[],except:[]} ]
+        ];
+        return
+        [
+            (Broadcast, "garbage"u8.ToArray()),
+            (Broadcast, validBroadcast[..^5]),                                       // truncated
+            (Broadcast, [0x93, 0x01, .. validBroadcast[5..]]),                        // uid is a number
+            (Broadcast, [0xdd, 0xff, 0xff, 0xff, 0xff, 0xa1, (byte)'x']),              // array of 4 billion elements
+            (Broadcast, [0x93, 0xa1, (byte)'q', 0x83, 0xa4, .. "type"u8, 0x03, 0xa4, .. "data"u8, 0x90, 0xa3, .. "nsp"u8, 0xa1, (byte)'/', 0x80]), // an ACK packet
+            (Broadcast, [0x93, 0xa1, (byte)'q', .. validBroadcast[5..^16], 0x82, 0xa5, .. "rooms"u8, 0xa1, (byte)'r', 0xa6, .. "except"u8, 0x90]), // rooms not an array
+            (Broadcast, [0xc1]),                                                    // reserved byte
+            (Request, "garbage"u8.ToArray()),
+            (Request, "{\"type\":5,\"requestId\":\"abc\",\"opts\":5}"u8.ToArray()),   // opts not an object
+            (Request, "{\"type\":6,\"uid\":\"other\",\"data\":\"sse\"}"u8.ToArray()), // data not an array
+            (Request, "{\"type\":\"5\"}"u8.ToArray()),                               // type a string
+            (Request, "{\"type\":2,\"uid\":\"other\",\"opts\":{\"rooms\":[{}]},\"rooms\":[\"r\"]}"u8.ToArray()), // a room that is an object
+            (Request, "{\"type\":99}"u8.ToArray()),                                 // unknown type
+            (Request, "{"u8.ToArray()),                                             // truncated JSON
+            (Request, [0x85, 0xa3, .. "uid"u8, 0xa1, (byte)'o', 0xa9, .. "requestId"u8, 0xa1, (byte)'r', 0xa4, .. "type"u8, 0x07, 0xa6, .. "packet"u8, 0xa1, (byte)'p', 0xa4, .. "opts"u8, 0x80]), // packet a string
+            (Request, [0xdf, 0x7f, 0xff, 0xff, 0xff]),                              // map of 2 billion entries
+            (Response, "garbage"u8.ToArray()),
+            (Response, "{\"requestId\":5}"u8.ToArray()),                             // requestId a number
+            (Response, [0x82, 0xa4, .. "type"u8, 0x09, 0xa9, .. "requestId"u8, 0xc0]), // requestId nil
+        ];
+    }
+
+    private static async Task AssertScenarioAsync(IReadOnlyList<IAsyncDisposable> cluster, string parser, string scenario)
+    {
+        var result = await NodeScript.RunAsync("cluster-scenario.mjs", parser, Url(cluster[0]), Url(cluster[1]), Url(cluster[2]), scenario);
+        Assert.True(result.GetProperty("ok").GetBoolean(), $"{scenario}: {result.GetProperty("errors")}\nresults: {result.GetProperty("results")}");
+    }
+
+    private static string Url(IAsyncDisposable member) => member switch
+    {
+        ClusterTypedMember typed => typed.BaseUrl,
+        ClusterNodeMember node => node.BaseUrl,
+        _ => throw new ArgumentException("not a member", nameof(member)),
+    };
+
+    private static async Task<List<IAsyncDisposable>> StartClusterAsync(RedisServer redis, string[] kinds, string parser)
+    {
+        var cluster = new List<IAsyncDisposable>();
+        try
+        {
+            foreach (var kind in kinds)
+            {
+                cluster.Add(kind == "node"
+                    ? await ClusterNodeMember.StartAsync(redis.Address, parser)
+                    : await ClusterTypedMember.StartAsync(redis.Address, parser));
+            }
+
+            await WaitForSubscribersAsync(redis, kinds.Length);
+            return cluster;
+        }
+        catch
+        {
+            await DisposeAllAsync(cluster);
+            throw;
+        }
+    }
+
+    /// <summary>Until every member has subscribed to the request channels of / and /custom (bounded).</summary>
+    private static async Task WaitForSubscribersAsync(RedisServer redis, int members)
+    {
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (await redis.CountSubscribersAsync("socket.io-request#/#") < members || await redis.CountSubscribersAsync("socket.io-request#/custom#") < members)
+        {
+            await Task.Delay(50, deadline.Token);
+        }
+    }
+
+    private static async Task DisposeAllAsync(IEnumerable<IAsyncDisposable> members)
+    {
+        foreach (var member in members)
+        {
+            await member.DisposeAsync();
+        }
+    }
+}
