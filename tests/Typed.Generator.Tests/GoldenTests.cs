@@ -12,6 +12,7 @@ public sealed class GoldenTests
     [Theory]
     [InlineData("Chat")]
     [InlineData("Defaults")]
+    [InlineData("Streams")]
     public void Generated_code_matches_the_golden_files_and_compiles(string name)
     {
         var source = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Golden", name + ".cs"));

@@ -536,6 +536,7 @@ public sealed partial class SocketIOSocket : IRemoteSocket, IPendingAckOwner
         Namespace.RemoveSocket(this);
         _connection.RemoveSocket(this);
         FailPendingAcks();
+        CancelStreams();
         SocketIOLog.SocketDisconnected(Logger, Id, Namespace.Name, reason.ToWireString());
         Raise(Disconnected, reason);
     }
