@@ -60,6 +60,8 @@ internal sealed class StreamConsumer<T> : IStreamEndpoint
     /// <summary>The next item; false at the end of the stream. Throws the stream's error.</summary>
     public async ValueTask<(bool HasItem, T Item)> ReadAsync(CancellationToken cancellationToken)
     {
+        // Cancellation wins over items already queued: the caller asked to stop.
+        cancellationToken.ThrowIfCancellationRequested();
         while (true)
         {
             Task wait;
