@@ -1,6 +1,7 @@
 // The NativeAOT smoke client: connects to a Socket.IO server that runs the interop application (tests/js/README.md),
 // emits with an acknowledgement through a generated typed proxy, receives an event through a generated binder, and
-// exits 0 — or prints why not and exits 1.
+// consumes a stream (IAsyncEnumerable<T>, docs/streaming.md) through the generated proxy, and exits 0 — or prints why
+// not and exits 1.
 // Usage: Typed.AotSmoke <serverUrl> [json|msgpack]
 using System.Text.Json;
 using Typed;
@@ -37,13 +38,20 @@ try
     await smoke.Send(new SmokeMessage("echo", 7));
     var received = await receiver.Received.Task.WaitAsync(timeout.Token);
 
-    if (acked != new SmokeMessage("ping", 42) || received != new SmokeMessage("echo", 7))
+    // A stream: the interop application's count-stream sends 0, 1, 2 and ends.
+    var streamed = new List<int>();
+    await foreach (var n in smoke.CountStream(3, timeout.Token))
     {
-        Console.Error.WriteLine($"unexpected values: ack {acked}, event {received}");
+        streamed.Add(n);
+    }
+
+    if (acked != new SmokeMessage("ping", 42) || received != new SmokeMessage("echo", 7) || !streamed.SequenceEqual([0, 1, 2]))
+    {
+        Console.Error.WriteLine($"unexpected values: ack {acked}, event {received}, stream [{string.Join(", ", streamed)}]");
         return 1;
     }
 
-    Console.WriteLine(JsonSerializer.Serialize(new SmokeResult(true, socket.Id!, client.Transport.ToString()!, acked, received), SmokeJson.Default.SmokeResult));
+    Console.WriteLine(JsonSerializer.Serialize(new SmokeResult(true, socket.Id!, client.Transport.ToString()!, acked, received, [.. streamed]), SmokeJson.Default.SmokeResult));
     socket.Disconnect();
     return 0;
 }
@@ -62,6 +70,9 @@ public interface ISmokeServer
 
     [SocketEvent("message")]
     Task Send(SmokeMessage message);
+
+    [SocketEvent("count-stream")]
+    IAsyncEnumerable<int> CountStream(int count, CancellationToken cancellationToken = default);
 }
 
 /// <summary>What the server sends back.</summary>
@@ -87,7 +98,7 @@ public sealed record SmokeAuth(string Label);
 
 public sealed record SmokeMessage(string Text, int Number);
 
-public sealed record SmokeResult(bool Ok, string SocketId, string Transport, SmokeMessage Ack, SmokeMessage Event);
+public sealed record SmokeResult(bool Ok, string SocketId, string Transport, SmokeMessage Ack, SmokeMessage Event, int[] Stream);
 
 [System.Text.Json.Serialization.JsonSourceGenerationOptions(PropertyNamingPolicy = System.Text.Json.Serialization.JsonKnownNamingPolicy.CamelCase)]
 [System.Text.Json.Serialization.JsonSerializable(typeof(SmokeAuth))]
