@@ -16,6 +16,7 @@ if (args.Length < 1 || !Uri.TryCreate(args[0], UriKind.Absolute, out var server)
 
 var parser = args.Length > 1 && args[1] == "msgpack" ? SocketIOParser.MessagePack : SocketIOParser.Json;
 using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+var step = "connect";
 try
 {
     await using var client = new SocketIOClient(server, o =>
@@ -31,12 +32,18 @@ try
 
     await socket.ConnectAsync(timeout.Token);
 
+    step = "emit with ack";
+
     // An emit with an acknowledgement: typed both ways through the generated proxy and the source-generated context.
     var acked = await smoke.Echo(new SmokeMessage("ping", 42), timeout.Token);
+
+    step = "event";
 
     // An event from the server, delivered to the generated binder.
     await smoke.Send(new SmokeMessage("echo", 7));
     var received = await receiver.Received.Task.WaitAsync(timeout.Token);
+
+    step = "stream";
 
     // A stream: the interop application's count-stream sends 0, 1, 2 and ends.
     var streamed = new List<int>();
@@ -57,7 +64,7 @@ try
 }
 catch (Exception ex)
 {
-    Console.Error.WriteLine("smoke client failed: " + ex);
+    Console.Error.WriteLine($"smoke client failed at the {step} step: {ex}");
     return 1;
 }
 
