@@ -47,6 +47,22 @@ public static class SocketIOApp
         socket.Emit("auth", socket.Handshake.Auth);
         socket.On("message", e => e.Socket.Emit("message-back", e.Arguments));
         socket.On("message-with-ack", e => e.Ack(e.Arguments));
+        socket.On("count-stream", e =>
+        {
+            // A stream by hand (docs/streaming.md): [count, {"$stream":id,"credit":n}] is accepted with {"$stream":id},
+            // then min(count, credit) items 0, 1, 2… and the end.
+            var count = e.Arguments.GetJsonElement(0).GetInt32();
+            var request = e.Arguments.GetJsonElement(1);
+            var id = request.GetProperty("$stream").GetString()!;
+            var credit = request.GetProperty("credit").GetInt32();
+            e.Ack(new Dictionary<string, string> { ["$stream"] = id });
+            for (var i = 0; i < Math.Min(count, credit); i++)
+            {
+                e.Socket.Emit("$stream", id, i);
+            }
+
+            e.Socket.Emit("$stream-end", id);
+        });
         socket.On("binary", e => e.Socket.Emit("binary-back", e.Arguments));
         socket.On("binary-ack", e => e.Ack(e.Arguments.GetBytes(0).ToArray(), "ok"));
         socket.On("request-question", async e =>

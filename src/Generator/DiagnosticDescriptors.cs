@@ -18,7 +18,7 @@ internal static class DiagnosticDescriptors
         "Parameter '{0}' of '{1}' is passed by reference: events only carry values");
 
     public static readonly DiagnosticDescriptor UnsupportedReturnType = Error("TYPED004", "Unsupported return type",
-        "'{0}' returns '{1}': a contract method returns Task, ValueTask, Task<T> or ValueTask<T>");
+        "'{0}' returns '{1}': a contract method returns Task, ValueTask, Task<T>, ValueTask<T> or IAsyncEnumerable<T> (a stream)");
 
     public static readonly DiagnosticDescriptor CancellationTokenNotLast = Error("TYPED005", "CancellationToken must be the last parameter",
         "Parameter '{0}' of '{1}' is a CancellationToken but not the only, last one: it is not sent, it cancels the wait for the acknowledgement");
@@ -27,7 +27,7 @@ internal static class DiagnosticDescriptors
         "'{0}' has the event name '{1}', which '{2}' of the same contract already uses");
 
     public static readonly DiagnosticDescriptor ReservedEventName = Error("TYPED007", "Reserved event name",
-        "'{0}' has the event name '{1}', which Socket.IO reserves (" + string.Join(", ", SocketIOReservedNames.EventNames) + ")");
+        "'{0}' has the event name '{1}', which Socket.IO reserves (" + string.Join(", ", SocketIOReservedNames.EventNames) + ") or Typed's streams use (" + string.Join(", ", SocketIOReservedNames.StreamEventNames) + ")");
 
     public static readonly DiagnosticDescriptor PropertyOnContract = Error("TYPED008", "Contracts cannot have properties",
         "'{0}' is a property or indexer: a contract declares only methods (events)");

@@ -1,6 +1,7 @@
 // The NativeAOT smoke client: connects to a Socket.IO server that runs the interop application (tests/js/README.md),
 // emits with an acknowledgement through a generated typed proxy, receives an event through a generated binder, and
-// exits 0 — or prints why not and exits 1.
+// consumes a stream (IAsyncEnumerable<T>, docs/streaming.md) through the generated proxy, and exits 0 — or prints why
+// not and exits 1.
 // Usage: Typed.AotSmoke <serverUrl> [json|msgpack]
 using System.Text.Json;
 using Typed;
@@ -15,6 +16,7 @@ if (args.Length < 1 || !Uri.TryCreate(args[0], UriKind.Absolute, out var server)
 
 var parser = args.Length > 1 && args[1] == "msgpack" ? SocketIOParser.MessagePack : SocketIOParser.Json;
 using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+var step = "connect";
 try
 {
     await using var client = new SocketIOClient(server, o =>
@@ -30,26 +32,39 @@ try
 
     await socket.ConnectAsync(timeout.Token);
 
+    step = "emit with ack";
+
     // An emit with an acknowledgement: typed both ways through the generated proxy and the source-generated context.
     var acked = await smoke.Echo(new SmokeMessage("ping", 42), timeout.Token);
+
+    step = "event";
 
     // An event from the server, delivered to the generated binder.
     await smoke.Send(new SmokeMessage("echo", 7));
     var received = await receiver.Received.Task.WaitAsync(timeout.Token);
 
-    if (acked != new SmokeMessage("ping", 42) || received != new SmokeMessage("echo", 7))
+    step = "stream";
+
+    // A stream: the interop application's count-stream sends 0, 1, 2 and ends.
+    var streamed = new List<int>();
+    await foreach (var n in smoke.CountStream(3, timeout.Token))
     {
-        Console.Error.WriteLine($"unexpected values: ack {acked}, event {received}");
+        streamed.Add(n);
+    }
+
+    if (acked != new SmokeMessage("ping", 42) || received != new SmokeMessage("echo", 7) || !streamed.SequenceEqual([0, 1, 2]))
+    {
+        Console.Error.WriteLine($"unexpected values: ack {acked}, event {received}, stream [{string.Join(", ", streamed)}]");
         return 1;
     }
 
-    Console.WriteLine(JsonSerializer.Serialize(new SmokeResult(true, socket.Id!, client.Transport.ToString()!, acked, received), SmokeJson.Default.SmokeResult));
+    Console.WriteLine(JsonSerializer.Serialize(new SmokeResult(true, socket.Id!, client.Transport.ToString()!, acked, received, [.. streamed]), SmokeJson.Default.SmokeResult));
     socket.Disconnect();
     return 0;
 }
 catch (Exception ex)
 {
-    Console.Error.WriteLine("smoke client failed: " + ex);
+    Console.Error.WriteLine($"smoke client failed at the {step} step: {ex}");
     return 1;
 }
 
@@ -62,6 +77,9 @@ public interface ISmokeServer
 
     [SocketEvent("message")]
     Task Send(SmokeMessage message);
+
+    [SocketEvent("count-stream")]
+    IAsyncEnumerable<int> CountStream(int count, CancellationToken cancellationToken = default);
 }
 
 /// <summary>What the server sends back.</summary>
@@ -87,7 +105,7 @@ public sealed record SmokeAuth(string Label);
 
 public sealed record SmokeMessage(string Text, int Number);
 
-public sealed record SmokeResult(bool Ok, string SocketId, string Transport, SmokeMessage Ack, SmokeMessage Event);
+public sealed record SmokeResult(bool Ok, string SocketId, string Transport, SmokeMessage Ack, SmokeMessage Event, int[] Stream);
 
 [System.Text.Json.Serialization.JsonSourceGenerationOptions(PropertyNamingPolicy = System.Text.Json.Serialization.JsonKnownNamingPolicy.CamelCase)]
 [System.Text.Json.Serialization.JsonSerializable(typeof(SmokeAuth))]

@@ -13,6 +13,7 @@ public sealed class GoldenTests
     [InlineData("Chat")]
     [InlineData("Defaults")]
     [InlineData("Authorization")]
+    [InlineData("Streams")]
     public void Generated_code_matches_the_golden_files_and_compiles(string name)
     {
         var source = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Golden", name + ".cs"));

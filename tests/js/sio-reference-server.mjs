@@ -108,6 +108,13 @@ function attachApp(nsp) {
       socket.emit("message-back", ...args);
     });
 
+    // A stream by hand (docs/streaming.md): min(count, credit) items, then the end.
+    socket.on("count-stream", (count, request, ack) => {
+      ack({ $stream: request.$stream });
+      for (let i = 0; i < Math.min(count, request.credit); i++) socket.emit("$stream", request.$stream, i);
+      socket.emit("$stream-end", request.$stream);
+    });
+
     socket.on("message-with-ack", (...args) => {
       const ack = args.pop();
       if (typeof ack === "function") ack(...args);

@@ -42,12 +42,25 @@ internal static class ContractEmitter
         EmitBind(w, contract, resolved);
         for (var i = 0; i < contract.Events.Count; i++)
         {
-            EmitHandler(w, contract, contract.Events[i], i);
+            if (contract.Events[i].IsStream)
+            {
+                StreamEmitter.EmitHandler(w, contract, contract.Events[i], i, resolved.EventNames[i]);
+            }
+            else
+            {
+                EmitHandler(w, contract, contract.Events[i], i);
+            }
+
             EmitWriters(w, contract.Events[i], i);
         }
 
         for (var i = 0; i < contract.Events.Count; i++)
         {
+            if (contract.Events[i].IsStream)
+            {
+                continue; // a stream has one consumer: no broadcast form
+            }
+
             EmitBroadcast(w, contract, contract.Events[i], resolved.EventNames[i], i);
         }
 
@@ -199,6 +212,9 @@ internal static class ContractEmitter
             var signature = $"{e.DeclaringInterface}.{e.MethodName}({string.Join(", ", parameters)})";
             switch (e.Return)
             {
+                case ReturnKind.AsyncEnumerable:
+                    StreamEmitter.EmitProxyMethod(w, e, i, resolved.EventNames[i], signature);
+                    break;
                 case ReturnKind.Task:
                     w.Line($"{Names.Task} {signature} => peer.EmitAsync({name}, {state}, {writer}).AsTask();").Line();
                     break;
@@ -242,7 +258,7 @@ internal static class ContractEmitter
     }
 
     /// <summary>The state tuple an emit passes and the static writer that writes it.</summary>
-    private static (string State, string Writer) StateAndWriter(EventModel e, int index, string target) => e.Parameters.Count == 0
+    internal static (string State, string Writer) StateAndWriter(EventModel e, int index, string target) => e.Parameters.Count == 0
         ? ($"{target}.JsonSerializerOptions", $"{Names.Contracts}SocketContractArguments.None")
         : ($"({target}.JsonSerializerOptions, {string.Join(", ", e.Parameters.Select(p => Names.Identifier(p.Name)))})", $"s_writeArguments{index}");
 
@@ -258,7 +274,7 @@ internal static class ContractEmitter
     /// Reads argument <paramref name="index"/> strictly: a missing argument, or null for a parameter that is not
     /// nullable, throws a binding error naming <paramref name="parameter"/> (the error acknowledgement the caller gets).
     /// </summary>
-    private static string Read(ValueModel value, int index, string parameter)
+    internal static string Read(ValueModel value, int index, string parameter)
     {
         var name = Names.Literal(parameter);
         var allowNull = value.AllowsNull ? "true" : "false";

@@ -5,6 +5,8 @@ namespace Typed.Generator.Model;
 /// one per element for a tuple (<see cref="AckType"/> is then the tuple type). No source position: moving the method
 /// must leave the model equal, so nothing is regenerated. <see cref="AckTimeoutMilliseconds"/> is <c>[AckTimeout]</c>'s
 /// value, for an event with an acknowledgement only.
+/// For a stream (<see cref="ReturnKind.AsyncEnumerable"/>) <see cref="AckType"/> is the item type, one
+/// <see cref="AckValues"/> entry (never split as a tuple), and the timeout bounds the wait for the stream's acceptance.
 /// </summary>
 internal sealed record EventModel(
     string MethodName,
@@ -18,4 +20,6 @@ internal sealed record EventModel(
     int? AckTimeoutMilliseconds)
 {
     public bool HasAck => Return is ReturnKind.TaskOfT or ReturnKind.ValueTaskOfT;
+
+    public bool IsStream => Return == ReturnKind.AsyncEnumerable;
 }

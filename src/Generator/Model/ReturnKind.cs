@@ -7,4 +7,7 @@ internal enum ReturnKind
     ValueTask,
     TaskOfT,
     ValueTaskOfT,
+
+    /// <summary><c>IAsyncEnumerable&lt;T&gt;</c>: a stream (docs/streaming.md); the item type is the event's <c>AckType</c>.</summary>
+    AsyncEnumerable,
 }

@@ -169,7 +169,7 @@ internal static class ContractParser
             return null;
         }
 
-        if (timeout is not null && returnKind is not (ReturnKind.TaskOfT or ReturnKind.ValueTaskOfT))
+        if (timeout is not null && returnKind is not (ReturnKind.TaskOfT or ReturnKind.ValueTaskOfT or ReturnKind.AsyncEnumerable))
         {
             // A warning, after the error check: the event still works, the attribute just has nothing to time.
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.AckTimeoutWithoutAck, anchor, name));
@@ -177,7 +177,7 @@ internal static class ContractParser
         }
 
         var ackValues = new List<ValueModel>();
-        if (ackType is INamedTypeSymbol { IsTupleType: true } tuple)
+        if (ackType is INamedTypeSymbol { IsTupleType: true } tuple && returnKind != ReturnKind.AsyncEnumerable)
         {
             ackValues.AddRange(tuple.TupleElements.Select(e => Value(e.Type, known)));
         }
@@ -235,6 +235,7 @@ internal static class ContractParser
 
         return KnownTypeSymbols.IsConstructedFrom(named, known.TaskOfT) ? (ReturnKind.TaskOfT, named.TypeArguments[0])
             : KnownTypeSymbols.IsConstructedFrom(named, known.ValueTaskOfT) ? (ReturnKind.ValueTaskOfT, named.TypeArguments[0])
+            : KnownTypeSymbols.IsConstructedFrom(named, known.AsyncEnumerableOfT) ? (ReturnKind.AsyncEnumerable, named.TypeArguments[0])
             : (null, null);
     }
 

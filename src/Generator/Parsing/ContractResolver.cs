@@ -26,7 +26,7 @@ internal static class ContractResolver
             var e = contract.Events[i];
             var name = e.ExplicitName ?? EventNaming.Apply(e.MethodName, policy);
             names.Add(name);
-            if (SocketIOReservedNames.IsReservedEventName(name))
+            if (SocketIOReservedNames.IsReservedEventName(name) || SocketIOReservedNames.IsStreamEventName(name))
             {
                 issues.Add(Issue(DiagnosticDescriptors.ReservedEventName, i, e.MethodName, name));
                 hasErrors = true;

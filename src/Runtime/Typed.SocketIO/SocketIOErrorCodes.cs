@@ -14,4 +14,7 @@ public static class SocketIOErrorCodes
 
     /// <summary>No handler is registered for the event.</summary>
     public const string UnknownEvent = "unknown_event";
+
+    /// <summary>The producer of a stream stopped it (its own cancellation); docs/streaming.md.</summary>
+    public const string StreamCancelled = "stream_cancelled";
 }

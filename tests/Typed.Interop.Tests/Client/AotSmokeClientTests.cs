@@ -5,7 +5,7 @@ namespace Typed.Interop.Tests.Client;
 /// <summary>
 /// The NativeAOT smoke client (tests/Typed.AotSmoke), published by ./test.sh with <c>-p:PublishAot=true</c> and zero
 /// trim/AOT warnings, run as a native binary against Node's socket.io and ours: it connects, emits with an
-/// acknowledgement, receives an event and exits 0.
+/// acknowledgement, receives an event, consumes a stream and exits 0.
 /// </summary>
 [Trait("Category", TestCategories.Aot)]
 public sealed class AotSmokeClientTests
@@ -26,6 +26,7 @@ public sealed class AotSmokeClientTests
         Assert.True(result.RootElement.GetProperty("ok").GetBoolean());
         Assert.Equal("""{"text":"ping","number":42}""", result.RootElement.GetProperty("ack").GetRawText());
         Assert.Equal("""{"text":"echo","number":7}""", result.RootElement.GetProperty("event").GetRawText());
+        Assert.Equal("[0,1,2]", result.RootElement.GetProperty("stream").GetRawText());
     }
 
     /// <summary>

@@ -51,6 +51,13 @@ public sealed class SocketIOOptions
     public TimeSpan DefaultAckTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
+    /// How many items of a stream the server consumes (an <c>IAsyncEnumerable&lt;T&gt;</c> method of a client contract)
+    /// may be in flight ahead of what it has taken: the credit it grants the client, and so the most it buffers per
+    /// stream. Default 16; docs/streaming.md. (The window of streams the server produces is the client's.)
+    /// </summary>
+    public int StreamWindow { get; set; } = 16;
+
+    /// <summary>
     /// Whether error acknowledgements and refused connections carry the exception's message. Default false, as
     /// SignalR's <c>EnableDetailedErrors</c>: the client then reads only "An error occurred while handling
     /// '&lt;event&gt;'." (or "Internal error" for a refused connection) and the details stay in the server's log.
@@ -126,6 +133,7 @@ public sealed class SocketIOOptions
     internal void ValidateQueueLimits()
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxParallelHandlersPerSocket, 1, nameof(MaxParallelHandlersPerSocket));
+        ArgumentOutOfRangeException.ThrowIfLessThan(StreamWindow, 1, nameof(StreamWindow));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxQueuedEventsPerSocket, 1, nameof(MaxQueuedEventsPerSocket));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxQueuedBytesPerSocket, 1, nameof(MaxQueuedBytesPerSocket));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxQueuedBytesPerConnection, 1, nameof(MaxQueuedBytesPerConnection));

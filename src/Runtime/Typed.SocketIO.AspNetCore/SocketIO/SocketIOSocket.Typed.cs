@@ -5,8 +5,15 @@ namespace Typed.SocketIO;
 
 // The glue generated contract code targets: typed arguments are written straight into the packet, never boxed into
 // an object[]. Explicit, so the untyped API of the socket stays as it was.
-public sealed partial class SocketIOSocket : ISocketIOPeer, ISocketIOEventSource
+public sealed partial class SocketIOSocket : ISocketIOStreamPeer
 {
+    // Cancelled when the socket leaves its namespace: streams on it end (docs/streaming.md).
+    private readonly CancellationTokenSource _closed = new();
+
+    CancellationToken ISocketIOStreamPeer.ConnectionClosed => _closed.Token;
+
+    int ISocketIOStreamPeer.StreamWindow => Namespace.Server.Options.StreamWindow;
+
     JsonSerializerOptions ISocketIOEmitter.JsonSerializerOptions => Namespace.Server.Options.JsonSerializerOptions;
 
     JsonSerializerOptions ISocketIOEventSource.JsonSerializerOptions => Namespace.Server.Options.JsonSerializerOptions;
@@ -39,6 +46,10 @@ public sealed partial class SocketIOSocket : ISocketIOPeer, ISocketIOEventSource
         ArgumentNullException.ThrowIfNull(handler);
         return On(eventName, handler.Invoke);
     }
+
+    // Not disposed: a stream may still read the token after the socket closed, and the source holds no timer.
+    // Cancelled off this thread: the callbacks end streams, and must not run application code inside the close.
+    private void CancelStreams() => _ = _closed.CancelAsync();
 
     private void NotifyOutgoing(SocketIOPacket packet) =>
         _handlers.NotifyOutgoing(packet, ex => SocketIOLog.HandlerFailed(Logger, ex, "OnAnyOutgoing", Id));

@@ -544,6 +544,7 @@ public sealed partial class SocketIOSocket : IRemoteSocket, IPendingAckOwner
         Namespace.RemoveSocket(this);
         _connection.RemoveSocket(this);
         FailPendingAcks();
+        CancelStreams();
         SocketIOLog.SocketDisconnected(Logger, Id, Namespace.Name, reason.ToWireString());
         Namespace.Server.Metrics.SocketDisconnected(Namespace, reason);
         Raise(Disconnected, reason);

@@ -71,6 +71,20 @@ public sealed partial class SocketIOClientSocket
         return EmitWithAckCore(args: null, payload, timeout, cancellationToken);
     }
 
+    CancellationToken ISocketIOStreamPeer.ConnectionClosed
+    {
+        get
+        {
+            lock (_gate)
+            {
+                // While disconnected there is no connection to carry a stream: an already cancelled token.
+                return _connectionClosed?.Token ?? new CancellationToken(canceled: true);
+            }
+        }
+    }
+
+    int ISocketIOStreamPeer.StreamWindow => _options.StreamWindow;
+
     IDisposable ISocketIOEventSource.On(string eventName, Func<ISocketIOEvent, ValueTask> handler)
     {
         ArgumentNullException.ThrowIfNull(handler);

@@ -10,7 +10,7 @@ namespace Typed.SocketIO.Client;
 /// order, up to <see cref="SocketIOClientOptions.MaxParallelHandlersPerSocket"/> at once; acknowledgements are never
 /// queued behind them, so a handler may await one.
 /// </summary>
-public sealed partial class SocketIOClientSocket : IPendingAckOwner, ISocketIOPeer, ISocketIOEventSource
+public sealed partial class SocketIOClientSocket : IPendingAckOwner, ISocketIOStreamPeer
 {
     private readonly SocketIOClientSocketOptions _options;
     private readonly object _gate = new();
@@ -25,6 +25,9 @@ public sealed partial class SocketIOClientSocket : IPendingAckOwner, ISocketIOPe
     private long _nextAckId;
     private bool _active;
     private bool _connected;
+
+    // One per connection, cancelled when it closes: the streams of docs/streaming.md end with it. Under _gate.
+    private CancellationTokenSource? _connectionClosed;
     private bool _connectSent;
     private string? _id;
 
@@ -449,6 +452,7 @@ public sealed partial class SocketIOClientSocket : IPendingAckOwner, ISocketIOPe
             {
                 failed = false;
                 _connected = true;
+                _connectionClosed = new CancellationTokenSource();
                 _id = sid;
                 waiter = TakeConnectWaiter();
 
@@ -580,6 +584,7 @@ public sealed partial class SocketIOClientSocket : IPendingAckOwner, ISocketIOPe
     private void OnClosed(SocketIOClientDisconnectReason reason)
     {
         List<PendingAck> failed = [];
+        CancellationTokenSource? closed;
         lock (_gate)
         {
             if (!_connected)
@@ -590,6 +595,8 @@ public sealed partial class SocketIOClientSocket : IPendingAckOwner, ISocketIOPe
             _connected = false;
             _connectSent = false;
             _id = null;
+            closed = _connectionClosed;
+            _connectionClosed = null;
             foreach (var (id, pending) in _acks)
             {
                 if (!_sendBuffer.Exists(b => b.Packet.AckId == id))
@@ -609,6 +616,8 @@ public sealed partial class SocketIOClientSocket : IPendingAckOwner, ISocketIOPe
             pending.Fail(new SocketIODisconnectedException());
         }
 
+        // Off this thread, outside the lock: the callbacks end streams and must not run application code here.
+        _ = closed?.CancelAsync();
         _inbox.Enqueue(new DisconnectedNotice(reason));
     }
 

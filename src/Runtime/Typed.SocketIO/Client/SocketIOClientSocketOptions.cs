@@ -39,8 +39,16 @@ public sealed class SocketIOClientSocketOptions
     /// </summary>
     public TimeSpan? AckTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How many items of a stream this socket consumes (an <c>IAsyncEnumerable&lt;T&gt;</c> contract method) may be in
+    /// flight ahead of what it has taken: the credit it grants the producer, and so the most it buffers per stream.
+    /// Default 16; docs/streaming.md.
+    /// </summary>
+    public int StreamWindow { get; set; } = 16;
+
     internal void Validate()
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(StreamWindow, 1, nameof(StreamWindow));
         ArgumentOutOfRangeException.ThrowIfLessThan(Retries, 0, nameof(Retries));
         if (AckTimeout is { } timeout)
         {

@@ -1,0 +1,107 @@
+using System.Runtime.CompilerServices;
+using Typed.SocketIO;
+
+namespace Typed.Interop.Tests.Streaming;
+
+/// <summary>The stream hub: produces streams for callers and consumes theirs.</summary>
+public sealed class StreamHub(StreamLog log) : SocketHub<IStreamClient>, IStreamServer
+{
+    public async IAsyncEnumerable<Tick> Ticks(int count, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            await Task.Yield();
+            yield return new Tick(i, "tick " + i);
+        }
+    }
+
+    public async IAsyncEnumerable<int> Endless([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            for (var i = 0; ; i++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                await Task.Yield();
+                log.Produce();
+                yield return i;
+            }
+        }
+        finally
+        {
+            log.ProducerEnded.TrySetResult(cancellationToken.IsCancellationRequested);
+        }
+    }
+
+    public async IAsyncEnumerable<int> Failing(int after)
+    {
+        for (var i = 0; i < after; i++)
+        {
+            await Task.Yield();
+            yield return i;
+        }
+
+        throw new InvalidOperationException("the producer failed");
+    }
+
+    public async IAsyncEnumerable<int> StopsItself(int after)
+    {
+        using var own = new CancellationTokenSource();
+        for (var i = 0; i < after; i++)
+        {
+            await Task.Yield();
+            yield return i;
+        }
+
+        await own.CancelAsync();
+        own.Token.ThrowIfCancellationRequested();
+    }
+
+    public async Task<int> SumFromClient(int count)
+    {
+        var sum = 0;
+        await foreach (var n in Clients.Caller.Numbers(count))
+        {
+            sum += n;
+        }
+
+        return sum;
+    }
+
+    public async Task<int> TakeFromClient(int take)
+    {
+        var taken = 0;
+        await foreach (var n in Clients.Caller.Numbers(-1))
+        {
+            if (++taken == take)
+            {
+                break;
+            }
+        }
+
+        return taken;
+    }
+
+    public async Task ConsumeFromClient()
+    {
+        try
+        {
+            await foreach (var n in Clients.Caller.Numbers(-1))
+            {
+                _ = n;
+            }
+
+            log.ConsumerEnded.TrySetResult(null);
+        }
+        catch (Exception ex)
+        {
+            log.ConsumerEnded.TrySetResult(ex);
+        }
+    }
+
+    public Task Kick()
+    {
+        Socket.Disconnect();
+        return Task.CompletedTask;
+    }
+}
