@@ -15,7 +15,7 @@ public sealed partial class SocketIOSocket : ISocketIOPeer, ISocketIOEventSource
     {
         var packet = SocketIOPayloadWriter.CreateEvent(Namespace.Name, eventName, state, writeArguments, ackId: null);
         NotifyOutgoing(packet);
-        WritePacket(packet, isVolatile: false);
+        WriteEvent(packet);
         return ValueTask.CompletedTask;
     }
 
