@@ -560,14 +560,18 @@ public sealed partial class SocketIOSocket : IRemoteSocket, IPendingAckOwner
         // Closing never waits for application code: events not started yet are dropped, running ones finish later.
         _events.Close();
         Raise(Disconnecting, reason);
-        if (Pid is not null && IsRecoverable(reason))
-        {
-            PersistSession();
-        }
 
+        // The session is kept only once this socket has left, so a recovery (which rejoins the same id) can never
+        // be undone by this socket's own leaving; what is broadcast meanwhile is in the replay buffer anyway.
+        var rooms = Pid is not null && IsRecoverable(reason) ? Namespace.Adapter.GetSocketRooms(Id) : null;
         Namespace.Adapter.DeleteAll(Id);
         Namespace.RemoveSocket(this);
         _connection.RemoveSocket(this);
+        if (rooms is not null)
+        {
+            PersistSession(rooms);
+        }
+
         FailPendingAcks();
         SocketIOLog.SocketDisconnected(Logger, Id, Namespace.Name, reason.ToWireString());
         Raise(Disconnected, reason);
@@ -578,8 +582,8 @@ public sealed partial class SocketIOSocket : IRemoteSocket, IPendingAckOwner
         or SocketIODisconnectReason.TransportClose or SocketIODisconnectReason.ForcedClose or SocketIODisconnectReason.PingTimeout
         or SocketIODisconnectReason.ServerShuttingDown or SocketIODisconnectReason.ForcedServerClose;
 
-    /// <summary>Kept before the socket leaves its rooms, so the session holds them.</summary>
-    private void PersistSession()
+    /// <summary>The session of a socket that left unexpectedly, with the rooms it was in.</summary>
+    private void PersistSession(IReadOnlyCollection<string> rooms)
     {
         try
         {
@@ -587,7 +591,7 @@ public sealed partial class SocketIOSocket : IRemoteSocket, IPendingAckOwner
             {
                 Id = Id,
                 Pid = Pid!,
-                Rooms = [.. Namespace.Adapter.GetSocketRooms(Id)],
+                Rooms = rooms,
                 Data = Data,
                 User = SocketIOSessionUser.Of(Handshake.User),
                 DisconnectedAt = DateTimeOffset.UtcNow,
