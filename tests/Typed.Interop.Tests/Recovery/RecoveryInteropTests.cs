@@ -53,7 +53,12 @@ public sealed class RecoveryInteropTests
 
         var broadcaster = Broadcaster.Start(n => from.Emit("broadcast-others", n));
         await recorder.WaitUntilAsync(r => r.Count >= 20, "20 broadcasts before the cut");
+
+        // Back once Node has seen the drop (see RecoveryTests): its "disconnect" observation of the socket.
+        proxy.Blocked = true;
         proxy.CutAll();
+        await WaitForAsync(() => node.Events.Any(e => e.Contains("\"disconnect\"", StringComparison.Ordinal) && e.Contains(firstId!, StringComparison.Ordinal)), "Node's disconnect of the cut socket");
+        proxy.Blocked = false;
         await recorder.WaitUntilAsync(r => r.Disconnects >= 1 && r.Connects >= 2 && r.Socket.IsConnected, "the reconnection");
         var afterReconnect = recorder.Count;
         await recorder.WaitUntilAsync(r => r.Count >= afterReconnect + 20, "20 broadcasts after the reconnection");
@@ -66,5 +71,16 @@ public sealed class RecoveryInteropTests
         var who = (await socket.EmitWithAckAsync("whoami", [], Wait)).GetJsonElement(0);
         Assert.True(who.GetProperty("recovered").GetBoolean());
         Assert.Contains("r", who.GetProperty("rooms").EnumerateArray().Select(e => e.GetString()));
+    }
+
+    private static async Task WaitForAsync(Func<bool> condition, string what)
+    {
+        // Node's observations arrive on its stderr with no event to await here: polled, bounded.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what}");
+            await Task.Delay(10);
+        }
     }
 }

@@ -17,6 +17,7 @@ internal sealed class TickRecorder
     private int _recoveries;
     private int _withoutOffset;
     private readonly List<int> _sessionStarts = [];
+    private readonly List<string> _history = [];
 
     public TickRecorder(SocketIOClientSocket socket, string eventName = "tick")
     {
@@ -35,12 +36,17 @@ internal sealed class TickRecorder
         {
             _connects++;
             _recoveries += s.Recovered ? 1 : 0;
+            _history.Add(s.Recovered ? "recovered" : "connected");
             if (!s.Recovered)
             {
                 _sessionStarts.Add(_ticks.Count); // a new session: what it receives starts here
             }
         });
-        socket.Disconnected += (_, _) => Change(() => _disconnects++);
+        socket.Disconnected += (_, reason) => Change(() =>
+        {
+            _disconnects++;
+            _history.Add($"disconnect:{reason}");
+        });
     }
 
     public SocketIOClientSocket Socket { get; }
@@ -105,7 +111,7 @@ internal sealed class TickRecorder
             }
             catch (OperationCanceledException)
             {
-                throw new TimeoutException($"Timed out waiting for {what}: {Count} ticks, {Connects} connects, {Disconnects} disconnects, {Recoveries} recoveries.");
+                throw new TimeoutException($"Timed out waiting for {what}: {Count} ticks, {Connects} connects, {Disconnects} disconnects, {Recoveries} recoveries ({string.Join(", ", Read(() => _history.ToArray()))}).");
             }
         }
     }
