@@ -286,17 +286,17 @@ public sealed class RecoveryTests
         return new SecuredHost(kestrel);
     }
 
-    private static int Sessions(SocketIOServer server) => ((InMemorySocketIOAdapter)server.MainNamespace.Adapter).RecoveryCounts.Sessions;
+    private static int Sessions(SocketIOServer server, string ns = "/") => ((InMemorySocketIOAdapter)server.Of(ns).Adapter).RecoveryCounts.Sessions;
 
     private static Task WaitForSessionsAsync(SocketIOHost host, int count) => WaitForSessionsAsync(host.Server, count);
 
     /// <summary>Polls the server's kept sessions (no event tells of them), bounded.</summary>
-    internal static async Task WaitForSessionsAsync(SocketIOServer server, int count)
+    internal static async Task WaitForSessionsAsync(SocketIOServer server, int count, string ns = "/")
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (Sessions(server) != count)
+        while (Sessions(server, ns) != count)
         {
-            Assert.True(DateTime.UtcNow < deadline, $"the server keeps {Sessions(server)} sessions, not {count}");
+            Assert.True(DateTime.UtcNow < deadline, $"the server keeps {Sessions(server, ns)} sessions, not {count}");
             await Task.Delay(10);
         }
     }
