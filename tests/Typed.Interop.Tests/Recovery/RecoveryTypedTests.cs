@@ -20,7 +20,11 @@ public sealed class RecoveryTypedTests
     public async Task Typed_broadcasts_are_replayed_and_the_hub_knows_the_socket_recovered(string mode)
     {
         await using var host = await TypedHubHost.StartAsync("json", o =>
-            o.ConnectionStateRecovery = new SocketIOConnectionStateRecoveryOptions { MaxDisconnectionDuration = TimeSpan.FromSeconds(30) });
+        {
+            // A short heartbeat, so the server sees a long-polling drop soon (docs/recovery.md, Limits).
+            ConformanceServer.ConformanceSettings.Apply(o.EngineIO);
+            o.ConnectionStateRecovery = new SocketIOConnectionStateRecoveryOptions { MaxDisconnectionDuration = TimeSpan.FromSeconds(30) };
+        });
         var server = host.Services.GetRequiredService<SocketIOServer>();
         var log = host.Services.GetRequiredService<HubLog>();
         await using var proxy = TcpCutProxy.Start(host.BaseUrl);
