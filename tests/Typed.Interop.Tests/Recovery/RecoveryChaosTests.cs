@@ -57,6 +57,13 @@ public sealed class RecoveryChaosTests(ITestOutputHelper output)
                 proxy.CutSome(_ => random.NextDouble() < 0.3);
             }
 
+            // Every client back and receiving before the last packet is sent: a client that started a new session
+            // after it could never receive it.
+            foreach (var recorder in recorders)
+            {
+                await recorder.WaitUntilAsync(r => r.ReceivingSinceLastConnect, "every client connected and receiving again", TimeSpan.FromSeconds(60));
+            }
+
             var last = await broadcaster.StopAsync();
             await stopEmits.CancelAsync();
             var acked = await Task.WhenAll(emitters).WaitAsync(TimeSpan.FromSeconds(60));

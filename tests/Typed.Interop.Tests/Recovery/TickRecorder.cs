@@ -18,6 +18,7 @@ internal sealed class TickRecorder
     private int _withoutOffset;
     private readonly List<int> _sessionStarts = [];
     private readonly List<string> _history = [];
+    private int _countAtLastConnect;
 
     public TickRecorder(SocketIOClientSocket socket, string eventName = "tick")
     {
@@ -35,6 +36,7 @@ internal sealed class TickRecorder
         socket.Connected += s => Change(() =>
         {
             _connects++;
+            _countAtLastConnect = _ticks.Count;
             _recoveries += s.Recovered ? 1 : 0;
             _history.Add(s.Recovered ? "recovered" : "connected");
             if (!s.Recovered)
@@ -78,6 +80,9 @@ internal sealed class TickRecorder
     });
 
     public int Connects => Read(() => _connects);
+
+    /// <summary>Whether the socket is connected and has received a packet since it last connected (it is in the flow).</summary>
+    public bool ReceivingSinceLastConnect => Read(() => _ticks.Count > _countAtLastConnect) && Socket.IsConnected;
 
     public int Disconnects => Read(() => _disconnects);
 
