@@ -39,7 +39,7 @@ public static class ClusterApp
         {
             ["member"] = member,
             ["id"] = socket.Id,
-            ["recovered"] = false,
+            ["recovered"] = socket.Recovered,
             ["rooms"] = Strings(socket.Rooms),
         })));
         socket.On("broadcast-all", e =>

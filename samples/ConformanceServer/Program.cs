@@ -3,13 +3,15 @@ using Typed.SocketIO;
 using Typed.SocketIO.Redis;
 
 // Usage: dotnet run --project samples/ConformanceServer -- --port 3000 [--parser json|msgpack]
-//            [--redis host:port [--redis-mode classic]]   (or PORT=3000; default 3000)
-// With --redis the server joins a cluster through that Redis (../shared/interop/CLUSTER-APP.md). An unknown option
-// or value exits with code 2 and a message.
+//            [--redis host:port [--redis-mode classic]] [--recovery [--recovery-window ms]]   (or PORT=3000; default 3000)
+// With --redis the server joins a cluster through that Redis; --recovery turns connection state recovery on
+// (../shared/interop/CLUSTER-APP.md). An unknown option or value exits with code 2 and a message.
 var port = int.TryParse(Environment.GetEnvironmentVariable("PORT"), out var fromEnvironment) ? fromEnvironment : 3000;
 var parser = SocketIOParser.Json;
 string? redis = null;
 var redisMode = SocketIORedisMode.Classic;
+var recovery = false;
+var recoveryWindow = 120_000;
 for (var i = 0; i < args.Length; i++)
 {
     var value = i + 1 < args.Length ? args[i + 1] : null;
@@ -29,6 +31,12 @@ for (var i = 0; i < args.Length; i++)
             break;
         case "--redis-mode" when value is "sharded" or "streams":
             return Fail($"--redis-mode {value} is not supported by this server yet (classic is).");
+        case "--recovery":
+            recovery = true;
+            continue; // a flag: no value to skip
+        case "--recovery-window" when int.TryParse(value, out var window) && window > 0:
+            recoveryWindow = window;
+            break;
         default:
             return Fail($"unknown option or invalid value: {args[i]} {value}");
     }
@@ -41,7 +49,11 @@ builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
 builder.Logging.SetMinimumLevel(LogLevel.Warning);
 builder.Services.AddCors(cors => cors.AddDefaultPolicy(policy => policy.AllowAnyOrigin().AllowAnyHeader().AllowAnyMethod()));
 builder.Services.AddEngineIO(options => ConformanceSettings.Apply(options));
-builder.Services.AddSocketIO(options => SocketIOApp.ConfigureOptions(options, parser));
+builder.Services.AddSocketIO(options =>
+{
+    SocketIOApp.ConfigureOptions(options, parser);
+    options.ConnectionStateRecovery = ConformanceRecovery.Options(recovery, recoveryWindow);
+});
 if (redis is not null)
 {
     // A cluster member keeps socket.io's default heartbeat rather than the conformance suites' 300/200 ms: cluster
@@ -74,6 +86,6 @@ return 0;
 static int Fail(string message)
 {
     Console.Error.WriteLine(message);
-    Console.Error.WriteLine("usage: ConformanceServer [--port P] [--parser json|msgpack] [--redis host:port] [--redis-mode classic]");
+    Console.Error.WriteLine("usage: ConformanceServer [--port P] [--parser json|msgpack] [--redis host:port] [--redis-mode classic] [--recovery [--recovery-window ms]]");
     return 2;
 }

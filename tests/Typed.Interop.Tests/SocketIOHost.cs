@@ -21,17 +21,27 @@ internal sealed class SocketIOHost : IAsyncDisposable
 
     /// <param name="parser"><c>json</c> or <c>msgpack</c>.</param>
     /// <param name="port">0 for any port; the port of a stopped host to start it again in the same place.</param>
-    public static async Task<SocketIOHost> StartAsync(string parser, int port = 0)
+    /// <param name="configure">Further options (connection state recovery…), applied after the application's.</param>
+    public static async Task<SocketIOHost> StartAsync(string parser, int port = 0, Action<SocketIOOptions>? configure = null)
     {
         var kestrel = await KestrelTestHost.StartAsync(
             builder => builder.Services.AddSocketIO(options =>
-                SocketIOApp.ConfigureOptions(options, parser == "msgpack" ? SocketIOParser.MessagePack : SocketIOParser.Json)),
+            {
+                SocketIOApp.ConfigureOptions(options, parser == "msgpack" ? SocketIOParser.MessagePack : SocketIOParser.Json);
+                configure?.Invoke(options);
+            }),
             app => app.MapSocketIO("/socket.io"),
             port);
         var host = new SocketIOHost(kestrel);
         SocketIOApp.Configure(kestrel.Services.GetRequiredService<SocketIOServer>(), host.Events.Enqueue);
+        ClusterApp.Configure(kestrel.Services.GetRequiredService<SocketIOServer>(), host.BaseUri.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
         return host;
     }
+
+    /// <summary>The server, for tests that broadcast from it.</summary>
+    public SocketIOServer Server => _host.Services.GetRequiredService<SocketIOServer>();
+
+    public Uri BaseUri => _host.BaseUri;
 
     public ValueTask DisposeAsync() => _host.DisposeAsync();
 }

@@ -5,7 +5,9 @@
 // sio-interop.mjs itself is correct and to compare Typed's observable
 // behaviour (client side and server side) with the reference implementation.
 //
-// Usage: node sio-reference-server.mjs [port] [--parser json|msgpack]
+// Usage: node sio-reference-server.mjs [port] [--parser json|msgpack] [--recovery [--recovery-window ms]]
+//        --recovery turns connection state recovery on (skipMiddlewares: true), --recovery-window sets
+//        maxDisconnectionDuration (default 120000 ms), as in ../shared/interop/CLUSTER-APP.md.
 //        (port 0 or omitted = random; the parser defaults to json)
 // stdout: exactly one line, `listening <port>`, once the server accepts connections.
 // stderr: one line per server-side observation, `EVENT <json>` (see README.md);
@@ -26,11 +28,18 @@ function usage(message) {
 
 let requestedPort = 0;
 let parserName = "json";
+let recovery = false;
+let recoveryWindow = 120000;
 {
   const args = process.argv.slice(2);
   let portSeen = false;
   for (let i = 0; i < args.length; i++) {
-    if (args[i] === "--parser") {
+    if (args[i] === "--recovery") {
+      recovery = true;
+    } else if (args[i] === "--recovery-window") {
+      recoveryWindow = Number(args[++i]);
+      if (!Number.isInteger(recoveryWindow) || recoveryWindow <= 0) usage(`invalid recovery window: ${args[i]}`);
+    } else if (args[i] === "--parser") {
       parserName = args[++i];
       if (parserName !== "json" && parserName !== "msgpack") usage(`invalid parser: ${parserName}`);
     } else if (!portSeen) {
@@ -69,6 +78,7 @@ const io = new Server(httpServer, {
   connectTimeout: 1000,
   maxHttpBufferSize: 1e6,
   cors: { origin: "*" },
+  ...(recovery ? { connectionStateRecovery: { maxDisconnectionDuration: recoveryWindow, skipMiddlewares: true } } : {}),
   ...(parserName === "msgpack" ? { parser: require("socket.io-msgpack-parser") } : {}),
 });
 
@@ -103,6 +113,12 @@ function attachApp(nsp) {
     });
 
     socket.emit("auth", socket.handshake.auth);
+
+    socket.on("whoami", (ack) => {
+      if (typeof ack === "function") {
+        ack({ member: String(httpServer.address().port), id: socket.id, recovered: socket.recovered, rooms: [...socket.rooms].sort() });
+      }
+    });
 
     socket.on("message", (...args) => {
       socket.emit("message-back", ...args);

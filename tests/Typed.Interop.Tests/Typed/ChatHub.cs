@@ -13,7 +13,7 @@ public sealed class ChatHub(HubLog log) : SocketHub<IChatClient>, IChatServer
 {
     public override Task OnConnectedAsync()
     {
-        log.Entries.Enqueue("connected");
+        log.Entries.Enqueue(Socket.Recovered ? "connected recovered" : "connected");
         return Task.CompletedTask;
     }
 

@@ -7,7 +7,7 @@ namespace Typed.Interop.Tests.Typed;
 /// <summary>Our server with <see cref="ChatHub"/> on <c>/chat</c>, on a <see cref="KestrelTestHost"/>.</summary>
 internal static class TypedHubHost
 {
-    public static Task<KestrelTestHost> StartAsync(string parser) => KestrelTestHost.StartAsync(
+    public static Task<KestrelTestHost> StartAsync(string parser, Action<SocketIOOptions>? configure = null) => KestrelTestHost.StartAsync(
         builder =>
         {
             builder.Services.AddSingleton<HubLog>();
@@ -15,6 +15,7 @@ internal static class TypedHubHost
             {
                 o.Parser = parser == "msgpack" ? SocketIOParser.MessagePack : SocketIOParser.Json;
                 o.EngineIO.AllowAnyOrigin = true;
+                configure?.Invoke(o);
             });
         },
         app =>

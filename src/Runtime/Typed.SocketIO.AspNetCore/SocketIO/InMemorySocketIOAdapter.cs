@@ -6,11 +6,13 @@ public class InMemorySocketIOAdapter : SocketIOAdapter
     private readonly object _gate = new();
     private readonly Dictionary<string, HashSet<string>> _rooms = new(StringComparer.Ordinal);
     private readonly Dictionary<string, HashSet<string>> _socketRooms = new(StringComparer.Ordinal);
+    private readonly RecoveryBuffer? _recovery;
 
     /// <summary>Creates the adapter of <paramref name="ns"/>.</summary>
     public InMemorySocketIOAdapter(SocketIONamespace ns)
         : base(ns)
     {
+        _recovery = ns.Server.Options.ConnectionStateRecovery is { } recovery ? new RecoveryBuffer(recovery) : null;
     }
 
     /// <inheritdoc />
@@ -90,6 +92,13 @@ public class InMemorySocketIOAdapter : SocketIOAdapter
     /// <inheritdoc />
     public override void Broadcast(SocketIOPacket packet, SocketIOBroadcastOptions options)
     {
+        ArgumentNullException.ThrowIfNull(packet);
+        if (_recovery is { } recovery && IsReplayable(packet, options))
+        {
+            BroadcastReplayable(recovery, packet, options);
+            return;
+        }
+
         var recipients = Select(options);
         if (recipients.Count == 0)
         {
@@ -103,6 +112,126 @@ public class InMemorySocketIOAdapter : SocketIOAdapter
         foreach (var socket in recipients)
         {
             socket.WriteEncoded(encoded, options.Volatile);
+        }
+    }
+
+    /// <summary>
+    /// With recovery on: numbered, kept and delivered under the buffer's lock, so a restore (which takes the same lock)
+    /// sees each packet either in the buffer or, once it has rejoined, live, never both nor neither; and every
+    /// recipient receives the packets in offset order.
+    /// </summary>
+    private void BroadcastReplayable(RecoveryBuffer recovery, SocketIOPacket packet, SocketIOBroadcastOptions options)
+    {
+        lock (recovery.Gate)
+        {
+            var numbered = WithOffset(packet, RecoveryBuffer.FormatOffset(recovery.NextSequence));
+            var encoded = new List<EngineIOOutgoingPacket>(1 + numbered.Attachments.Count);
+            Namespace.Server.Parser.Encode(numbered, encoded);
+            recovery.Append(encoded, options);
+            foreach (var socket in Select(options))
+            {
+                socket.WriteEncoded(encoded, isVolatile: false);
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public override void PersistSession(SocketIOSession session)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        if (_recovery is { } recovery)
+        {
+            lock (recovery.Gate)
+            {
+                recovery.Persist(session);
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public override ValueTask<SocketIOSession?> TakeSessionAsync(string pid, string offset)
+    {
+        ArgumentNullException.ThrowIfNull(pid);
+        ArgumentNullException.ThrowIfNull(offset);
+        if (_recovery is not { } recovery)
+        {
+            return new((SocketIOSession?)null);
+        }
+
+        SocketIOSession? session;
+        string? reason;
+        lock (recovery.Gate)
+        {
+            session = recovery.Take(pid, offset, DateTimeOffset.UtcNow, out reason);
+        }
+
+        if (reason is not null)
+        {
+            ConnectionStateRecoveryLog.NotRecovered(Namespace.Server.Logger, Namespace.Name, reason);
+        }
+
+        return new(session);
+    }
+
+    /// <inheritdoc />
+    public override bool TryRestoreSession(SocketIOSocket socket, SocketIOSession session, string offset)
+    {
+        ArgumentNullException.ThrowIfNull(socket);
+        ArgumentNullException.ThrowIfNull(session);
+        ArgumentNullException.ThrowIfNull(offset);
+        if (_recovery is not { } recovery)
+        {
+            return false;
+        }
+
+        int missedCount;
+        lock (recovery.Gate)
+        {
+            if (!recovery.TryCollect(session.Rooms, offset, out var missed, out _))
+            {
+                return false;
+            }
+
+            // Queued before the socket is in any room: no live packet can overtake the replay.
+            foreach (var encoded in missed)
+            {
+                socket.WriteEncoded(encoded, isVolatile: false);
+            }
+
+            AddAll(socket.Id, session.Rooms.Count > 0 ? session.Rooms : [socket.Id]);
+            missedCount = missed.Count;
+        }
+
+        ConnectionStateRecoveryLog.Recovered(Namespace.Server.Logger, socket.Id, Namespace.Name, missedCount);
+        return true;
+    }
+
+    /// <summary>Forgets expired sessions and packets; the server's one recovery timer calls it.</summary>
+    internal void SweepRecovery(DateTimeOffset now)
+    {
+        if (_recovery is { } recovery)
+        {
+            lock (recovery.Gate)
+            {
+                recovery.Sweep(now);
+            }
+        }
+    }
+
+    /// <summary>For tests: the sessions and packets kept for recovery.</summary>
+    internal (int Sessions, int Packets) RecoveryCounts
+    {
+        get
+        {
+            if (_recovery is not { } recovery)
+            {
+                return (0, 0);
+            }
+
+            lock (recovery.Gate)
+            {
+                return (recovery.SessionCount, recovery.PacketCount);
+            }
         }
     }
 

@@ -85,4 +85,50 @@ public abstract class SocketIOAdapter
     /// </summary>
     protected ValueTask<byte[]?> DispatchServerSideEmitAsync(string eventName, SocketIOArguments arguments) =>
         Namespace.DispatchServerSideEmitAsync(eventName, arguments);
+
+    // Connection state recovery (docs/recovery.md). The seam is three members and two helpers: a socket that left
+    // unexpectedly is persisted, a reconnecting client takes its session back, and the adapter restores it, replaying
+    // what it missed. An adapter that keeps nothing (the defaults) simply never recovers a socket.
+
+    /// <summary>
+    /// Keeps the session of a socket that left unexpectedly, for
+    /// <see cref="SocketIOConnectionStateRecoveryOptions.MaxDisconnectionDuration"/>. Called only when recovery is on.
+    /// The default keeps nothing.
+    /// </summary>
+    public virtual void PersistSession(SocketIOSession session)
+    {
+    }
+
+    /// <summary>
+    /// Takes the session <paramref name="pid"/> back, once only (a second call with the same pid gets null): null when
+    /// unknown, expired, or when the packets it missed after <paramref name="offset"/> can no longer all be replayed.
+    /// The default has none.
+    /// </summary>
+    public virtual ValueTask<SocketIOSession?> TakeSessionAsync(string pid, string offset) => new((SocketIOSession?)null);
+
+    /// <summary>
+    /// Restores a taken session on <paramref name="socket"/> (already carrying its id): queues the packets it missed
+    /// after <paramref name="offset"/> to it, in order, and joins it to <see cref="SocketIOSession.Rooms"/>, atomically
+    /// with respect to <see cref="Broadcast"/>, so that every packet reaches it exactly once, by replay or live. False
+    /// when that is no longer possible (the socket is then refused). The default returns false.
+    /// </summary>
+    public virtual bool TryRestoreSession(SocketIOSocket socket, SocketIOSession session, string offset) => false;
+
+    /// <summary>
+    /// Whether a broadcast is kept for replay and numbered: an EVENT without acknowledgement that is not volatile
+    /// (socket.io's rule: an acknowledgement cannot be restored, a volatile packet may be lost anyway).
+    /// </summary>
+    protected static bool IsReplayable(SocketIOPacket packet, SocketIOBroadcastOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(packet);
+        return packet.Type is SocketIOPacketType.Event or SocketIOPacketType.BinaryEvent && packet.AckId is null && !options.Volatile;
+    }
+
+    /// <summary>The same event with <paramref name="offset"/> appended as its last argument, where clients read it.</summary>
+    protected static SocketIOPacket WithOffset(SocketIOPacket packet, string offset)
+    {
+        ArgumentNullException.ThrowIfNull(packet);
+        ArgumentNullException.ThrowIfNull(offset);
+        return Internal.OffsetAppender.Append(packet, offset);
+    }
 }

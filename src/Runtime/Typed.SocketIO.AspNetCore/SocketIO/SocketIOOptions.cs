@@ -126,6 +126,12 @@ public sealed class SocketIOOptions
     /// <summary>Longest room name accepted by <c>Join</c>. Default 256.</summary>
     public int MaxRoomNameLength { get; set; } = 256;
 
+    /// <summary>
+    /// Connection state recovery; null (the default, as socket.io) turns it off. See
+    /// <see cref="SocketIOConnectionStateRecoveryOptions"/>.
+    /// </summary>
+    public SocketIOConnectionStateRecoveryOptions? ConnectionStateRecovery { get; set; }
+
     /// <summary>Creates each namespace's adapter; null for <see cref="InMemorySocketIOAdapter"/> (one server).</summary>
     public Func<SocketIONamespace, SocketIOAdapter>? AdapterFactory { get; set; }
 
@@ -137,6 +143,7 @@ public sealed class SocketIOOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxQueuedEventsPerSocket, 1, nameof(MaxQueuedEventsPerSocket));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxQueuedBytesPerSocket, 1, nameof(MaxQueuedBytesPerSocket));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxQueuedBytesPerConnection, 1, nameof(MaxQueuedBytesPerConnection));
+        ConnectionStateRecovery?.Validate();
     }
 
     internal SocketIOParserLimits CreateParserLimits() => new()

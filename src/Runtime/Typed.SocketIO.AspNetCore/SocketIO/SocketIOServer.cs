@@ -17,6 +17,7 @@ public sealed class SocketIOServer
     private readonly ConcurrentDictionary<SocketIOConnection, byte> _connections = new();
     private (Func<string, bool> Matches, SocketIONamespace Parent)[] _dynamic = [];
     private int _nextParentId;
+    private readonly Timer? _recoverySweep;
 
     /// <summary>Creates the server (normally through dependency injection).</summary>
     public SocketIOServer(IOptions<SocketIOOptions> options, ILoggerFactory? loggerFactory = null)
@@ -35,6 +36,13 @@ public sealed class SocketIOServer
         Parser = SocketIOParsers.Get(Options.Parser);
         ParserLimits = Options.CreateParserLimits();
         Of("/");
+        if (Options.ConnectionStateRecovery is { } recovery)
+        {
+            // One timer for every namespace's sessions, not one per session; it holds the server weakly, and the
+            // server holds it, so a server that is no longer used takes its timer with it.
+            var period = TimeSpan.FromTicks(Math.Clamp(recovery.MaxDisconnectionDuration.Ticks / 2, TimeSpan.TicksPerSecond / 4, TimeSpan.TicksPerMinute));
+            _recoverySweep = new Timer(static state => SweepRecovery((WeakReference<SocketIOServer>)state!), new WeakReference<SocketIOServer>(this), period, period);
+        }
     }
 
     /// <summary>The options the server runs with.</summary>
@@ -147,6 +155,28 @@ public sealed class SocketIOServer
         }
 
         return null;
+    }
+
+    private static void SweepRecovery(WeakReference<SocketIOServer> reference)
+    {
+        if (!reference.TryGetTarget(out var server))
+        {
+            return;
+        }
+
+        var now = DateTimeOffset.UtcNow;
+        foreach (var ns in server._namespaces.Values)
+        {
+            (ns.Adapter as InMemorySocketIOAdapter)?.SweepRecovery(now);
+        }
+
+        foreach (var (_, parent) in System.Threading.Volatile.Read(ref server._dynamic))
+        {
+            foreach (var child in parent.Children.Values)
+            {
+                (child.Adapter as InMemorySocketIOAdapter)?.SweepRecovery(now);
+            }
+        }
     }
 
     internal void AddConnection(SocketIOConnection connection) => _connections.TryAdd(connection, 0);

@@ -22,7 +22,7 @@ public sealed partial class SocketIOSocket : ISocketIOStreamPeer
     {
         var packet = SocketIOPayloadWriter.CreateEvent(Namespace.Name, eventName, state, writeArguments, ackId: null);
         NotifyOutgoing(packet);
-        WritePacket(packet, isVolatile: false);
+        WriteEvent(packet);
         return ValueTask.CompletedTask;
     }
 

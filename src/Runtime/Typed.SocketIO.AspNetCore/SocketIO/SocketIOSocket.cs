@@ -28,12 +28,15 @@ public sealed partial class SocketIOSocket : IRemoteSocket, IPendingAckOwner
     private int _state; // 0 connected, 1 disconnected
     private bool _refused;
 
-    internal SocketIOSocket(SocketIONamespace ns, SocketIOConnection connection, string id, SocketIOHandshake handshake)
+    internal SocketIOSocket(SocketIONamespace ns, SocketIOConnection connection, string id, SocketIOHandshake handshake, string? pid = null, SocketIOSession? recovered = null)
     {
         Namespace = ns;
         _connection = connection;
         Id = id;
         Handshake = handshake;
+        Pid = pid;
+        Recovered = recovered is not null;
+        Data = recovered?.Data ?? new ConcurrentDictionary<string, object?>(StringComparer.Ordinal);
         // A null item stands for the namespace's connection handlers, which run alone, before any event.
         var options = ns.Server.Options;
         _events = new SocketEventDispatcher<SocketIOEventContext?>(
@@ -55,7 +58,16 @@ public sealed partial class SocketIOSocket : IRemoteSocket, IPendingAckOwner
     public SocketIOHandshake Handshake { get; }
 
     /// <summary>Per-socket storage for the application.</summary>
-    public IDictionary<string, object?> Data { get; } = new ConcurrentDictionary<string, object?>(StringComparer.Ordinal);
+    public IDictionary<string, object?> Data { get; }
+
+    /// <summary>
+    /// Whether this socket is a recovered one (connection state recovery): it got back the id, rooms and
+    /// <see cref="Data"/> of a socket that left unexpectedly, and the packets that socket missed were replayed first.
+    /// </summary>
+    public bool Recovered { get; }
+
+    /// <summary>The private session id of connection state recovery (null when it is off): the client's secret.</summary>
+    internal string? Pid { get; }
 
     /// <summary>Whether the socket is still connected to its namespace.</summary>
     public bool Connected => System.Threading.Volatile.Read(ref _state) == 0;
@@ -107,6 +119,22 @@ public sealed partial class SocketIOSocket : IRemoteSocket, IPendingAckOwner
         args = SocketIOEmitter.Arguments(args);
         NotifyOutgoing(eventName, args);
         var packet = SocketIOEmitter.CreateEvent(Namespace, eventName, args, ackId: null);
+        WriteEvent(packet);
+    }
+
+    /// <summary>
+    /// An event without acknowledgement to this client. With recovery on it goes through the adapter as a broadcast to
+    /// the socket's own room, as socket.io 4.8 does, so it is numbered and kept for replay like any broadcast (the
+    /// stock client reads the last string argument of any event as its offset).
+    /// </summary>
+    internal void WriteEvent(SocketIOPacket packet)
+    {
+        if (Pid is not null)
+        {
+            Namespace.Adapter.Broadcast(packet, new SocketIOBroadcastOptions { Rooms = [Id], Except = [] });
+            return;
+        }
+
         WritePacket(packet, isVolatile: false);
     }
 
@@ -540,14 +568,50 @@ public sealed partial class SocketIOSocket : IRemoteSocket, IPendingAckOwner
         // Closing never waits for application code: events not started yet are dropped, running ones finish later.
         _events.Close();
         Raise(Disconnecting, reason);
+
+        // The session is kept only once this socket has left, so a recovery (which rejoins the same id) can never
+        // be undone by this socket's own leaving; what is broadcast meanwhile is in the replay buffer anyway.
+        var rooms = Pid is not null && IsRecoverable(reason) ? Namespace.Adapter.GetSocketRooms(Id) : null;
         Namespace.Adapter.DeleteAll(Id);
         Namespace.RemoveSocket(this);
         _connection.RemoveSocket(this);
+        if (rooms is not null)
+        {
+            PersistSession(rooms);
+        }
+
         FailPendingAcks();
         CancelStreams();
         SocketIOLog.SocketDisconnected(Logger, Id, Namespace.Name, reason.ToWireString());
         Namespace.Server.Metrics.SocketDisconnected(Namespace, reason);
         Raise(Disconnected, reason);
+    }
+
+    /// <summary>socket.io's RECOVERABLE_DISCONNECT_REASONS: the client did not mean to leave, nor the server to send it away.</summary>
+    private static bool IsRecoverable(SocketIODisconnectReason reason) => reason is SocketIODisconnectReason.TransportError
+        or SocketIODisconnectReason.TransportClose or SocketIODisconnectReason.ForcedClose or SocketIODisconnectReason.PingTimeout
+        or SocketIODisconnectReason.ServerShuttingDown or SocketIODisconnectReason.ForcedServerClose;
+
+    /// <summary>The session of a socket that left unexpectedly, with the rooms it was in.</summary>
+    private void PersistSession(IReadOnlyCollection<string> rooms)
+    {
+        try
+        {
+            Namespace.Adapter.PersistSession(new SocketIOSession
+            {
+                Id = Id,
+                Pid = Pid!,
+                Rooms = rooms,
+                Data = Data,
+                User = SocketIOSessionUser.Of(Handshake.User),
+                DisconnectedAt = DateTimeOffset.UtcNow,
+            });
+        }
+        catch (Exception ex)
+        {
+            // An adapter that cannot keep the session (a store unreachable) costs the client its recovery only.
+            SocketIOLog.HandlerFailed(Logger, ex, "PersistSession", Id);
+        }
     }
 
     private void FailPendingAcks()

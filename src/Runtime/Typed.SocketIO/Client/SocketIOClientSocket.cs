@@ -31,6 +31,12 @@ public sealed partial class SocketIOClientSocket : IPendingAckOwner, ISocketIOSt
     private bool _connectSent;
     private string? _id;
 
+    // Connection state recovery: the server's pid (null while it has recovery off) and the offset of the last
+    // replayable packet received, sent back on reconnection.
+    private string? _pid;
+    private string? _lastOffset;
+    private bool _recovered;
+
     internal SocketIOClientSocket(SocketIOClient client, string ns, SocketIOClientSocketOptions options)
     {
         Client = client;
@@ -61,6 +67,21 @@ public sealed partial class SocketIOClientSocket : IPendingAckOwner, ISocketIOSt
             lock (_gate)
             {
                 return _id;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Whether the last connection recovered the previous session (connection state recovery on the server): same
+    /// <see cref="Id"/> and rooms, and the events missed while disconnected were delivered before any new one.
+    /// </summary>
+    public bool Recovered
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _recovered;
             }
         }
     }
@@ -376,7 +397,21 @@ public sealed partial class SocketIOClientSocket : IPendingAckOwner, ISocketIOSt
         try
         {
             var auth = _options.AuthProvider is { } provider ? await provider(Client.DisposedToken).ConfigureAwait(false) : _options.Auth;
-            packet = new SocketIOPacket { Type = SocketIOPacketType.Connect, Namespace = Namespace, Data = SerializeAuth(auth) };
+            var data = SerializeAuth(auth);
+            string? pid;
+            string? offset;
+            lock (_gate)
+            {
+                pid = _pid;
+                offset = _lastOffset;
+            }
+
+            if (pid is not null)
+            {
+                data = RecoveryAuth.Merge(pid, offset, data);
+            }
+
+            packet = new SocketIOPacket { Type = SocketIOPacketType.Connect, Namespace = Namespace, Data = data };
         }
         catch (Exception ex)
         {
@@ -416,7 +451,7 @@ public sealed partial class SocketIOClientSocket : IPendingAckOwner, ISocketIOSt
 
     private void OnConnectPacket(SocketIOPacket packet)
     {
-        var sid = ReadConnectSid(packet.Data);
+        var (sid, pid) = ReadConnectReply(packet.Data);
         TaskCompletionSource? waiter;
         bool failed;
         lock (_gate)
@@ -454,6 +489,10 @@ public sealed partial class SocketIOClientSocket : IPendingAckOwner, ISocketIOSt
                 _connected = true;
                 _connectionClosed = new CancellationTokenSource();
                 _id = sid;
+
+                // As socket.io-client: recovered when the server answers with the pid we presented.
+                _recovered = pid is not null && pid == _pid;
+                _pid = pid;
                 waiter = TakeConnectWaiter();
 
                 // Buffered emits go out first, in the order they were made, before anything emitted from now on.
@@ -478,18 +517,23 @@ public sealed partial class SocketIOClientSocket : IPendingAckOwner, ISocketIOSt
         _retryQueue.Drain(force: true);
     }
 
-    private static string? ReadConnectSid(ReadOnlyMemory<byte> data)
+    private static (string? Sid, string? Pid) ReadConnectReply(ReadOnlyMemory<byte> data)
     {
         if (data.IsEmpty)
         {
-            return null;
+            return default;
         }
 
         using var document = JsonDocument.Parse(data);
-        return document.RootElement.ValueKind == JsonValueKind.Object
-            && document.RootElement.TryGetProperty("sid", out var sid) && sid.ValueKind == JsonValueKind.String
-            ? sid.GetString()
-            : null;
+        var root = document.RootElement;
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            return default;
+        }
+
+        var sid = root.TryGetProperty("sid", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString() : null;
+        var pid = root.TryGetProperty("pid", out var p) && p.ValueKind == JsonValueKind.String ? p.GetString() : null;
+        return (sid, pid);
     }
 
     private void OnConnectErrorPacket(SocketIOPacket packet)
@@ -553,6 +597,11 @@ public sealed partial class SocketIOClientSocket : IPendingAckOwner, ISocketIOSt
         // The packet's bytes belong to the receive buffer; the handlers run later and need their own.
         var arguments = SocketIOArguments.FromEvent(packet).Detach();
         var result = _inbox.TryEnqueue(new SocketIOClientEvent(this, packet.EventName!, arguments, packet.AckId), bytes);
+        if (result == EventEnqueueResult.Accepted)
+        {
+            TrackOffset(arguments);
+        }
+
         var limit = result switch
         {
             EventEnqueueResult.TooManyQueued => $"{Client.Options.MaxQueuedEventsPerSocket} events already wait for a handler (MaxQueuedEventsPerSocket)",
@@ -563,6 +612,33 @@ public sealed partial class SocketIOClientSocket : IPendingAckOwner, ISocketIOSt
         {
             Client.ReportHandlerFailure(packet.EventName!, new InvalidOperationException(
                 $"Event '{packet.EventName}' on namespace {Namespace} was dropped: {limit}."));
+        }
+    }
+
+    /// <summary>
+    /// As socket.io-client: with recovery on, a string last argument is the packet's offset. The argument stays in
+    /// the event (socket.io-client does not strip it either; binders ignore extra trailing arguments). Unlike
+    /// socket.io-client, an event with no argument leaves the offset alone rather than taking its name for one.
+    /// </summary>
+    private void TrackOffset(SocketIOArguments arguments)
+    {
+        if (arguments.Count == 0)
+        {
+            return;
+        }
+
+        var last = arguments.GetRawJson(arguments.Count - 1);
+        if (last.IsEmpty || last.Span[0] != (byte)'"')
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            if (_pid is not null)
+            {
+                _lastOffset = arguments.GetString(arguments.Count - 1);
+            }
         }
     }
 

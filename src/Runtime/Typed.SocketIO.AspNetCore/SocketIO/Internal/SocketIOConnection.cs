@@ -235,10 +235,21 @@ internal sealed class SocketIOConnection
                 auth = document.RootElement.Clone();
             }
 
-            var socket = new SocketIOSocket(ns, this, NewSocketId(), new SocketIOHandshake(Engine.Handshake, auth, DateTimeOffset.UtcNow));
+            var recovery = _server.Options.ConnectionStateRecovery;
+            var (session, offset) = recovery is null ? default : await TakeSessionAsync(ns, auth).ConfigureAwait(false);
+            var socket = new SocketIOSocket(
+                ns,
+                this,
+                session?.Id ?? NewSocketId(),
+                new SocketIOHandshake(Engine.Handshake, auth, DateTimeOffset.UtcNow),
+                pid: recovery is null ? null : session?.Pid ?? NewSocketId(),
+                recovered: session);
             using var activity = SocketIOServerActivities.StartConnect(Engine, ns);
             socket.UserId = _server.UserIdProvider.GetUserId(socket);
-            if (!await RunMiddlewaresAsync(ns, socket).ConfigureAwait(false))
+
+            // socket.io's skipMiddlewares: a recovered socket was authorized when it first connected, and its session
+            // is bound to the same user; turned off, authorization runs again.
+            if (!(session is not null && recovery!.SkipMiddlewares) && !await RunMiddlewaresAsync(ns, socket).ConfigureAwait(false))
             {
                 ns.RemoveIfEmptyChild();
                 return;
@@ -257,7 +268,20 @@ internal sealed class SocketIOConnection
             }
 
             ns.AddSocket(socket);
-            ns.Adapter.AddAll(socket.Id, socket.UserId is { Length: > 0 } userId ? [socket.Id, SocketIOUserRooms.For(userId)] : [socket.Id]);
+            if (session is null)
+            {
+                ns.Adapter.AddAll(socket.Id, socket.UserId is { Length: > 0 } userId ? [socket.Id, SocketIOUserRooms.For(userId)] : [socket.Id]);
+            }
+            else if (!ns.Adapter.TryRestoreSession(socket, session, offset!))
+            {
+                // Only when the middleware ran (SkipMiddlewares false) and the missed packets left the buffer
+                // meanwhile: the socket already carries the old id, so it is refused rather than half-restored.
+                ConnectionStateRecoveryLog.RestoreFailed(_server.Logger, socket.Id, ns.Name);
+                ns.RemoveSocket(socket);
+                RemoveSocket(socket);
+                WritePacket(new SocketIOPacket { Type = SocketIOPacketType.ConnectError, Namespace = name, Data = ConnectError("Connection state recovery failed", null) });
+                return;
+            }
 
             // Queued before any event. The connection handlers run first and alone, and the socket answers the CONNECT
             // once they succeed (AcceptConnect), or refuses it when one throws (RefuseConnect); what they emit follows
@@ -281,7 +305,44 @@ internal sealed class SocketIOConnection
 
     /// <summary>The CONNECT reply, once the socket's connection handlers have succeeded.</summary>
     internal void AcceptConnect(SocketIOSocket socket) =>
-        WritePacket(new SocketIOPacket { Type = SocketIOPacketType.Connect, Namespace = socket.Namespace.Name, Data = ConnectReply(socket.Id) });
+        WritePacket(new SocketIOPacket { Type = SocketIOPacketType.Connect, Namespace = socket.Namespace.Name, Data = ConnectReply(socket.Id, socket.Pid) });
+
+    /// <summary>
+    /// A CONNECT whose auth carries string <c>pid</c> and <c>offset</c> (what socket.io-client adds on reconnection)
+    /// asks for its session back. The session is taken (single-use) and given back only to the user it belongs to.
+    /// </summary>
+    private async ValueTask<(SocketIOSession? Session, string? Offset)> TakeSessionAsync(SocketIONamespace ns, JsonElement auth)
+    {
+        if (auth.ValueKind != JsonValueKind.Object
+            || !auth.TryGetProperty("pid"u8, out var pidElement) || pidElement.ValueKind != JsonValueKind.String
+            || !auth.TryGetProperty("offset"u8, out var offsetElement) || offsetElement.ValueKind != JsonValueKind.String)
+        {
+            return default;
+        }
+
+        var offset = offsetElement.GetString()!;
+        var session = await ns.Adapter.TakeSessionAsync(pidElement.GetString()!, offset).ConfigureAwait(false);
+        if (session is null)
+        {
+            return default;
+        }
+
+        if (!string.Equals(session.User, SocketIOSessionUser.Of(Engine.Handshake.User), StringComparison.Ordinal))
+        {
+            ConnectionStateRecoveryLog.OtherUser(_server.Logger, ns.Name);
+            return default;
+        }
+
+        // A socket with that id still connected (a client presenting the session twice at once is refused above,
+        // the session being single-use; this guards an adapter that lets a session out twice).
+        if (ns.TryGetSocket(session.Id, out _))
+        {
+            ConnectionStateRecoveryLog.NotRecovered(_server.Logger, ns.Name, "a socket with that id is connected");
+            return default;
+        }
+
+        return (session, offset);
+    }
 
     /// <summary>The CONNECT_ERROR of a socket whose connection handler threw.</summary>
     internal void RefuseConnect(SocketIOSocket socket, string message, JsonElement? data) =>
@@ -368,13 +429,18 @@ internal sealed class SocketIOConnection
         Close(SocketIODisconnectReason.ForcedServerClose);
     }
 
-    private static byte[] ConnectReply(string socketId)
+    private static byte[] ConnectReply(string socketId, string? pid)
     {
-        var buffer = new ArrayBufferWriter<byte>(40);
+        var buffer = new ArrayBufferWriter<byte>(72);
         using (var writer = new Utf8JsonWriter(buffer))
         {
             writer.WriteStartObject();
             writer.WriteString("sid"u8, socketId);
+            if (pid is not null)
+            {
+                writer.WriteString("pid"u8, pid);
+            }
+
             writer.WriteEndObject();
         }
 

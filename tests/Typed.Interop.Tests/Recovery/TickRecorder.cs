@@ -1,0 +1,144 @@
+using Typed.SocketIO.Client;
+
+namespace Typed.Interop.Tests.Recovery;
+
+/// <summary>
+/// What a client socket observes during a recovery scenario: the numbered events it receives (their first argument),
+/// whether each carried a string offset as its last argument, and its connections and disconnections. Waits are
+/// event-driven (a signal on every change) and bounded.
+/// </summary>
+internal sealed class TickRecorder
+{
+    private readonly object _gate = new();
+    private readonly List<int> _ticks = [];
+    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _connects;
+    private int _disconnects;
+    private int _recoveries;
+    private int _withoutOffset;
+    private readonly List<int> _sessionStarts = [];
+    private readonly List<string> _history = [];
+    private int _countAtLastConnect;
+
+    public TickRecorder(SocketIOClientSocket socket, string eventName = "tick")
+    {
+        Socket = socket;
+        socket.On(eventName, e =>
+        {
+            var n = e.Arguments.GetJsonElement(0).GetInt32();
+            var hasOffset = e.Arguments.Count >= 2 && e.Arguments.GetRawJson(e.Arguments.Count - 1).Span[0] == (byte)'"';
+            Change(() =>
+            {
+                _ticks.Add(n);
+                _withoutOffset += hasOffset ? 0 : 1;
+            });
+        });
+        socket.Connected += s => Change(() =>
+        {
+            _connects++;
+            _countAtLastConnect = _ticks.Count;
+            _recoveries += s.Recovered ? 1 : 0;
+            _history.Add(s.Recovered ? "recovered" : "connected");
+            if (!s.Recovered)
+            {
+                _sessionStarts.Add(_ticks.Count); // a new session: what it receives starts here
+            }
+        });
+        socket.Disconnected += (_, reason) => Change(() =>
+        {
+            _disconnects++;
+            _history.Add($"disconnect:{reason}");
+        });
+    }
+
+    public SocketIOClientSocket Socket { get; }
+
+    public int[] Ticks
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _ticks];
+            }
+        }
+    }
+
+    public int Count => Read(() => _ticks.Count);
+
+    /// <summary>The ticks of each session (a connection that did not recover starts a new one), in order.</summary>
+    public List<int[]> Sessions => Read(() =>
+    {
+        var sessions = new List<int[]>();
+        for (var i = 0; i < _sessionStarts.Count; i++)
+        {
+            var end = i + 1 < _sessionStarts.Count ? _sessionStarts[i + 1] : _ticks.Count;
+            sessions.Add(_ticks[_sessionStarts[i]..end].ToArray());
+        }
+
+        return sessions;
+    });
+
+    public int Connects => Read(() => _connects);
+
+    /// <summary>Whether the socket is connected and has received a packet since it last connected (it is in the flow).</summary>
+    public bool ReceivingSinceLastConnect => Read(() => _ticks.Count > _countAtLastConnect) && Socket.IsConnected;
+
+    public int Disconnects => Read(() => _disconnects);
+
+    public int Recoveries => Read(() => _recoveries);
+
+    /// <summary>Events that did not end with a string (the offset).</summary>
+    public int WithoutOffset => Read(() => _withoutOffset);
+
+    public bool Contains(int n) => Read(() => _ticks.Contains(n));
+
+    public async Task WaitUntilAsync(Func<TickRecorder, bool> condition, string what, TimeSpan? timeout = null)
+    {
+        using var cancel = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(20));
+        while (true)
+        {
+            Task changed;
+            lock (_gate)
+            {
+                changed = _changed.Task;
+            }
+
+            // Checked after taking the signal: a change between the two wakes the wait at once.
+            if (condition(this))
+            {
+                return;
+            }
+
+            try
+            {
+                await changed.WaitAsync(cancel.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new TimeoutException($"Timed out waiting for {what}: {Count} ticks, {Connects} connects, {Disconnects} disconnects, {Recoveries} recoveries ({string.Join(", ", Read(() => _history.ToArray()))}).");
+            }
+        }
+    }
+
+    private T Read<T>(Func<T> read)
+    {
+        lock (_gate)
+        {
+            return read();
+        }
+    }
+
+    private void Change(Action change)
+    {
+        TaskCompletionSource changed;
+        lock (_gate)
+        {
+            change();
+            changed = _changed;
+            _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
+        changed.TrySetResult();
+    }
+}
