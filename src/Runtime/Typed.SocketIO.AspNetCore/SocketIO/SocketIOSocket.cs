@@ -27,6 +27,7 @@ public sealed partial class SocketIOSocket : IRemoteSocket, IPendingAckOwner
     private List<(List<EngineIOOutgoingPacket> Packets, bool IsVolatile)>? _held = [];
     private int _state; // 0 connected, 1 disconnected
     private bool _refused;
+    private ConcurrentDictionary<string, object?>? _data;
 
     internal SocketIOSocket(SocketIONamespace ns, SocketIOConnection connection, string id, SocketIOHandshake handshake)
     {
@@ -55,7 +56,9 @@ public sealed partial class SocketIOSocket : IRemoteSocket, IPendingAckOwner
     public SocketIOHandshake Handshake { get; }
 
     /// <summary>Per-socket storage for the application.</summary>
-    public IDictionary<string, object?> Data { get; } = new ConcurrentDictionary<string, object?>(StringComparer.Ordinal);
+    // Created on first use: a concurrent dictionary costs about 0.4 KB, and most sockets never store anything.
+    public IDictionary<string, object?> Data =>
+        _data ?? Interlocked.CompareExchange(ref _data, new ConcurrentDictionary<string, object?>(StringComparer.Ordinal), null) ?? _data;
 
     /// <summary>Whether the socket is still connected to its namespace.</summary>
     public bool Connected => System.Threading.Volatile.Read(ref _state) == 0;
