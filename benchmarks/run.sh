@@ -3,17 +3,49 @@
 #   benchmarks/run.sh            full run (3 repetitions, < 20 minutes): writes benchmarks/results/results.{json,md}
 #   benchmarks/run.sh --quick    ~2 minute smoke run (1 repetition, short windows)
 # Other options (passed to Bench.LoadGen): --reps N, --systems typed,node,signalr,rawws, --workloads a,b1,b2,b3,c,d,e,f,
-# --no-client-track, --out DIR. Each server runs pinned to core 0, the load generator to core 1.
+# --no-client-track, --out DIR, --server-cores LIST, --client-cores LIST. Each server runs pinned to the server cores
+# (default 0), the load generator and the Node client to the client cores (default 1); LIST is taskset's cpu list
+# (0, 0-3, 0,2,4-5). The two lists must not overlap, or the load generator competes with the server it measures.
 set -euo pipefail
 cd "$(dirname "$0")"
+
+server_cores=0
+client_cores=1
+args=("$@")
+for ((i = 0; i < ${#args[@]}; i++)); do
+  case "${args[i]}" in
+    --server-cores) server_cores="${args[i + 1]:-}" ;;
+    --client-cores) client_cores="${args[i + 1]:-}" ;;
+  esac
+done
+
+# Expands a cpu list (0-3,6) to one core number a line, or fails on anything else.
+expand_cores() {
+  local part first last
+  [[ "$1" =~ ^[0-9]+(-[0-9]+)?(,[0-9]+(-[0-9]+)?)*$ ]] || return 1
+  IFS=, read -ra parts <<<"$1"
+  for part in "${parts[@]}"; do
+    first="${part%-*}" last="${part#*-}"
+    [ "$first" -le "$last" ] || return 1
+    seq "$first" "$last"
+  done
+}
+available="$(nproc --all)"
+for list in "$server_cores" "$client_cores"; do
+  cores="$(expand_cores "$list")" || { echo "run.sh: '$list' is not a cpu list (examples: 0, 0-3, 0,2,4-5)" >&2; exit 1; }
+  for core in $cores; do
+    [ "$core" -lt "$available" ] || { echo "run.sh: core $core is not on this machine ($available cores: 0-$((available - 1)))" >&2; exit 1; }
+  done
+done
+overlap="$(comm -12 <(expand_cores "$server_cores" | sort -u) <(expand_cores "$client_cores" | sort -u))"
+if [ -n "$overlap" ]; then
+  echo "run.sh: --server-cores $server_cores and --client-cores $client_cores share core(s) $(echo $overlap)" >&2
+  exit 1
+fi
 
 for tool in dotnet node npm taskset; do
   command -v "$tool" >/dev/null || { echo "run.sh: $tool is required" >&2; exit 1; }
 done
-if [ "$(nproc --all)" -lt 2 ]; then
-  echo "run.sh: needs 2 cores (server on core 0, load generator on core 1)" >&2
-  exit 1
-fi
 
 echo "== build (Release)"
 dotnet build Bench.Server/Bench.Server.csproj -c Release --nologo -v:q
@@ -32,4 +64,5 @@ echo "== run"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1
 # The load generator is measured in the client track: let its hot methods reach tier 1 at once (see ServerProcess.cs).
 export DOTNET_TC_CallCountingDelayMs=0
-exec taskset -c 1 dotnet Bench.LoadGen/bin/Release/net10.0/Bench.LoadGen.dll --root "$PWD" "$@"
+exec taskset -c "$client_cores" dotnet Bench.LoadGen/bin/Release/net10.0/Bench.LoadGen.dll --root "$PWD" \
+  --server-cores "$server_cores" --client-cores "$client_cores" "$@"

@@ -3,7 +3,7 @@ using System.Globalization;
 using Bench.LoadGen;
 using Bench.LoadGen.ClientTrack;
 
-// Bench.LoadGen — runs every workload against every system in one go; started by benchmarks/run.sh, pinned to core 1.
+// Bench.LoadGen — runs every workload against every system in one go; started by benchmarks/run.sh, pinned to the client cores.
 //   --quick                 ~2 minute smoke run (1 repetition, short windows, fewer connections)
 //   --reps N                repetitions (default 3, quick 1)
 //   --systems typed,node,…  subset of typed,node,signalr,rawws
@@ -11,6 +11,9 @@ using Bench.LoadGen.ClientTrack;
 //   --no-client-track       skip the client track
 //   --server-env K=V        an environment variable for every server process (repeatable), for experiments
 //   --hold-idle S           keep the idle connections of (e) open S seconds after measuring (for dotnet-gcdump)
+//   --server-cores LIST     the cpu list (taskset -c) every server runs on, e.g. 0 or 0-3 (default 0)
+//   --client-cores LIST     the cpu list of the load generator and the Node client, e.g. 1 or 4-7 (default 1); run.sh
+//                           pins this process with it, this process pins the Node client with it
 //   --root DIR              the benchmarks folder (default: found from this assembly's location)
 var options = args.ToList();
 string? Option(string name) => options.IndexOf(name) is var i and >= 0 && i + 1 < options.Count ? options[i + 1] : null;
@@ -18,6 +21,16 @@ var settings = options.Contains("--quick") ? Settings.QuickRun : Settings.Full;
 if (Option("--hold-idle") is { } hold)
 {
     settings = settings with { HoldIdleSeconds = int.Parse(hold, CultureInfo.InvariantCulture) };
+}
+
+if (Option("--server-cores") is { } serverCores)
+{
+    settings = settings with { ServerCores = serverCores };
+}
+
+if (Option("--client-cores") is { } clientCores)
+{
+    settings = settings with { ClientCores = clientCores };
 }
 
 if (Option("--reps") is { } reps)
@@ -61,7 +74,7 @@ async Task<ServerProcess> StartAsync(string system)
     {
         try
         {
-            return await ServerProcess.StartAsync(system, port++, paths, "0", serverEnvironment);
+            return await ServerProcess.StartAsync(system, port++, paths, settings.ServerCores, serverEnvironment);
         }
         catch (InvalidOperationException exception) when (attempt < 3)
         {
@@ -196,7 +209,7 @@ if (clientTrack)
 
                 if (serverSystem == "typed")
                 {
-                    await Measure(rep, $"{ClientTrackRunner.NodeClientName} → {serverSystem}", workload, () => ClientTrackRunner.RunNodeAsync(server, settings, workload, paths, "1"), clientRuns);
+                    await Measure(rep, $"{ClientTrackRunner.NodeClientName} → {serverSystem}", workload, () => ClientTrackRunner.RunNodeAsync(server, settings, workload, paths, settings.ClientCores), clientRuns);
                 }
             }
         }

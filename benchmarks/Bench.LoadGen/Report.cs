@@ -94,6 +94,8 @@ public static class Report
             ["settings"] = new JsonObject
             {
                 ["repetitions"] = settings.Repetitions,
+                ["server_cores"] = settings.ServerCores,
+                ["client_cores"] = settings.ClientCores,
                 ["warmup_s"] = settings.Warmup.TotalSeconds,
                 ["measure_s"] = settings.Measure.TotalSeconds,
                 ["broadcast_clients"] = new JsonArray([.. settings.BroadcastClients.Select(c => JsonValue.Create(c))]),
@@ -153,7 +155,7 @@ public static class Report
         md.AppendLine(CultureInfo.InvariantCulture, $"# Benchmark results ({(settings.Quick ? "quick" : "full")} run)");
         md.AppendLine();
         md.AppendLine(CultureInfo.InvariantCulture, $"{started:u}, {elapsed.TotalMinutes:0.0} min · {machine["cpu"]} · {machine["cores"]} cores · .NET {Environment.Version} · Node {machine["node"]} · " +
-            $"server on core 0, load generator on core 1 · {settings.Repetitions} repetition(s), medians · measured {settings.Measure.TotalSeconds:0.#} s after {settings.Warmup.TotalSeconds:0.#} s warm-up · payload {Protocol.Payload.Length} bytes of JSON");
+            $"server on cores {settings.ServerCores}, load generator on cores {settings.ClientCores} · {settings.Repetitions} repetition(s), medians · measured {settings.Measure.TotalSeconds:0.#} s after {settings.Warmup.TotalSeconds:0.#} s warm-up · payload {Protocol.Payload.Length} bytes of JSON");
         md.AppendLine();
         md.AppendLine("Typed÷Node and Typed÷raw WS divide Typed's figure by the other's: above 1 is better for msg/s, conn/s and deliveries/s; " +
             "below 1 is better for latencies, CPU and memory. \"server CPU\" is utime+stime of the server process over the measured window divided by the messages; its inverse is throughput per core.");

@@ -3,7 +3,7 @@ using System.Globalization;
 
 namespace Bench.LoadGen;
 
-/// <summary>One server under test, started pinned to core 0, with its CPU time and memory read from /proc.</summary>
+/// <summary>One server under test, started pinned to the server cores (taskset -c), with its CPU time and memory read from /proc.</summary>
 public sealed class ServerProcess : IDisposable
 {
     private const int SigTerm = 15;

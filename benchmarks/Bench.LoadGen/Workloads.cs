@@ -12,7 +12,9 @@ public sealed record Settings(
     int StormConnections,
     int StormConcurrency,
     int IdleConnections,
-    int HoldIdleSeconds = 0)
+    int HoldIdleSeconds = 0,
+    string ServerCores = "0",
+    string ClientCores = "1")
 {
     public static Settings Full { get; } = new(false, 3, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(3), [1000, 5000], 2000, 50, 10_000);
 

@@ -9,12 +9,18 @@ namespace Typed.SocketIO.Internal;
 /// 1008. The returned memory is valid until the next read. Both ends use it: the server's sessions (limit
 /// <c>maxHttpBufferSize</c>) and the .NET client's WebSocket transport (limit
 /// <c>SocketIOClientOptions.MaxIncomingMessageBytes</c>), which is why it lives in the shared source.
+/// Between messages it holds no buffer: each read starts with a zero-byte receive, which waits for the next frame
+/// without one (the WebSocket reads the frame header into its own small header buffer), and only then rents. An idle
+/// connection, the common case for a Socket.IO server holding thousands, so costs no receive buffer at all.
 /// </summary>
 internal sealed class WebSocketMessageReader(WebSocket webSocket, long maxMessageSize, int maxEmptyFragments) : IDisposable
 {
     private const int InitialBufferSize = 4096;
 
-    private byte[] _buffer = ArrayPool<byte>.Shared.Rent(InitialBufferSize);
+    // Empty between messages (see the class summary); rented when a frame arrives, returned at the next read.
+    private byte[] _buffer = [];
+
+    private bool _disposed;
 
     public WebSocketMessageType MessageType { get; private set; }
 
@@ -36,14 +42,21 @@ internal sealed class WebSocketMessageReader(WebSocket webSocket, long maxMessag
     /// </param>
     public async ValueTask<WebSocketReadStatus> ReadAsync(CancellationToken cancellationToken = default)
     {
-        ShrinkBuffer();
+        // The previous message is no longer needed: its buffer goes back to the pool before the wait.
+        ReturnBuffer();
+        Message = default;
         var count = 0;
         var emptyFragments = 0;
         Error = null;
         LimitExceeded = false;
         while (true)
         {
-            if (count == _buffer.Length)
+            // The first receive of a message has no buffer: a zero-byte receive, which completes when a data frame's
+            // header has arrived (control frames are handled inside the WebSocket) and returns no payload. A frame
+            // with a payload then reports EndOfMessage false and its payload is read into a buffer rented below. An
+            // empty non-final fragment looks the same, so that first answer is not counted against
+            // maxEmptyFragments: the limit may let one more empty fragment through, never fewer.
+            if (_buffer.Length > 0 && count == _buffer.Length)
             {
                 Grow(count);
             }
@@ -52,6 +65,12 @@ internal sealed class WebSocketMessageReader(WebSocket webSocket, long maxMessag
             try
             {
                 result = await webSocket.ReceiveAsync(_buffer.AsMemory(count), cancellationToken).ConfigureAwait(false);
+                if (_disposed)
+                {
+                    // Disposed while the read was pending (the connection is going away): nothing more is read.
+                    ReturnBuffer();
+                    return WebSocketReadStatus.ConnectionLost;
+                }
             }
             catch (WebSocketException ex) when (ex.WebSocketErrorCode == WebSocketError.ConnectionClosedPrematurely)
             {
@@ -93,6 +112,13 @@ internal sealed class WebSocketMessageReader(WebSocket webSocket, long maxMessag
                 return WebSocketReadStatus.Message;
             }
 
+            if (count == 0 && _buffer.Length == 0)
+            {
+                // The zero-byte receive saw a frame with a payload (or an empty fragment): rent, then read it.
+                _buffer = ArrayPool<byte>.Shared.Rent(InitialBufferSize);
+                continue;
+            }
+
             if (result.Count == 0 && ++emptyFragments > maxEmptyFragments)
             {
                 Error = $"more than {maxEmptyFragments} empty fragments in one message";
@@ -105,11 +131,8 @@ internal sealed class WebSocketMessageReader(WebSocket webSocket, long maxMessag
 
     public void Dispose()
     {
-        var buffer = Interlocked.Exchange(ref _buffer, []);
-        if (buffer.Length > 0)
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
+        _disposed = true;
+        ReturnBuffer();
     }
 
     private void Grow(int used)
@@ -122,13 +145,12 @@ internal sealed class WebSocketMessageReader(WebSocket webSocket, long maxMessag
         _buffer = larger;
     }
 
-    /// <summary>A large message's buffer goes back to the pool once the message has been handled.</summary>
-    private void ShrinkBuffer()
+    private void ReturnBuffer()
     {
-        if (_buffer.Length > InitialBufferSize * 4)
+        var buffer = Interlocked.Exchange(ref _buffer, []);
+        if (buffer.Length > 0)
         {
-            ArrayPool<byte>.Shared.Return(_buffer);
-            _buffer = ArrayPool<byte>.Shared.Rent(InitialBufferSize);
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 

@@ -83,7 +83,10 @@ public sealed class EngineIOOptions
     /// </summary>
     public long MaxBufferedBytes { get; set; } = 16 * 1024 * 1024;
 
-    /// <summary>The most empty WebSocket fragments one message may use; more closes the socket with 1008. Default 1,024.</summary>
+    /// <summary>
+    /// The most empty WebSocket fragments one message may use after its first frame (an idle socket waits for that
+    /// frame without a buffer, so it is not counted); more closes the socket with 1008. Default 1,024.
+    /// </summary>
     public int MaxEmptyFragmentsPerMessage { get; set; } = 1_024;
 
     /// <summary>

@@ -8,10 +8,15 @@ namespace Typed.SocketIO;
 /// <summary>What a socket's connection carried: the HTTP handshake and the namespace CONNECT's auth payload.</summary>
 public sealed class SocketIOHandshake
 {
+    // Headers and Query come from the Engine.IO handshake, which builds them on first access (most sockets never
+    // read them); a handshake from another server carries them as given.
+    private readonly EngineIOHandshake? _engine;
+    private readonly IHeaderDictionary? _headers;
+    private readonly IQueryCollection? _query;
+
     internal SocketIOHandshake(EngineIOHandshake engine, JsonElement auth, DateTimeOffset issued)
     {
-        Headers = engine.Headers;
-        Query = engine.Query;
+        _engine = engine;
         Address = engine.RemoteAddress;
         Time = engine.Time;
         Url = engine.Url;
@@ -30,8 +35,8 @@ public sealed class SocketIOHandshake
         ArgumentNullException.ThrowIfNull(headers);
         ArgumentNullException.ThrowIfNull(query);
         ArgumentNullException.ThrowIfNull(url);
-        Headers = headers;
-        Query = query;
+        _headers = headers;
+        _query = query;
         Address = address;
         Time = time;
         Issued = issued;
@@ -42,10 +47,10 @@ public sealed class SocketIOHandshake
     }
 
     /// <summary>The HTTP headers of the Engine.IO handshake.</summary>
-    public IHeaderDictionary Headers { get; }
+    public IHeaderDictionary Headers => _engine?.Headers ?? _headers!;
 
     /// <summary>The query string of the Engine.IO handshake.</summary>
-    public IQueryCollection Query { get; }
+    public IQueryCollection Query => _engine?.Query ?? _query!;
 
     /// <summary>The client's address.</summary>
     public IPAddress? Address { get; }

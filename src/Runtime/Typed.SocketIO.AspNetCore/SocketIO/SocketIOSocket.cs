@@ -27,6 +27,7 @@ public sealed partial class SocketIOSocket : IRemoteSocket, IPendingAckOwner
     private List<(List<EngineIOOutgoingPacket> Packets, bool IsVolatile)>? _held = [];
     private int _state; // 0 connected, 1 disconnected
     private bool _refused;
+    private IDictionary<string, object?>? _data;
 
     internal SocketIOSocket(SocketIONamespace ns, SocketIOConnection connection, string id, SocketIOHandshake handshake, string? pid = null, SocketIOSession? recovered = null)
     {
@@ -36,7 +37,7 @@ public sealed partial class SocketIOSocket : IRemoteSocket, IPendingAckOwner
         Handshake = handshake;
         Pid = pid;
         Recovered = recovered is not null;
-        Data = recovered?.Data ?? new ConcurrentDictionary<string, object?>(StringComparer.Ordinal);
+        _data = recovered?.Data; // a recovered socket gets its Data back; others create it on first use
         // A null item stands for the namespace's connection handlers, which run alone, before any event.
         var options = ns.Server.Options;
         _events = new SocketEventDispatcher<SocketIOEventContext?>(
@@ -57,8 +58,10 @@ public sealed partial class SocketIOSocket : IRemoteSocket, IPendingAckOwner
     /// <summary>What the client's connection carried.</summary>
     public SocketIOHandshake Handshake { get; }
 
+    // Created on first use: a concurrent dictionary costs about 0.4 KB, and most sockets never store anything.
     /// <summary>Per-socket storage for the application.</summary>
-    public IDictionary<string, object?> Data { get; }
+    public IDictionary<string, object?> Data =>
+        _data ?? Interlocked.CompareExchange(ref _data, new ConcurrentDictionary<string, object?>(StringComparer.Ordinal), null) ?? _data;
 
     /// <summary>
     /// Whether this socket is a recovered one (connection state recovery): it got back the id, rooms and

@@ -19,7 +19,8 @@ internal sealed class SocketIOConnection
     private readonly ISocketIODecoder _decoder;
     private readonly Dictionary<string, SocketIOSocket> _sockets = new(StringComparer.Ordinal);
     private readonly HashSet<string> _connecting = new(StringComparer.Ordinal);
-    private readonly Timer _connectTimeout;
+    // Disposed and dropped (under the _sockets lock) at the first namespace CONNECT, so a connected client holds no timer.
+    private Timer? _connectTimeout;
     private Timer? _reassemblyTimeout;
     private bool _reassembling;
     private SocketIODisconnectReason? _closeReason;
@@ -115,7 +116,8 @@ internal sealed class SocketIOConnection
         {
             _closed = true;
             sockets = [.. _sockets.Values];
-            _connectTimeout.Dispose();
+            _connectTimeout?.Dispose();
+            _connectTimeout = null;
         }
 
         _reassemblyTimeout?.Dispose();
@@ -264,7 +266,8 @@ internal sealed class SocketIOConnection
                 }
 
                 _sockets[name] = socket;
-                _connectTimeout.Change(Timeout.Infinite, Timeout.Infinite);
+                _connectTimeout?.Dispose();
+                _connectTimeout = null;
             }
 
             ns.AddSocket(socket);
