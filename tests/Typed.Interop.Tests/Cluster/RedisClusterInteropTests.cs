@@ -4,30 +4,35 @@ using System.Text.Json;
 namespace Typed.Interop.Tests.Cluster;
 
 /// <summary>
-/// Clusters of three members on one real Redis (classic mode of @socket.io/redis-adapter 8.3.0), driven by ONE
-/// scenario script (tests/js/cluster-scenario.mjs) through the stock socket.io-client: Node-only (the reference:
-/// proves the script), Typed-only, and mixed (two Typed members and one Node member, in both positions, so every
-/// operation goes Typed → Node, Node → Typed and Typed → Typed). Then the failure cases: Redis restarted, a member
-/// that stops answering, hostile messages on the channels.
+/// Clusters of three members on one real Redis (classic and sharded modes of @socket.io/redis-adapter 8.3.0), driven
+/// by ONE scenario script (tests/js/cluster-scenario.mjs) through the stock socket.io-client: Node-only (the
+/// reference: proves the script), Typed-only, and mixed (two Typed members and one Node member, in both positions, so
+/// every operation goes Typed → Node, Node → Typed and Typed → Typed). Classic runs five shapes; sharded runs three
+/// (Node-only, Typed-only, and Typed/Node/Typed, which already has every direction) to keep the class near two
+/// minutes. Then the failure cases: Redis restarted, a member that stops answering, hostile messages on the channels
+/// (both modes).
 /// </summary>
 [Trait("Category", TestCategories.Interop)]
 public sealed class RedisClusterInteropTests
 {
-    public static TheoryData<string, string> Clusters() => new()
+    public static TheoryData<string, string, string> Clusters() => new()
     {
-        { "node,node,node", "json" },
-        { "typed,typed,typed", "json" },
-        { "typed,typed,node", "json" },
-        { "node,typed,typed", "msgpack" },
-        { "typed,node,typed", "msgpack" },
+        { "classic", "node,node,node", "json" },
+        { "classic", "typed,typed,typed", "json" },
+        { "classic", "typed,typed,node", "json" },
+        { "classic", "node,typed,typed", "msgpack" },
+        { "classic", "typed,node,typed", "msgpack" },
+        { "sharded", "node,node,node", "json" },
+        { "sharded", "typed,typed,typed", "msgpack" },
+        { "sharded", "typed,node,typed", "json" },
     };
 
     [Theory]
     [MemberData(nameof(Clusters))]
-    public async Task Every_member_sees_the_same_cluster_and_every_operation_crosses_servers(string members, string parser)
+    public async Task Every_member_sees_the_same_cluster_and_every_operation_crosses_servers(string mode, string members, string parser)
     {
         await using var redis = await RedisServer.StartAsync();
-        var cluster = await StartClusterAsync(redis, members.Split(','), parser);
+        var cluster = await StartClusterAsync(redis, members.Split(','), parser, mode);
         try
         {
             await AssertScenarioAsync(cluster, parser, "all");
@@ -105,6 +110,57 @@ public sealed class RedisClusterInteropTests
         }
     }
 
+    [Fact]
+    public async Task Hostile_messages_on_the_sharded_channels_are_dropped_and_logged_and_the_cluster_keeps_working()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        var cluster = await StartClusterAsync(redis, ["typed", "typed", "typed"], "json", "sharded");
+        try
+        {
+            var hostile = ShardedHostileMessages();
+            foreach (var message in hostile)
+            {
+                await redis.PublishAsync("socket.io#/#", message, "SPUBLISH");
+            }
+
+            await AssertScenarioAsync(cluster, "json", "broadcast");
+            foreach (var member in cluster.OfType<ClusterTypedMember>())
+            {
+                Assert.True(member.Dropped.Count >= hostile.Count, $"member {member.Port} logged {member.Dropped.Count} dropped messages of {hostile.Count}");
+            }
+
+            await AssertScenarioAsync(cluster, "json", "all");
+        }
+        finally
+        {
+            await DisposeAllAsync(cluster);
+        }
+    }
+
+    /// <summary>Sharded-mode messages ({uid, nsp, type, data}, JSON or MessagePack) every Typed member must drop.</summary>
+    private static List<byte[]> ShardedHostileMessages()
+    {
+        byte[] header = [0x84, 0xa3, .. "uid"u8, 0xa1, (byte)'o', 0xa3, .. "nsp"u8, 0xa1, (byte)'/', 0xa4, .. "type"u8, 0x03, 0xa4, .. "data"u8];
+        return
+        [
+            "garbage"u8.ToArray(),
+            "{"u8.ToArray(),                                                                          // truncated JSON
+            "{\"uid\":\"o\",\"nsp\":\"/\",\"type\":\"3\",\"data\":{}}"u8.ToArray(),                   // type a string
+            "{\"uid\":\"o\",\"nsp\":\"/\",\"type\":99,\"data\":{}}"u8.ToArray(),                      // unknown type
+            "{\"uid\":5,\"nsp\":\"/\",\"type\":3,\"data\":{}}"u8.ToArray(),                           // uid a number
+            "{\"uid\":\"o\",\"nsp\":\"/\",\"type\":3,\"data\":{\"packet\":{\"type\":2,\"data\":[\"e\"],\"nsp\":\"/\"},\"opts\":5}}"u8.ToArray(), // opts not a map
+            "{\"uid\":\"o\",\"nsp\":\"/\",\"type\":3,\"data\":{\"packet\":{\"type\":3,\"data\":[],\"nsp\":\"/\"},\"opts\":{\"rooms\":[],\"except\":[]}}}"u8.ToArray(), // an ACK packet
+            "{\"uid\":\"o\",\"nsp\":\"/\",\"type\":4,\"data\":{\"opts\":{\"rooms\":[{}],\"except\":[]},\"rooms\":[\"r\"]}}"u8.ToArray(), // a room that is an object
+            "{\"uid\":\"o\",\"nsp\":\"/\",\"type\":9,\"data\":{\"packet\":\"sse\"}}"u8.ToArray(),    // server-side packet not an array
+            "{\"uid\":\"o\",\"nsp\":\"/\",\"type\":11,\"data\":{\"requestId\":5}}"u8.ToArray(),     // requestId a number
+            [.. header, 0x82, 0xa6, .. "packet"u8, 0xa1, (byte)'p', 0xa4, .. "opts"u8, 0x80],             // packet a string
+            [.. header, 0xdf, 0x7f, 0xff, 0xff, 0xff],                                                 // data: a map of 2 billion entries
+            [.. header[..^6]],                                                                         // truncated
+            [0xdd, 0xff, 0xff, 0xff, 0xff, 0xa1, (byte)'x'],                                           // array of 4 billion elements
+            [0xc1],                                                                                    // reserved byte
+        ];
+    }
+
     /// <summary>Messages every Typed member must drop (each reaches it once): garbage, truncation, wrong types, lies.</summary>
     private static List<(string Channel, byte[] Message)> HostileMessages()
     {
@@ -154,7 +210,7 @@ public sealed class RedisClusterInteropTests
         _ => throw new ArgumentException("not a member", nameof(member)),
     };
 
-    private static async Task<List<IAsyncDisposable>> StartClusterAsync(RedisServer redis, string[] kinds, string parser)
+    private static async Task<List<IAsyncDisposable>> StartClusterAsync(RedisServer redis, string[] kinds, string parser, string mode = "classic")
     {
         var cluster = new List<IAsyncDisposable>();
         try
@@ -162,11 +218,11 @@ public sealed class RedisClusterInteropTests
             foreach (var kind in kinds)
             {
                 cluster.Add(kind == "node"
-                    ? await ClusterNodeMember.StartAsync(redis.Address, parser)
-                    : await ClusterTypedMember.StartAsync(redis.Address, parser));
+                    ? await ClusterNodeMember.StartAsync(redis.Address, parser, mode)
+                    : await ClusterTypedMember.StartAsync(redis.Address, parser, mode));
             }
 
-            await WaitForSubscribersAsync(redis, kinds.Length);
+            await WaitForSubscribersAsync(redis, kinds.Length, mode);
             return cluster;
         }
         catch
@@ -176,11 +232,15 @@ public sealed class RedisClusterInteropTests
         }
     }
 
-    /// <summary>Until every member has subscribed to the request channels of / and /custom (bounded).</summary>
-    private static async Task WaitForSubscribersAsync(RedisServer redis, int members)
+    /// <summary>
+    /// Until every member has subscribed to the request channels of / and /custom (classic), or to their namespace
+    /// channels (sharded: what SHARDNUMSUB counts as the servers); bounded.
+    /// </summary>
+    private static async Task WaitForSubscribersAsync(RedisServer redis, int members, string mode = "classic")
     {
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (await redis.CountSubscribersAsync("socket.io-request#/#") < members || await redis.CountSubscribersAsync("socket.io-request#/custom#") < members)
+        var (prefix, command) = mode == "sharded" ? ("socket.io#", "SHARDNUMSUB") : ("socket.io-request#", "NUMSUB");
+        while (await redis.CountSubscribersAsync(prefix + "/#", command) < members || await redis.CountSubscribersAsync(prefix + "/custom#", command) < members)
         {
             await Task.Delay(50, deadline.Token);
         }
