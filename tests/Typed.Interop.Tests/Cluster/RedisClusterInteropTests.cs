@@ -1,5 +1,7 @@
 using System.Text;
 using System.Text.Json;
+using Typed.SocketIO;
+using Typed.SocketIO.Client;
 
 namespace Typed.Interop.Tests.Cluster;
 
@@ -40,6 +42,94 @@ public sealed class RedisClusterInteropTests
         finally
         {
             await DisposeAllAsync(cluster);
+        }
+    }
+
+    public static TheoryData<string, string> DotnetClientCases() => new()
+    {
+        { "classic", "json" },
+        { "classic", "msgpack" },
+        { "sharded", "json" },
+        { "sharded", "msgpack" },
+    };
+
+    /// <summary>
+    /// The .NET client (Typed.SocketIO) in a mixed cluster: one on a Typed member, one on a Node member, each gets
+    /// the broadcast the other's member sends and answers the broadcast with acknowledgements the other's member
+    /// sends (so the ack crosses Redis both ways), in both modes and with both parsers.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(DotnetClientCases))]
+    public async Task Dotnet_clients_on_a_Typed_and_a_Node_member_get_cross_server_broadcasts_and_answer_their_acks(string mode, string parser)
+    {
+        var wait = TimeSpan.FromSeconds(10);
+        await using var redis = await RedisServer.StartAsync();
+        var cluster = await StartClusterAsync(redis, ["typed", "node"], parser, mode);
+        var clients = new List<SocketIOClient>();
+        try
+        {
+            var messages = new Dictionary<string, List<string>>();
+            var sockets = new Dictionary<string, SocketIOClientSocket>();
+            foreach (var (label, member) in new[] { ("dotnet-typed", cluster[0]), ("dotnet-node", cluster[1]) })
+            {
+                var client = new SocketIOClient(new Uri(Url(member)), o =>
+                {
+                    o.Transports = EngineIOTransports.WebSocket;
+                    o.Parser = parser == "msgpack" ? SocketIOParser.MessagePack : SocketIOParser.Json;
+                    o.ConnectTimeout = wait;
+                });
+                clients.Add(client);
+                var socket = client.Of("/", o => o.Auth = new Dictionary<string, string> { ["label"] = label });
+                var received = messages[label] = [];
+                socket.On("all-message", e =>
+                {
+                    lock (received)
+                    {
+                        received.Add(e.Arguments.GetString(0) ?? "?");
+                        Monitor.PulseAll(received);
+                    }
+                });
+                socket.On("ping-all", e => e.Ack(label));
+                await socket.ConnectAsync().WaitAsync(wait);
+                sockets[label] = socket;
+            }
+
+            // Each client asks its own member to broadcast: the client of the other member gets it through Redis.
+            foreach (var (sender, other) in new[] { ("dotnet-typed", "dotnet-node"), ("dotnet-node", "dotnet-typed") })
+            {
+                Assert.Equal("sent", (await sockets[sender].EmitWithAckAsync("broadcast-all", ["from-" + sender], wait)).GetString(0));
+                await Task.Run(() => WaitForMessage(messages[other], "from-" + sender, wait)).WaitAsync(wait + wait);
+            }
+
+            // A broadcast with acknowledgements from each member: both .NET clients answer, one of them across servers.
+            foreach (var sender in new[] { "dotnet-typed", "dotnet-node" })
+            {
+                var answer = await sockets[sender].EmitWithAckAsync("broadcast-with-ack", ["x"], wait);
+                Assert.Equal("[\"dotnet-node\",\"dotnet-typed\"]", Encoding.UTF8.GetString(answer.GetRawJson(0).Span));
+            }
+        }
+        finally
+        {
+            foreach (var client in clients)
+            {
+                await client.DisposeAsync();
+            }
+
+            await DisposeAllAsync(cluster);
+        }
+    }
+
+    /// <summary>Blocks (on a pool thread) until <paramref name="received"/> holds <paramref name="expected"/>, bounded.</summary>
+    private static void WaitForMessage(List<string> received, string expected, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        lock (received)
+        {
+            while (!received.Contains(expected))
+            {
+                var left = deadline - DateTime.UtcNow;
+                Assert.True(left > TimeSpan.Zero && Monitor.Wait(received, left) | received.Contains(expected), $"no all-message '{expected}' within {timeout}; got [{string.Join(", ", received)}]");
+            }
         }
     }
 
