@@ -2,7 +2,8 @@
 # Side-by-side benchmarks: Typed vs Node socket.io 4.8 vs SignalR 10 vs raw WebSocket, in one run.
 #   benchmarks/run.sh            full run (3 repetitions, < 20 minutes): writes benchmarks/results/results.{json,md}
 #   benchmarks/run.sh --quick    ~2 minute smoke run (1 repetition, short windows)
-# Other options (passed to Bench.LoadGen): --reps N, --systems typed,node,signalr,rawws, --workloads a,b1,b2,b3,c,d,e,f,
+# Other options (passed to Bench.LoadGen): --reps N, --systems typed,node,signalr,rawws, --workloads a,b1,b2,b3,c,d,e,f
+# (or cluster: 2 Typed vs 2 Node servers on one Redis; optional, needs redis-server and tests/js/node_modules),
 # --no-client-track, --out DIR, --server-cores LIST, --client-cores LIST. Each server runs pinned to the server cores
 # (default 0), the load generator and the Node client to the client cores (default 1); LIST is taskset's cpu list
 # (0, 0-3, 0,2,4-5). The two lists must not overlap, or the load generator competes with the server it measures.

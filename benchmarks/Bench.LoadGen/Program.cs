@@ -7,7 +7,8 @@ using Bench.LoadGen.ClientTrack;
 //   --quick                 ~2 minute smoke run (1 repetition, short windows, fewer connections)
 //   --reps N                repetitions (default 3, quick 1)
 //   --systems typed,node,…  subset of typed,node,signalr,rawws
-//   --workloads a,b1,…      subset of a,b1,b2,b3,c,d,e,f
+//   --workloads a,b1,…      subset of a,b1,b2,b3,c,d,e,f, or cluster (optional, not in the default set: two Typed
+//                           servers vs two Node servers on one Redis; needs redis-server and tests/js/node_modules)
 //   --no-client-track       skip the client track
 //   --server-env K=V        an environment variable for every server process (repeatable), for experiments
 //   --hold-idle S           keep the idle connections of (e) open S seconds after measuring (for dotnet-gcdump)
@@ -68,13 +69,19 @@ void Progress(string text) => Console.WriteLine($"[{clock.Elapsed:mm\\:ss}] {tex
 
 string Summary(Metrics m) => string.Join("  ", m.Where(kv => kv.Key != "errors" || kv.Value > 0).Select(kv => $"{kv.Key}={Report.Format(kv.Value)}"));
 
-async Task<ServerProcess> StartAsync(string system)
+async Task<ServerProcess> StartAsync(string system, IReadOnlyDictionary<string, string>? extraEnvironment = null)
 {
     for (var attempt = 1; ; attempt++)
     {
         try
         {
-            return await ServerProcess.StartAsync(system, port++, paths, settings.ServerCores, serverEnvironment);
+            var environment = new Dictionary<string, string>(serverEnvironment);
+            foreach (var (name, value) in extraEnvironment ?? new Dictionary<string, string>())
+            {
+                environment[name] = value;
+            }
+
+            return await ServerProcess.StartAsync(system, port++, paths, settings.ServerCores, environment);
         }
         catch (InvalidOperationException exception) when (attempt < 3)
         {
@@ -116,6 +123,11 @@ for (var rep = 1; rep <= settings.Repetitions; rep++)
     var order = systems.Skip((rep - 1) % systems.Length).Concat(systems.Take((rep - 1) % systems.Length)).ToArray();
     foreach (var system in order)
     {
+        if (!workloads.Overlaps(["a", "b1", "b2", "b3", "c", "d", "e", "f"]))
+        {
+            break;
+        }
+
         var protocol = Protocol.For(system);
         var polling = system != "rawws";
         Progress($"repetition {rep}/{settings.Repetitions} · {system}");
@@ -191,7 +203,33 @@ for (var rep = 1; rep <= settings.Repetitions; rep++)
     }
 }
 
-if (clientTrack)
+if (workloads.Contains("cluster"))
+{
+    var clusterRuns = new List<Run>();
+    for (var rep = 1; rep <= settings.Repetitions; rep++)
+    {
+        foreach (var system in rep % 2 == 1 ? new[] { "typed", "node" } : ["node", "typed"])
+        {
+            Progress($"cluster {rep}/{settings.Repetitions} · {system}: 2 servers, 1 Redis, {settings.BroadcastClients[0]:N0} clients");
+            await Measure(rep, system + "-cluster", "cluster", () => ClusterWorkload.RunAsync(system, StartAsync, settings, Progress), clusterRuns);
+        }
+    }
+
+    double Median(string system, string metric)
+    {
+        var values = clusterRuns.Where(r => r.System == system && r.Metrics.ContainsKey(metric)).Select(r => r.Metrics[metric]).Order().ToList();
+        return values.Count == 0 ? double.NaN : values[values.Count / 2];
+    }
+
+    var typedRate = Median("typed-cluster", "deliveries_per_s");
+    var nodeRate = Median("node-cluster", "deliveries_per_s");
+    var typedCpu = Median("typed-cluster", "cpu_us_per_delivery");
+    var nodeCpu = Median("node-cluster", "cpu_us_per_delivery");
+    Progress($"cluster (median of {settings.Repetitions}): typed {Report.Format(typedRate)} deliveries/s, {Report.Format(typedCpu)} µs CPU/delivery; node {Report.Format(nodeRate)} deliveries/s, {Report.Format(nodeCpu)} µs CPU/delivery");
+    Progress($"cluster ratios typed/node: deliveries/s ×{typedRate / nodeRate:0.00}, server CPU per delivery ×{typedCpu / nodeCpu:0.00} (lower is better)");
+}
+
+if (clientTrack && workloads.Overlaps(["a", "b1", "b2", "b3", "c", "d", "e", "f"]))
 {
     for (var rep = 1; rep <= settings.Repetitions; rep++)
     {
@@ -214,6 +252,13 @@ if (clientTrack)
             }
         }
     }
+}
+
+if (runs.Count == 0 && clientRuns.Count == 0)
+{
+    // Only the cluster workload ran: its figures are printed above, and the committed results are left alone.
+    Progress($"done in {clock.Elapsed:mm\\:ss}");
+    return 0;
 }
 
 Report.Write(paths.Results, settings, runs, clientRuns, started, clock.Elapsed);

@@ -8,6 +8,12 @@ public static class TypedApp
     public static void AddServices(IServiceCollection services)
     {
         services.AddSocketIO(options => options.UseJson(BenchJson.Default));
+
+        // The cluster workload: two servers on one Redis (classic mode, as the Node servers of that workload).
+        if (Environment.GetEnvironmentVariable("BENCH_REDIS") is { Length: > 0 } redis)
+        {
+            services.AddSocketIORedis(options => options.Configuration = redis);
+        }
     }
 
     public static void Map(WebApplication app)

@@ -25,6 +25,19 @@ const http = createServer((req, res) => {
 
 const io = new Server(http); // defaults: both transports, pingInterval 25 s, no compression of WebSocket frames
 
+// The cluster workload (BENCH_REDIS=host:port): @socket.io/redis-adapter 8.3.0 in classic mode over node-redis 4.7.1,
+// taken from tests/js/node_modules (pinned there) so benchmarks/js keeps its own lockfile unchanged.
+if (process.env.BENCH_REDIS) {
+  const { createRequire } = await import("node:module");
+  const require = createRequire(new URL("../../tests/js/package.json", import.meta.url));
+  const { createAdapter } = require("@socket.io/redis-adapter");
+  const { createClient } = require("redis");
+  const pub = createClient({ url: `redis://${process.env.BENCH_REDIS}` });
+  const sub = pub.duplicate();
+  await Promise.all([pub.connect(), sub.connect()]);
+  io.adapter(createAdapter(pub, sub));
+}
+
 io.on("connection", (socket) => {
   let received = 0;
   socket.on("echo", (p, ack) => ack(p));

@@ -3,9 +3,10 @@ using Typed.SocketIO;
 using Typed.SocketIO.Redis;
 
 // Usage: dotnet run --project samples/ConformanceServer -- --port 3000 [--parser json|msgpack]
-//            [--redis host:port [--redis-mode classic]] [--recovery [--recovery-window ms]]   (or PORT=3000; default 3000)
+//            [--redis host:port [--redis-mode classic|sharded]] [--recovery [--recovery-window ms]]
+//            (or PORT=3000; default 3000)
 // With --redis the server joins a cluster through that Redis; --recovery turns connection state recovery on
-// (../shared/interop/CLUSTER-APP.md). An unknown option or value exits with code 2 and a message.
+// (docs/protocol/cluster-app.md). An unknown option or value exits with code 2 and a message.
 var port = int.TryParse(Environment.GetEnvironmentVariable("PORT"), out var fromEnvironment) ? fromEnvironment : 3000;
 var parser = SocketIOParser.Json;
 string? redis = null;
@@ -29,8 +30,11 @@ for (var i = 0; i < args.Length; i++)
         case "--redis-mode" when value is "classic":
             redisMode = SocketIORedisMode.Classic;
             break;
-        case "--redis-mode" when value is "sharded" or "streams":
-            return Fail($"--redis-mode {value} is not supported by this server yet (classic is).");
+        case "--redis-mode" when value is "sharded":
+            redisMode = SocketIORedisMode.Sharded;
+            break;
+        case "--redis-mode" when value is "streams":
+            return Fail($"--redis-mode {value} is not supported by this server yet (classic and sharded are).");
         case "--recovery":
             recovery = true;
             continue; // a flag: no value to skip
@@ -86,6 +90,6 @@ return 0;
 static int Fail(string message)
 {
     Console.Error.WriteLine(message);
-    Console.Error.WriteLine("usage: ConformanceServer [--port P] [--parser json|msgpack] [--redis host:port] [--redis-mode classic] [--recovery [--recovery-window ms]]");
+    Console.Error.WriteLine("usage: ConformanceServer [--port P] [--parser json|msgpack] [--redis host:port] [--redis-mode classic|sharded] [--recovery [--recovery-window ms]]");
     return 2;
 }

@@ -117,17 +117,17 @@ public sealed class RedisServer : IAsyncDisposable
         return (await reader.ReadToEndAsync(cancellationToken)).TrimEnd();
     }
 
-    /// <summary>Publishes raw bytes on a channel; returns how many subscribers got them.</summary>
-    public async Task<int> PublishAsync(string channel, byte[] message)
+    /// <summary>Publishes raw bytes on a channel (<c>SPUBLISH</c> with <paramref name="command"/>); returns how many subscribers got them.</summary>
+    public async Task<int> PublishAsync(string channel, byte[] message, string command = "PUBLISH")
     {
-        var reply = await CommandAsync([Encoding.ASCII.GetBytes("PUBLISH"), Encoding.UTF8.GetBytes(channel), message]);
+        var reply = await CommandAsync([Encoding.ASCII.GetBytes(command), Encoding.UTF8.GetBytes(channel), message]);
         return int.Parse(reply.TrimStart(':'), System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    /// <summary><c>PUBSUB NUMSUB</c> of one channel.</summary>
-    public async Task<int> CountSubscribersAsync(string channel)
+    /// <summary><c>PUBSUB NUMSUB</c> (or <paramref name="command"/>, e.g. <c>SHARDNUMSUB</c>) of one channel.</summary>
+    public async Task<int> CountSubscribersAsync(string channel, string command = "NUMSUB")
     {
-        var reply = await CommandAsync([Encoding.ASCII.GetBytes("PUBSUB"), Encoding.ASCII.GetBytes("NUMSUB"), Encoding.UTF8.GetBytes(channel)]);
+        var reply = await CommandAsync([Encoding.ASCII.GetBytes("PUBSUB"), Encoding.ASCII.GetBytes(command), Encoding.UTF8.GetBytes(channel)]);
         var last = reply.Split("\r\n")[^1];
         return int.Parse(last.TrimStart(':'), System.Globalization.CultureInfo.InvariantCulture);
     }

@@ -8,4 +8,11 @@ public enum SocketIORedisMode
     /// <c>prefix-request#nsp#</c>, answers on <c>prefix-response#nsp#</c>.
     /// </summary>
     Classic,
+
+    /// <summary>
+    /// <c>createShardedAdapter(pub, sub)</c> (Redis 7 sharded pub/sub): <c>SPUBLISH</c>/<c>SSUBSCRIBE</c> on
+    /// <c>prefix#nsp#</c>, single-room broadcasts on <c>prefix#nsp#room#</c> as
+    /// <see cref="SocketIORedisOptions.SubscriptionMode"/> says, answers on <c>prefix#nsp#uid#</c>.
+    /// </summary>
+    Sharded,
 }

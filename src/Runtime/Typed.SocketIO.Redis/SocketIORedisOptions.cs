@@ -19,6 +19,12 @@ public sealed class SocketIORedisOptions
     public SocketIORedisMode Mode { get; set; } = SocketIORedisMode.Classic;
 
     /// <summary>
+    /// In <see cref="SocketIORedisMode.Sharded"/> mode, which rooms get their own channel. Default
+    /// <see cref="SocketIORedisSubscriptionMode.Dynamic"/>, as Node's.
+    /// </summary>
+    public SocketIORedisSubscriptionMode SubscriptionMode { get; set; } = SocketIORedisSubscriptionMode.Dynamic;
+
+    /// <summary>
     /// Most requests, and separately most broadcasts with acknowledgements, one namespace may have waiting for other
     /// servers; one more request fails at once, one more broadcast reaches this server's sockets only. Default 1,024.
     /// </summary>

@@ -35,7 +35,8 @@ public static class SocketIORedisServiceCollectionExtensions
     /// <summary>
     /// Same, with options read from <paramref name="configuration"/> (e.g. the <c>SocketIO:Redis</c> section):
     /// <c>Configuration</c> (the connection string), <c>KeyPrefix</c>, <c>RequestTimeout</c> (milliseconds or a
-    /// TimeSpan), <c>Mode</c> (<c>classic</c>), <c>MaxPendingRequests</c>, <c>PublishOnSpecificResponseChannel</c>.
+    /// TimeSpan), <c>Mode</c> (<c>classic</c> or <c>sharded</c>), <c>SubscriptionMode</c> (<c>dynamic</c>, <c>static</c>,
+    /// <c>dynamic-private</c>), <c>MaxPendingRequests</c>, <c>PublishOnSpecificResponseChannel</c>.
     /// Read without reflection, so it works under NativeAOT.
     /// </summary>
     public static IServiceCollection AddSocketIORedis(this IServiceCollection services, IConfiguration configuration, Action<SocketIORedisOptions>? configure = null)
@@ -65,7 +66,19 @@ public static class SocketIORedisServiceCollectionExtensions
             options.Mode = mode.ToLowerInvariant() switch
             {
                 "classic" => SocketIORedisMode.Classic,
-                _ => throw new InvalidOperationException($"SocketIO:Redis:Mode must be 'classic', not '{mode}'."),
+                "sharded" => SocketIORedisMode.Sharded,
+                _ => throw new InvalidOperationException($"SocketIO:Redis:Mode must be 'classic' or 'sharded', not '{mode}'."),
+            };
+        }
+
+        if (section["SubscriptionMode"] is { } subscription)
+        {
+            options.SubscriptionMode = subscription.ToLowerInvariant() switch
+            {
+                "dynamic" => SocketIORedisSubscriptionMode.Dynamic,
+                "static" => SocketIORedisSubscriptionMode.Static,
+                "dynamic-private" or "dynamicprivate" => SocketIORedisSubscriptionMode.DynamicPrivate,
+                _ => throw new InvalidOperationException($"SocketIO:Redis:SubscriptionMode must be 'dynamic', 'static' or 'dynamic-private', not '{subscription}'."),
             };
         }
 

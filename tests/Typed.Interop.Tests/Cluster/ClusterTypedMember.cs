@@ -2,6 +2,7 @@ using ConformanceServer;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Typed.SocketIO.Redis;
 
 namespace Typed.Interop.Tests.Cluster;
 
@@ -26,7 +27,7 @@ internal sealed class ClusterTypedMember : IAsyncDisposable
     /// <summary>How many Redis messages this member dropped as malformed or foreign.</summary>
     public DroppedMessageCounter Dropped { get; }
 
-    public static async Task<ClusterTypedMember> StartAsync(string redis, string parser)
+    public static async Task<ClusterTypedMember> StartAsync(string redis, string parser, string mode = "classic")
     {
         var dropped = new DroppedMessageCounter();
         var host = await KestrelTestHost.StartAsync(
@@ -42,6 +43,7 @@ internal sealed class ClusterTypedMember : IAsyncDisposable
                 {
                     options.Configuration = redis;
                     options.RequestTimeout = TimeSpan.FromSeconds(2);
+                    options.Mode = mode == "sharded" ? SocketIORedisMode.Sharded : SocketIORedisMode.Classic;
                 });
             },
             app => app.MapSocketIO("/socket.io"));

@@ -30,7 +30,8 @@ internal sealed class RedisBackplane : IHostedLifecycleService, IAsyncDisposable
     public ILogger Logger { get; }
 
     /// <summary>Creates the adapter of a namespace for the configured mode.</summary>
-    public SocketIOAdapter CreateAdapter(SocketIONamespace ns) => new RedisClassicAdapter(ns, this);
+    public SocketIOAdapter CreateAdapter(SocketIONamespace ns) =>
+        Options.Mode == SocketIORedisMode.Sharded ? new RedisShardedAdapter(ns, this) : new RedisClassicAdapter(ns, this);
 
     /// <summary>Subscribes now when connected, else when the connection opens; messages of one channel arrive in order.</summary>
     public void Subscribe(RedisChannel channel, Func<ChannelMessage, Task> handler)
@@ -45,6 +46,25 @@ internal sealed class RedisBackplane : IHostedLifecycleService, IAsyncDisposable
         if (connection is not null)
         {
             _ = SubscribeAsync(connection, channel, handler);
+        }
+    }
+
+    /// <summary>
+    /// Forgets a channel's subscription (a room's channel in sharded mode, once the room is gone). Unsubscribing and
+    /// subscribing the same channel again are sent in the order they were called, on the one subscription connection.
+    /// </summary>
+    public void Unsubscribe(RedisChannel channel)
+    {
+        ConnectionMultiplexer? connection;
+        lock (_gate)
+        {
+            _subscriptions.RemoveAll(subscription => subscription.Channel == channel);
+            connection = _connection;
+        }
+
+        if (connection is not null)
+        {
+            _ = UnsubscribeLoggedAsync(connection, channel);
         }
     }
 
@@ -160,6 +180,20 @@ internal sealed class RedisBackplane : IHostedLifecycleService, IAsyncDisposable
                 RedisLog.HandlingFailed(Logger, message.Channel.ToString(), exception);
             }
         });
+    }
+
+    private async Task UnsubscribeLoggedAsync(ConnectionMultiplexer connection, RedisChannel channel)
+    {
+        try
+        {
+            await connection.GetSubscriber().UnsubscribeAsync(channel).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is RedisException or TimeoutException or ObjectDisposedException)
+        {
+            // While disconnected there is nothing to unsubscribe from: StackExchange.Redis restores only the
+            // subscriptions it still holds, and this one is gone from its table.
+            RedisLog.UnsubscribeFailed(Logger, channel.ToString(), exception);
+        }
     }
 
     private async Task PublishLoggedAsync(RedisChannel channel, ReadOnlyMemory<byte> message)

@@ -753,7 +753,7 @@ internal sealed class RedisClassicAdapter : InMemorySocketIOAdapter
     private void PublishJson(string channel, Action<Utf8JsonWriter> writeBody) =>
         _backplane.Publish(RedisChannel.Literal(channel), WriteJson(writeBody));
 
-    private static ReadOnlyMemory<byte> WriteJson(Action<Utf8JsonWriter> writeBody)
+    internal static ReadOnlyMemory<byte> WriteJson(Action<Utf8JsonWriter> writeBody)
     {
         var buffer = new ArrayBufferWriter<byte>();
         using (var writer = new Utf8JsonWriter(buffer))
@@ -766,7 +766,7 @@ internal sealed class RedisClassicAdapter : InMemorySocketIOAdapter
         return buffer.WrittenMemory;
     }
 
-    private static ReadOnlyMemory<byte> ServerSideData(SocketIOPacket packet)
+    internal static ReadOnlyMemory<byte> ServerSideData(SocketIOPacket packet)
     {
         ArgumentNullException.ThrowIfNull(packet);
 
@@ -779,7 +779,7 @@ internal sealed class RedisClassicAdapter : InMemorySocketIOAdapter
         return packet.Data;
     }
 
-    private static void WriteSelection(Utf8JsonWriter writer, SocketIOBroadcastOptions options)
+    internal static void WriteSelection(Utf8JsonWriter writer, SocketIOBroadcastOptions options)
     {
         writer.WriteStartObject("opts");
         WriteStrings(writer, "rooms", options.Rooms ?? []);
@@ -787,7 +787,7 @@ internal sealed class RedisClassicAdapter : InMemorySocketIOAdapter
         writer.WriteEndObject();
     }
 
-    private static void WriteStrings(Utf8JsonWriter writer, string name, IEnumerable<string> values)
+    internal static void WriteStrings(Utf8JsonWriter writer, string name, IEnumerable<string> values)
     {
         writer.WriteStartArray(name);
         foreach (var value in values)
@@ -798,7 +798,7 @@ internal sealed class RedisClassicAdapter : InMemorySocketIOAdapter
         writer.WriteEndArray();
     }
 
-    private static void WriteOptions(ArrayBufferWriter<byte> buffer, SocketIOBroadcastOptions options, bool withTimeout)
+    internal static void WriteOptions(ArrayBufferWriter<byte> buffer, SocketIOBroadcastOptions options, bool withTimeout)
     {
         var writer = new MessagePackBufferWriter(buffer);
         var rooms = options.Rooms ?? [];
@@ -834,7 +834,7 @@ internal sealed class RedisClassicAdapter : InMemorySocketIOAdapter
     }
 
     /// <summary>Reads <c>{rooms, except, flags?}</c>; only <c>flags.volatile</c> and <c>flags.timeout</c> are used.</summary>
-    private static bool TryReadOptions(ReadOnlySpan<byte> value, out SocketIOBroadcastOptions options)
+    internal static bool TryReadOptions(ReadOnlySpan<byte> value, out SocketIOBroadcastOptions options)
     {
         options = default;
         if (!RedisMessagePack.TryReadMap(value, out var fields))

@@ -28,4 +28,7 @@ internal static partial class RedisLog
 
     [LoggerMessage(EventId = 8, Level = LogLevel.Warning, Message = "Could not count the servers of namespace {Namespace}; acknowledgements from other servers are not awaited.")]
     public static partial void ServerCountFailed(ILogger logger, string @namespace, Exception exception);
+
+    [LoggerMessage(EventId = 9, Level = LogLevel.Warning, Message = "Could not unsubscribe from Redis channel {Channel}.")]
+    public static partial void UnsubscribeFailed(ILogger logger, string channel, Exception exception);
 }
