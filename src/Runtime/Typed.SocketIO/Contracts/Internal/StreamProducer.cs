@@ -133,6 +133,11 @@ internal sealed class StreamProducer<T> : IStreamEndpoint
 #pragma warning restore CA1031
             {
                 LocalError = ex;
+                if (!_ownerCancellation.CanBeCanceled)
+                {
+                    // Not an upload (whose caller gets the exception itself): nobody else sees it, so it is reported.
+                    Report(ex);
+                }
 
                 // As for error acknowledgements, the exception's details stay on this side.
                 error = new SocketIOError(SocketIOErrorCodes.HandlerError, $"An error occurred while streaming '{_eventName}'.");
@@ -155,6 +160,19 @@ internal sealed class StreamProducer<T> : IStreamEndpoint
             _table.RemoveProducer(_id, this);
             _cancellation.Dispose();
             await release().ConfigureAwait(false);
+        }
+    }
+
+    private void Report(Exception exception)
+    {
+        try
+        {
+            _peer.ReportStreamFailure(_eventName, exception);
+        }
+#pragma warning disable CA1031 // reporting must not keep the consumer from learning the stream ended
+        catch (Exception)
+#pragma warning restore CA1031
+        {
         }
     }
 
