@@ -47,6 +47,9 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor UnsupportedParameterType = Error("TYPED013", "Unsupported parameter type",
         "'{0}' of '{1}' has type '{2}', which cannot be sent: {3}");
 
+    public static readonly DiagnosticDescriptor UnsupportedUploadStream = Error("TYPED015", "Unsupported upload stream",
+        "'{0}' of '{1}' is an upload stream (IAsyncEnumerable<T>), which this method cannot take: {2}");
+
     public static readonly DiagnosticDescriptor InaccessibleContract = Error("TYPED014", "A socket contract must be accessible",
         "'{0}' is private or protected: the generated code beside it cannot implement it");
 

@@ -312,27 +312,104 @@ public sealed class TypeScriptMapTests
     }
 
     [Fact]
-    public void A_method_kind_without_a_mapping_is_left_out_with_a_comment()
+    public void Streams_and_uploads_are_typed_per_the_convention_in_both_maps()
     {
         var maps = TypeScriptHarness.Maps(TypeScriptHarness.Run(true, """
             namespace App;
-            [SocketContract]
+
+            [SocketContract(NamingPolicy = EventNamingPolicy.CamelCase)]
             public interface IServer
             {
+                IAsyncEnumerable<Tick> Ticks(int count, CancellationToken cancellationToken = default);
                 IAsyncEnumerable<int> Count(int to);
-                Task Upload(IAsyncEnumerable<string> lines);
+                Task<int> Store(string name, IAsyncEnumerable<string> lines);
                 Task Ping();
             }
-            public sealed class StreamHub : SocketHub, IServer
+
+            [SocketContract(NamingPolicy = EventNamingPolicy.CamelCase)]
+            public interface IClient
             {
+                Task Receive(IAsyncEnumerable<bool> flags);
+            }
+
+            public sealed record Tick(int Seq);
+
+            public sealed class StreamHub : SocketHub<IClient>, IServer
+            {
+                public IAsyncEnumerable<Tick> Ticks(int count, CancellationToken cancellationToken) => throw new NotSupportedException();
                 public IAsyncEnumerable<int> Count(int to) => throw new NotSupportedException();
-                public Task Upload(IAsyncEnumerable<string> lines) => Task.CompletedTask;
+                public Task<int> Store(string name, IAsyncEnumerable<string> lines) => Task.FromResult(0);
                 public Task Ping() => Task.CompletedTask;
             }
             """), "StreamHub.d.ts");
 
-        Assert.Contains("  // IServer.Count (\"Count\") is not in this map: it returns System.Collections.Generic.IAsyncEnumerable<int>, which has no TypeScript mapping yet.\n", maps);
-        Assert.Contains("  // IServer.Upload (\"Upload\") is not in this map: parameter 'lines' of type System.Collections.Generic.IAsyncEnumerable<string> has no TypeScript mapping.\n", maps);
+        // Each map emits the items of its own contract's uploads and of the other contract's streams (the client's
+        // upload first: the client contract is written first), and grants credit for its own contract's streams and
+        // the other contract's uploads.
+        Assert.Contains("""
+            export interface ServerToClientEvents {
+              /** IClient.Receive */
+              receive: (request: { $stream: string }, callback: () => void) => void;
+              /** An item of an open stream (docs/streaming.md): never more than the credit granted. */
+              "$stream": (id: string, item: boolean | Tick | number) => void;
+              /** The end of a stream; with an error when the producer failed or cancelled. */
+              "$stream-end": (id: string, error?: { $error: { code: string; message: string } }) => void;
+              /** Credit: `credit` more items of the stream may be sent. */
+              "$stream-ack": (id: string, credit: number) => void;
+              /** Stop the stream: the producer sends nothing more. */
+              "$stream-cancel": (id: string) => void;
+            }
+            """, maps);
+        Assert.Contains("""
+            export interface ClientToServerEvents {
+              /** IServer.Ticks */
+              ticks: (count: number, request: { $stream: string; credit: number }, callback: (accepted: { $stream: string }) => void) => void;
+              /** IServer.Count */
+              count: (to: number, request: { $stream: string; credit: number }, callback: (accepted: { $stream: string }) => void) => void;
+              /** IServer.Store */
+              store: (name: string, request: { $stream: string }, callback: (result: number) => void) => void;
+              /** IServer.Ping */
+              ping: () => void;
+              /** An item of an open stream (docs/streaming.md): never more than the credit granted. */
+              "$stream": (id: string, item: string) => void;
+              /** The end of a stream; with an error when the producer failed or cancelled. */
+              "$stream-end": (id: string, error?: { $error: { code: string; message: string } }) => void;
+              /** Credit: `credit` more items of the stream may be sent. */
+              "$stream-ack": (id: string, credit: number) => void;
+              /** Stop the stream: the producer sends nothing more. */
+              "$stream-cancel": (id: string) => void;
+            }
+            """, maps);
+    }
+
+    [Fact]
+    public void Without_streams_the_convention_events_are_not_in_the_maps()
+    {
+        var maps = TypeScriptHarness.Maps(TypeScriptHarness.Run(true, Events), "ChatHub.d.ts");
+
+        Assert.DoesNotContain("$stream", maps, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_method_shape_the_generator_refuses_is_left_out_with_a_comment()
+    {
+        var maps = TypeScriptHarness.Maps(TypeScriptHarness.Run(true, """
+            namespace App;
+
+            [SocketContract]
+            public interface IServer
+            {
+                Task Upload(IAsyncEnumerable<string> lines, IAsyncEnumerable<int> more);
+                Task Ping();
+            }
+            public sealed class StreamHub : SocketHub, IServer
+            {
+                public Task Upload(IAsyncEnumerable<string> lines, IAsyncEnumerable<int> more) => Task.CompletedTask;
+                public Task Ping() => Task.CompletedTask;
+            }
+            """), "StreamHub.d.ts");
+
+        Assert.Contains("  // IServer.Upload (\"Upload\") is not in this map: parameter 'more' of type System.Collections.Generic.IAsyncEnumerable<int> has no TypeScript mapping.\n", maps);
         Assert.Contains("  Ping: () => void;\n", maps);
     }
 }

@@ -6,7 +6,8 @@
 // Checks: "ticks" with a window of 4 (credit granted back with "$stream-ack"), all 10 items in order, then
 // "$stream-end" without error; "failing" ends with {"$error":{code:"handler_error"}}; "endless" cancelled with
 // "$stream-cancel" after 3 items (no more than the window arrives, and no "$stream-end"); a call without the stream
-// request is refused with a binding_error acknowledgement.
+// request is refused with a binding_error acknowledgement; an upload to "sumUpload" (40 items against the hub's credit,
+// the first grant being its window of 16) is answered with the sum.
 // stdout: one JSON line {"ok", ...observations, "errors"}; exit code 0 when ok. A 20 s watchdog ends the process.
 
 import { createRequire } from "node:module";
@@ -104,7 +105,37 @@ async function run() {
   // A call without the stream request cannot bind.
   result.refused = refused;
   check(refused?.$error?.code === "binding_error", `a call without {$stream} answered ${JSON.stringify(refused)}`);
+
+  // An upload, as docs/streaming.md shows it: items only against the hub's credit, then "$stream-end"; the answer is
+  // the hub's result. 40 items, more than the hub's window (16), so credit must come back as the hub takes them.
+  const credits = [];
+  const sum = await upload("sumUpload", Array.from({ length: 40 }, (_, i) => i), credits, "numbers");
+  result.uploadSum = sum;
+  result.uploadCredits = credits;
+  check(sum === 780, `sumUpload answered ${JSON.stringify(sum)}`);
+  check(credits[0] === 16, `the first credit was ${credits[0]}, not the hub's window`);
   finish();
+}
+
+// The uploader of docs/streaming.md ("A plain socket.io-client uploader"), recording the credit it was granted.
+function upload(event, items, credits, ...args) {
+  const id = `up${++nextId}`;
+  let credit = 0, wake = null, stopped = false;
+  const onAck = (sid, n) => { if (sid === id) { credits.push(n); credit += n; wake?.(); } };
+  const onCancel = (sid) => { if (sid === id) { stopped = true; wake?.(); } };
+  socket.on("$stream-ack", onAck);
+  socket.on("$stream-cancel", onCancel);
+  const answer = socket.timeout(TIMEOUT).emitWithAck(event, ...args, { $stream: id });
+  (async () => {
+    for await (const item of items) {
+      while (credit === 0 && !stopped) await new Promise((r) => (wake = r));
+      if (stopped) return;
+      credit--;
+      socket.emit("$stream", id, item);
+    }
+    socket.emit("$stream-end", id);
+  })();
+  return answer.finally(() => { socket.off("$stream-ack", onAck); socket.off("$stream-cancel", onCancel); });
 }
 
 run().catch(finish);

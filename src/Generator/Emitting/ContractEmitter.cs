@@ -48,7 +48,7 @@ internal static class ContractEmitter
             }
             else
             {
-                EmitHandler(w, contract, contract.Events[i], i);
+                EmitHandler(w, contract, contract.Events[i], i, resolved.EventNames[i]);
             }
 
             EmitWriters(w, contract.Events[i], i);
@@ -56,7 +56,7 @@ internal static class ContractEmitter
 
         for (var i = 0; i < contract.Events.Count; i++)
         {
-            if (contract.Events[i].IsStream)
+            if (contract.Events[i].IsStream || contract.Events[i].IsUpload)
             {
                 continue; // a stream has one consumer: no broadcast form
             }
@@ -90,7 +90,7 @@ internal static class ContractEmitter
         w.Close(");").Close().Line();
     }
 
-    private static void EmitHandler(SourceWriter w, ContractModel contract, EventModel e, int index)
+    private static void EmitHandler(SourceWriter w, ContractModel contract, EventModel e, int index, string eventName)
     {
         w.Open($"private static async {Names.ValueTask} Handle{index}<THandler>({Names.Contracts}ISocketIOEventSource __source, {Names.Contracts}ISocketHandlerFactory<THandler> __factory, {Names.Contracts}ISocketIOEvent __event)", $"where THandler : class, {contract.FullyQualifiedName}")
             .Line("var __options = __source.JsonSerializerOptions;")
@@ -101,6 +101,13 @@ internal static class ContractEmitter
         }
 
         var arguments = Enumerable.Range(0, e.Parameters.Count).Select(i => "__a" + i).ToList();
+        if (e.Upload is { } upload)
+        {
+            // The upload's request follows the other arguments; the items arrive as their own events while the method runs.
+            w.Line($"var __upload = await {Names.Contracts}SocketContractStreams.ReceiveUploadAsync(__source, __event, {e.Parameters.Count}, {Names.Literal(eventName)}, TypeInfo<{upload.Value.Type}>(__options)).ConfigureAwait(false);");
+            arguments.Insert(e.UploadPosition, "__upload");
+        }
+
         if (e.CancellationTokenName is not null)
         {
             arguments.Add("default");
@@ -120,7 +127,14 @@ internal static class ContractEmitter
                 .Line($"__event.Ack(__options, {Names.Contracts}SocketContractArguments.None);");
         }
 
-        w.Close().Open("finally").Line("await __factory.ReleaseAsync(__handler).ConfigureAwait(false);").Close().Close().Line();
+        w.Close().Open("finally");
+        if (e.IsUpload)
+        {
+            // An upload the method did not read to its end is cancelled at the uploader.
+            w.Line($"await {Names.Contracts}SocketContractStreams.EndUploadAsync(__upload).ConfigureAwait(false);");
+        }
+
+        w.Line("await __factory.ReleaseAsync(__handler).ConfigureAwait(false);").Close().Close().Line();
     }
 
     private static void EmitWriters(SourceWriter w, EventModel e, int index)
@@ -202,6 +216,11 @@ internal static class ContractEmitter
         {
             var e = contract.Events[i];
             var parameters = e.Parameters.Select(p => $"{p.Value.Type} {Names.Identifier(p.Name)}").ToList();
+            if (e.Upload is { } upload)
+            {
+                parameters.Insert(e.UploadPosition, $"global::System.Collections.Generic.IAsyncEnumerable<{upload.Value.Type}> {Names.Identifier(upload.Name)}");
+            }
+
             if (e.CancellationTokenName is not null)
             {
                 parameters.Add($"{Names.CancellationToken} {Names.Identifier(e.CancellationTokenName)}");
@@ -210,6 +229,12 @@ internal static class ContractEmitter
             var (state, writer) = StateAndWriter(e, i, "peer");
             var name = Names.Literal(resolved.EventNames[i]);
             var signature = $"{e.DeclaringInterface}.{e.MethodName}({string.Join(", ", parameters)})";
+            if (e.IsUpload)
+            {
+                StreamEmitter.EmitUploadProxyMethod(w, e, i, resolved.EventNames[i], signature);
+                continue;
+            }
+
             switch (e.Return)
             {
                 case ReturnKind.AsyncEnumerable:
@@ -286,7 +311,7 @@ internal static class ContractEmitter
         };
     }
 
-    private static string ReadResult(EventModel e) => e.AckValues.Count == 1 && !IsTuple(e)
+    internal static string ReadResult(EventModel e) => e.AckValues.Count == 1 && !IsTuple(e)
         ? Read(e.AckValues[0], 0, "result")
         : "(" + string.Join(", ", e.AckValues.Select((v, i) => Read(v, i, "Item" + (i + 1)))) + ")";
 

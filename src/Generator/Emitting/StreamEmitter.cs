@@ -46,6 +46,40 @@ internal static class StreamEmitter
             .Close().Line();
     }
 
+    /// <summary>
+    /// A method taking an upload stream: <c>SocketContractStreams.UploadAsync</c> sends the call and the items, and
+    /// returns the acknowledgement (the method's result, or an error acknowledgement), read as for any acked call.
+    /// </summary>
+    public static void EmitUploadProxyMethod(SourceWriter w, EventModel e, int index, string eventName, string signature)
+    {
+        var (state, writer) = ContractEmitter.StateAndWriter(e, index, "peer");
+        var upload = e.Upload!;
+        var token = e.CancellationTokenName is null ? "default" : Names.Identifier(e.CancellationTokenName);
+        var timeout = e.AckTimeoutMilliseconds is { } ms ? "global::System.TimeSpan.FromMilliseconds(" + ms.ToString(System.Globalization.CultureInfo.InvariantCulture) + ")" : "null";
+        var returnType = e.Return switch
+        {
+            ReturnKind.Task => $"async {Names.Task}",
+            ReturnKind.ValueTask => $"async {Names.ValueTask}",
+            ReturnKind.TaskOfT => $"async {Names.Task}<{e.AckType}>",
+            _ => $"async {Names.ValueTask}<{e.AckType}>",
+        };
+        var call = $"await {Names.Contracts}SocketContractStreams.UploadAsync(peer, {Names.Literal(eventName)}, {Names.Identifier(upload.Name)}, TypeInfo<{upload.Value.Type}>(peer.JsonSerializerOptions), {state}, {writer}, {timeout}, {token}).ConfigureAwait(false);";
+        w.Open($"{returnType} {signature}");
+        if (e.HasAck)
+        {
+            w.Line("var __arguments = " + call)
+                .Line("var __options = peer.JsonSerializerOptions;")
+                .Line($"return {ContractEmitter.ReadResult(e)};");
+        }
+        else
+        {
+            // An error acknowledgement throws inside UploadAsync; a void method's acknowledgement carries nothing.
+            w.Line(call);
+        }
+
+        w.Close().Line();
+    }
+
     public static void EmitProxyMethod(SourceWriter w, EventModel e, int index, string eventName, string signature)
     {
         var (state, writer) = ContractEmitter.StateAndWriter(e, index, "peer");

@@ -125,6 +125,8 @@ internal static class ContractParser
 
         var parameters = new List<ParameterModel>();
         string? cancellationToken = null;
+        ParameterModel? upload = null;
+        var uploadPosition = -1;
         for (var i = 0; i < method.Parameters.Length; i++)
         {
             var parameter = method.Parameters[i];
@@ -143,6 +145,24 @@ internal static class ContractParser
                 }
 
                 cancellationToken = parameter.Name;
+                continue;
+            }
+
+            if (parameter.Type is INamedTypeSymbol { TypeArguments.Length: 1 } stream && KnownTypeSymbols.IsConstructedFrom(stream, known.AsyncEnumerableOfT)
+                && Unsendable(stream.TypeArguments[0], known) is null)
+            {
+                // An upload stream (docs/streaming.md): one per method, and not with a stream in return.
+                var unsupported = upload is not null ? "a method takes at most one upload stream"
+                    : returnKind == ReturnKind.AsyncEnumerable ? "a method that returns a stream cannot also take one (call two methods)"
+                    : null;
+                if (unsupported is not null)
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedUploadStream, parameterAnchor, parameter.Name, name, unsupported));
+                    continue;
+                }
+
+                upload = new ParameterModel(parameter.Name, Value(stream.TypeArguments[0], known));
+                uploadPosition = parameters.Count;
                 continue;
             }
 
@@ -169,7 +189,7 @@ internal static class ContractParser
             return null;
         }
 
-        if (timeout is not null && returnKind is not (ReturnKind.TaskOfT or ReturnKind.ValueTaskOfT or ReturnKind.AsyncEnumerable))
+        if (timeout is not null && upload is null && returnKind is not (ReturnKind.TaskOfT or ReturnKind.ValueTaskOfT or ReturnKind.AsyncEnumerable))
         {
             // A warning, after the error check: the event still works, the attribute just has nothing to time.
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.AckTimeoutWithoutAck, anchor, name));
@@ -195,7 +215,9 @@ internal static class ContractParser
             new EquatableArray<ValueModel>(ackValues),
             new EquatableArray<ParameterModel>(parameters),
             cancellationToken,
-            timeout);
+            timeout,
+            upload,
+            uploadPosition);
     }
 
     /// <summary>The <c>[AckTimeout]</c> milliseconds; null when absent or invalid (reported as TYPED035).</summary>

@@ -62,6 +62,11 @@ internal static class ContractResolver
                 Check(parameter.Value, parameter.Name, e, i);
             }
 
+            if (e.Upload is { } upload)
+            {
+                Check(upload.Value, upload.Name, e, i);
+            }
+
             foreach (var ack in e.AckValues)
             {
                 Check(ack, "result", e, i);

@@ -29,4 +29,15 @@ internal sealed class NumbersProducer : IStreamClient
             Ended.TrySetResult(cancellationToken.IsCancellationRequested);
         }
     }
+
+    public async Task<int> SumUpload(IAsyncEnumerable<int> numbers)
+    {
+        var sum = 0;
+        await foreach (var n in numbers)
+        {
+            sum += n;
+        }
+
+        return sum;
+    }
 }

@@ -2,7 +2,7 @@ namespace Typed.Interop.Tests.Streaming;
 
 /// <summary>
 /// A stock socket.io-client consumes the typed hub's streams through the convention of docs/streaming.md, by hand
-/// (tests/js/sio-stream.mjs): credit, completion, errors, cancellation, both transports and parsers.
+/// (tests/js/sio-stream.mjs): credit, completion, errors, cancellation, an upload, both transports and parsers.
 /// </summary>
 [Trait("Category", TestCategories.Interop)]
 public sealed class StockClientStreamTests
@@ -15,5 +15,6 @@ public sealed class StockClientStreamTests
         var result = await NodeScript.RunAsync("sio-stream.mjs", host.BaseUrl, mode, parser);
         Assert.True(result.GetProperty("ok").GetBoolean(), result.GetRawText());
         Assert.Equal(10, result.GetProperty("ticks").GetInt32());
+        Assert.Equal(780, result.GetProperty("uploadSum").GetInt32());
     }
 }

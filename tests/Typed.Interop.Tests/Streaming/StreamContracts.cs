@@ -32,6 +32,21 @@ public interface IStreamServer
 
     /// <summary>The server disconnects the caller.</summary>
     Task Kick();
+
+    /// <summary>An upload: the hub sums the numbers the caller sends.</summary>
+    Task<int> SumUpload(string label, IAsyncEnumerable<int> numbers, CancellationToken cancellationToken = default);
+
+    /// <summary>The hub takes <paramref name="take"/> of the uploaded numbers and returns (the rest is cancelled).</summary>
+    Task<int> TakeUpload(IAsyncEnumerable<int> numbers, int take);
+
+    /// <summary>The hub takes one number, waits for <see cref="StreamLog.ReleaseUpload"/>, then takes 40 more and returns.</summary>
+    Task<int> HoldUpload(IAsyncEnumerable<int> numbers);
+
+    /// <summary>The hub reads the upload until something ends it; what ended it goes to <see cref="StreamLog.ConsumerEnded"/>.</summary>
+    Task ConsumeUpload(IAsyncEnumerable<int> numbers);
+
+    /// <summary>The hub uploads 0..count-1 to the caller's <see cref="IStreamClient.SumUpload"/> and returns its answer.</summary>
+    Task<int> UploadToClient(int count);
 }
 
 /// <summary>Server → client: the stream the .NET client produces for the hub.</summary>
@@ -40,6 +55,9 @@ public interface IStreamClient
 {
     /// <summary>0..count-1, or forever when count is negative.</summary>
     IAsyncEnumerable<int> Numbers(int count, CancellationToken cancellationToken = default);
+
+    /// <summary>An upload from the hub: the client sums it.</summary>
+    Task<int> SumUpload(IAsyncEnumerable<int> numbers);
 }
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]

@@ -104,4 +104,77 @@ public sealed class StreamHub(StreamLog log) : SocketHub<IStreamClient>, IStream
         Socket.Disconnect();
         return Task.CompletedTask;
     }
+
+    public async Task<int> SumUpload(string label, IAsyncEnumerable<int> numbers, CancellationToken cancellationToken = default)
+    {
+        Assert.Equal("numbers", label);
+        var sum = 0;
+        await foreach (var n in numbers)
+        {
+            sum += n;
+        }
+
+        return sum;
+    }
+
+    public async Task<int> TakeUpload(IAsyncEnumerable<int> numbers, int take)
+    {
+        var taken = 0;
+        await foreach (var n in numbers)
+        {
+            if (++taken == take)
+            {
+                break;
+            }
+        }
+
+        return taken;
+    }
+
+    public async Task<int> HoldUpload(IAsyncEnumerable<int> numbers)
+    {
+        var taken = 0;
+        await foreach (var n in numbers)
+        {
+            if (++taken == 1)
+            {
+                log.UploadHeld.TrySetResult();
+                await log.ReleaseUpload.Task;
+            }
+            else if (taken == 41)
+            {
+                break;
+            }
+        }
+
+        return taken - 1;
+    }
+
+    public async Task ConsumeUpload(IAsyncEnumerable<int> numbers)
+    {
+        try
+        {
+            await foreach (var n in numbers)
+            {
+                _ = n;
+            }
+
+            log.ConsumerEnded.TrySetResult(null);
+        }
+        catch (Exception ex)
+        {
+            log.ConsumerEnded.TrySetResult(ex);
+        }
+    }
+
+    public Task<int> UploadToClient(int count) => Clients.Caller.SumUpload(Range(count));
+
+    private static async IAsyncEnumerable<int> Range(int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            await Task.Yield();
+            yield return i;
+        }
+    }
 }

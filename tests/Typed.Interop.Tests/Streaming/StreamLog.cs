@@ -14,4 +14,10 @@ public sealed class StreamLog
 
     /// <summary>Set when a hub consumer (<see cref="IStreamServer.ConsumeFromClient"/>) ends: the exception it saw.</summary>
     public TaskCompletionSource<Exception?> ConsumerEnded { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Set when <see cref="IStreamServer.HoldUpload"/> took its first number.</summary>
+    public TaskCompletionSource UploadHeld { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Lets <see cref="IStreamServer.HoldUpload"/> go on reading.</summary>
+    public TaskCompletionSource ReleaseUpload { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 }

@@ -59,6 +59,32 @@ public sealed class TypedStreamTests
     }
 
     [Fact]
+    public async Task A_hub_producer_that_throws_is_logged_at_Error_with_its_exception()
+    {
+        var logs = new Rpc.RpcFailureTests.LogProvider();
+        await using var host = await StreamHubHost.StartAsync("json", logs: logs);
+        await using var client = ClientKit.Create(new Uri(host.BaseUrl), "websocket", "json");
+        var socket = client.Of("/stream");
+        await ClientKit.ConnectAsync(socket, "websocket");
+        var server = socket.CreateProxy<IStreamServer>();
+
+        await Assert.ThrowsAsync<SocketInvocationException>(async () =>
+        {
+            await foreach (var n in server.Failing(1).WithCancellation(Timeout()))
+            {
+                _ = n;
+            }
+        });
+
+        // The handler returned before the iterator threw, so only the stream's own log line records it.
+        var entry = Assert.Single(await logs.WaitForAsync(e => e.EventId.Id == 117, count: 1));
+        Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Error, entry.Level);
+        Assert.Equal("the producer failed", Assert.IsType<InvalidOperationException>(entry.Exception).Message);
+        Assert.Contains("failing", entry.Message, StringComparison.Ordinal);
+        Assert.Contains(socket.Id!, entry.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_consumer_cancels_mid_stream_and_the_producer_is_cancelled()
     {
         await using var host = await StreamHubHost.StartAsync("json");

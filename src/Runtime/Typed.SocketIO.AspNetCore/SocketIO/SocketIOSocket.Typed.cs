@@ -10,6 +10,9 @@ public sealed partial class SocketIOSocket : ISocketIOStreamPeer
     // Cancelled when the socket leaves its namespace: streams on it end (docs/streaming.md).
     private readonly CancellationTokenSource _closed = new();
 
+    // A hub's stream iterator threw after its handler returned, so the handler's log line (106) cannot cover it.
+    void ISocketIOStreamPeer.ReportStreamFailure(string eventName, Exception exception) => SocketIOLog.StreamProducerFailed(Logger, exception, eventName, Id);
+
     CancellationToken ISocketIOStreamPeer.ConnectionClosed => _closed.Token;
 
     int ISocketIOStreamPeer.StreamWindow => Namespace.Server.Options.StreamWindow;

@@ -85,6 +85,8 @@ public sealed partial class SocketIOClientSocket
 
     int ISocketIOStreamPeer.StreamWindow => _options.StreamWindow;
 
+    void ISocketIOStreamPeer.ReportStreamFailure(string eventName, Exception exception) => Client.ReportHandlerFailure(eventName, exception);
+
     IDisposable ISocketIOEventSource.On(string eventName, Func<ISocketIOEvent, ValueTask> handler)
     {
         ArgumentNullException.ThrowIfNull(handler);

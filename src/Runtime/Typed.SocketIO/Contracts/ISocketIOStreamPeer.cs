@@ -19,4 +19,11 @@ public interface ISocketIOStreamPeer : ISocketIOPeer, ISocketIOEventSource
     /// <c>SocketIOOptions.StreamWindow</c>, the client's <c>SocketIOClientSocketOptions.StreamWindow</c>.
     /// </summary>
     int StreamWindow { get; }
+
+    /// <summary>
+    /// A stream this side produced failed: its iterator threw (the consumer got a <c>handler_error</c> without the
+    /// details). The server logs it (<c>Typed.SocketIO</c> event 117, Error, with the stack trace, as for a handler that
+    /// threw); the client reports it as it reports a handler that threw.
+    /// </summary>
+    void ReportStreamFailure(string eventName, Exception exception);
 }

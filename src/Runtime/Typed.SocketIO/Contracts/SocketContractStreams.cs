@@ -134,6 +134,100 @@ public static class SocketContractStreams
         _ = Task.Run(() => producer.RunAsync(items, release));
     }
 
+    /// <summary>
+    /// Uploads <paramref name="items"/> as the stream argument of <paramref name="eventName"/> called on
+    /// <paramref name="peer"/>: the call carries the method's other arguments, then <c>{"$stream":"&lt;id&gt;"}</c>, and
+    /// asks an acknowledgement (the method's result, sent when the receiver's method returns). Items go out as the
+    /// receiver grants credit (<c>$stream-ack</c>), then <c>$stream-end</c>. Returns the acknowledgement's arguments.
+    /// </summary>
+    /// <remarks>
+    /// Cancelling <paramref name="cancellationToken"/>, or no acknowledgement within <paramref name="timeout"/> (null: the
+    /// socket's default; it bounds the whole upload), ends the upload at the receiver with <c>stream_cancelled</c>. When
+    /// <paramref name="items"/> throws, the receiver's stream ends with <c>handler_error</c> and this call rethrows
+    /// the exception once the receiver answers.
+    /// </remarks>
+    /// <exception cref="NotSupportedException"><paramref name="peer"/> cannot carry streams (a room, a remote socket).</exception>
+    public static async Task<SocketIOArguments> UploadAsync<T, TState>(ISocketIOPeer peer, string eventName, IAsyncEnumerable<T> items, JsonTypeInfo<T> itemTypeInfo, TState state, WriteArgumentsCallback<TState> writeArguments, TimeSpan? timeout, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(peer);
+        ArgumentNullException.ThrowIfNull(eventName);
+        ArgumentNullException.ThrowIfNull(items);
+        ArgumentNullException.ThrowIfNull(itemTypeInfo);
+        ArgumentNullException.ThrowIfNull(writeArguments);
+        var streamPeer = AsStreamPeer(peer);
+        if (streamPeer.ConnectionClosed.IsCancellationRequested)
+        {
+            throw new SocketIODisconnectedException();
+        }
+
+        var table = SocketStreamTable.For(streamPeer);
+        using var owner = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        StreamProducer<T> producer;
+        string id;
+        while (true)
+        {
+            // The producer table also holds the peer's ids (streams it calls on this side): skip one in use.
+            id = table.NewId("u");
+            producer = new StreamProducer<T>(streamPeer, table, id, eventName, initialCredit: 0, itemTypeInfo, owner.Token);
+            if (table.TryAddProducer(id, producer))
+            {
+                break;
+            }
+
+            producer.Cancel();
+        }
+
+        // The producer waits for the receiver's first credit, which follows the call, so it can start now.
+        _ = Task.Run(() => producer.RunAsync(items, static () => ValueTask.CompletedTask), CancellationToken.None);
+        SocketIOArguments ack;
+        try
+        {
+            ack = await peer.EmitWithAckAsync(eventName, (state, writeArguments, id), UploadCall<TState>.Write, timeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SocketInvocationException) when (producer.LocalError is { } local)
+        {
+            // The receiver failed because the items did: the uploader's own exception says more.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(local);
+            throw;
+        }
+        catch
+        {
+            // Cancelled, timed out or disconnected: the receiver learns the upload was cancelled (unless the connection is gone).
+            await owner.CancelAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        // The receiver answered: its method returned, so it wants nothing more (it also sent $stream-cancel).
+        producer.Cancel();
+        if (producer.LocalError is { } error)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(error);
+        }
+
+        return ack;
+    }
+
+    /// <summary>
+    /// The upload stream argument of a call received on <paramref name="source"/>: argument <paramref name="index"/> is
+    /// <c>{"$stream":"&lt;id&gt;"}</c>. Grants the uploader the window as credit; pass the result to
+    /// <see cref="EndUploadAsync{T}"/> when the handler returns.
+    /// </summary>
+    /// <exception cref="SocketIOBindingException">The argument is not a stream request, or names an open stream.</exception>
+    /// <exception cref="NotSupportedException"><paramref name="source"/> cannot carry streams.</exception>
+    public static async ValueTask<IAsyncEnumerable<T>> ReceiveUploadAsync<T>(ISocketIOEventSource source, ISocketIOEvent call, int index, string eventName, JsonTypeInfo<T> itemTypeInfo)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(call);
+        ArgumentNullException.ThrowIfNull(itemTypeInfo);
+        var (id, _) = ReadRequest(call.Arguments, index);
+        return await UploadStream<T>.StartAsync(AsStreamPeer(source), id, eventName, itemTypeInfo).ConfigureAwait(false)
+            ?? throw new SocketIOBindingException(PropertyName, index, $"names the stream '{id}', which is still open.");
+    }
+
+    /// <summary>Ends an upload from <see cref="ReceiveUploadAsync{T}"/>: one not read to its end is cancelled at the uploader.</summary>
+    public static ValueTask EndUploadAsync<T>(IAsyncEnumerable<T> upload) =>
+        upload is UploadStream<T> stream ? stream.EndAsync() : ValueTask.CompletedTask;
+
     private static async IAsyncEnumerable<T> ConsumeAsync<T, TState>(ISocketIOStreamPeer peer, string eventName, TState state, WriteArgumentsCallback<TState> writeArguments, JsonTypeInfo<T> itemTypeInfo, TimeSpan? timeout, CancellationToken cancellationToken, [EnumeratorCancellation] CancellationToken enumeratorCancellation = default)
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, enumeratorCancellation);
@@ -203,6 +297,19 @@ public static class SocketContractStreams
         writer.Json.WriteString(PropertyName, id);
         writer.Json.WriteEndObject();
     };
+
+    /// <summary>An upload's arguments: the method's others, then <c>{"$stream":"&lt;id&gt;"}</c>.</summary>
+    private static class UploadCall<TState>
+    {
+        public static readonly WriteArgumentsCallback<(TState State, WriteArgumentsCallback<TState> Write, string Id)> Write =
+            static (SocketIOArgumentWriter writer, in (TState State, WriteArgumentsCallback<TState> Write, string Id) call) =>
+            {
+                call.Write(writer, call.State);
+                writer.Json.WriteStartObject();
+                writer.Json.WriteString(PropertyName, call.Id);
+                writer.Json.WriteEndObject();
+            };
+    }
 
     /// <summary>The call's arguments: the method's, then the stream request.</summary>
     private static class StreamCall<TState>

@@ -23,6 +23,9 @@ internal static partial class SocketIOLog
     [LoggerMessage(106, LogLevel.Error, "Socket.IO handler failed in {Callback} for socket {SocketId}.")]
     public static partial void HandlerFailed(ILogger logger, Exception exception, string callback, string socketId);
 
+    [LoggerMessage(117, LogLevel.Error, "Socket.IO stream {EventName} failed in its producer for socket {SocketId}; the consumer got handler_error.")]
+    public static partial void StreamProducerFailed(ILogger logger, Exception exception, string eventName, string socketId);
+
     [LoggerMessage(107, LogLevel.Error, "Namespace middleware failed for {Namespace}; the client was refused with a generic error.")]
     public static partial void MiddlewareFailed(ILogger logger, Exception exception, string @namespace);
 

@@ -6,7 +6,9 @@ namespace Typed.SocketIO.Contracts.Internal;
 
 /// <summary>
 /// The streams of one socket: the stream events of docs/streaming.md are routed here by id, items and ends to the
-/// consumers this side opened, credit and cancellation to the producers it runs. One table per socket object, made
+/// consumers (the streams this side called, and the uploads it receives), credit and cancellation to the producers
+/// (the streams the peer called, and the uploads this side sends). Each dictionary mixes ids this side chose and ids
+/// the peer chose, so a peer's id already in use is refused and this side's own ids skip the peer's. One table per socket object, made
 /// on the socket's first stream, so sockets that never stream register nothing.
 /// </summary>
 internal sealed class SocketStreamTable
@@ -33,13 +35,30 @@ internal sealed class SocketStreamTable
     /// <summary>A new id for a stream this side consumes, registered with <paramref name="consumer"/>.</summary>
     public string AddConsumer(IStreamEndpoint consumer)
     {
-        var id = "s" + Interlocked.Increment(ref _nextId).ToString(System.Globalization.CultureInfo.InvariantCulture);
         lock (_consumers)
         {
-            _consumers.Add(id, consumer);
+            // The peer's uploads share this id space (their ids are the peer's): skip an id it already uses.
+            while (true)
+            {
+                var id = NewId("s");
+                if (_consumers.TryAdd(id, consumer))
+                {
+                    return id;
+                }
+            }
         }
+    }
 
-        return id;
+    /// <summary>A fresh id with <paramref name="prefix"/> (<c>s</c>: a stream this side consumes, <c>u</c>: one it uploads).</summary>
+    public string NewId(string prefix) => prefix + Interlocked.Increment(ref _nextId).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>Registers the consumer of the upload the peer opened as <paramref name="id"/>; false when that id is in use.</summary>
+    public bool TryAddConsumer(string id, IStreamEndpoint consumer)
+    {
+        lock (_consumers)
+        {
+            return _consumers.TryAdd(id, consumer);
+        }
     }
 
     /// <summary>Registers the producer of the stream the peer opened as <paramref name="id"/>; false when that id is in use.</summary>
@@ -56,6 +75,18 @@ internal sealed class SocketStreamTable
         lock (_consumers)
         {
             _consumers.Remove(id);
+        }
+    }
+
+    public void RemoveConsumer(string id, IStreamEndpoint consumer)
+    {
+        lock (_consumers)
+        {
+            // Only that consumer: the id may name another stream by now.
+            if (_consumers.TryGetValue(id, out var current) && ReferenceEquals(current, consumer))
+            {
+                _consumers.Remove(id);
+            }
         }
     }
 

@@ -25,7 +25,11 @@ internal sealed class StreamProducer<T> : IStreamEndpoint
     private int _credit;
     private TaskCompletionSource? _creditWaiter;
 
-    public StreamProducer(ISocketIOStreamPeer peer, SocketStreamTable table, string id, string eventName, int initialCredit, JsonTypeInfo<T> typeInfo)
+    private readonly CancellationToken _ownerCancellation;
+
+    // ownerCancellation: for an upload, the uploader's own token. Cancelling it ends the stream with stream_cancelled
+    // (the consumer is told), where the consumer's $stream-cancel and the connection closing end it silently.
+    public StreamProducer(ISocketIOStreamPeer peer, SocketStreamTable table, string id, string eventName, int initialCredit, JsonTypeInfo<T> typeInfo, CancellationToken ownerCancellation = default)
     {
         _peer = peer;
         _table = table;
@@ -33,8 +37,12 @@ internal sealed class StreamProducer<T> : IStreamEndpoint
         _eventName = eventName;
         _typeInfo = typeInfo;
         _credit = Math.Min(initialCredit, MaxCredit);
-        _cancellation = CancellationTokenSource.CreateLinkedTokenSource(peer.ConnectionClosed);
+        _ownerCancellation = ownerCancellation;
+        _cancellation = CancellationTokenSource.CreateLinkedTokenSource(peer.ConnectionClosed, ownerCancellation);
     }
+
+    /// <summary>What the producer's items threw (not a cancellation), once the stream ended with it; else null.</summary>
+    public Exception? LocalError { get; private set; }
 
     public void OnEvent(string eventName, SocketIOArguments arguments)
     {
@@ -61,7 +69,8 @@ internal sealed class StreamProducer<T> : IStreamEndpoint
         waiter?.TrySetResult();
     }
 
-    private void Cancel()
+    /// <summary>Stops the stream silently, as the consumer's <c>$stream-cancel</c> does.</summary>
+    public void Cancel()
     {
         try
         {
@@ -105,8 +114,14 @@ internal sealed class StreamProducer<T> : IStreamEndpoint
             }
             catch (OperationCanceledException) when (token.IsCancellationRequested)
             {
-                // The consumer cancelled, or the connection closed: nobody is left to tell.
-                return;
+                if (!_ownerCancellation.IsCancellationRequested || _peer.ConnectionClosed.IsCancellationRequested)
+                {
+                    // The consumer cancelled, or the connection closed: nobody is left to tell.
+                    return;
+                }
+
+                // The uploader cancelled its upload: the consumer learns the stream was cancelled.
+                error = new SocketIOError(SocketIOErrorCodes.StreamCancelled, $"The stream '{_eventName}' was cancelled by the producer.");
             }
             catch (OperationCanceledException)
             {
@@ -114,9 +129,16 @@ internal sealed class StreamProducer<T> : IStreamEndpoint
                 error = new SocketIOError(SocketIOErrorCodes.StreamCancelled, $"The stream '{_eventName}' was cancelled by the producer.");
             }
 #pragma warning disable CA1031 // the producer's exception is the consumer's error; it must not escape a detached task
-            catch (Exception)
+            catch (Exception ex)
 #pragma warning restore CA1031
             {
+                LocalError = ex;
+                if (!_ownerCancellation.CanBeCanceled)
+                {
+                    // Not an upload (whose caller gets the exception itself): nobody else sees it, so it is reported.
+                    Report(ex);
+                }
+
                 // As for error acknowledgements, the exception's details stay on this side.
                 error = new SocketIOError(SocketIOErrorCodes.HandlerError, $"An error occurred while streaming '{_eventName}'.");
             }
@@ -138,6 +160,19 @@ internal sealed class StreamProducer<T> : IStreamEndpoint
             _table.RemoveProducer(_id, this);
             _cancellation.Dispose();
             await release().ConfigureAwait(false);
+        }
+    }
+
+    private void Report(Exception exception)
+    {
+        try
+        {
+            _peer.ReportStreamFailure(_eventName, exception);
+        }
+#pragma warning disable CA1031 // reporting must not keep the consumer from learning the stream ended
+        catch (Exception)
+#pragma warning restore CA1031
+        {
         }
     }
 
