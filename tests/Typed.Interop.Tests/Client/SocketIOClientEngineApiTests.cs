@@ -57,7 +57,7 @@ public sealed class SocketIOClientEngineApiTests
     public async Task Ping_is_raised_for_each_server_heartbeat()
     {
         await using var server = await NodeServer.StartAsync("sio-reference-server.mjs");
-        await using var client = new SocketIOClient(new Uri(server.BaseUrl), o => o.Transports = Typed.SocketIO.EngineIOTransports.WebSocket);
+        await using var client = new SocketIOClient(new Uri(server.BaseUrl), o => o.Transports = EngineIOTransports.WebSocket);
         var pings = 0;
         var twoPings = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         client.Ping += () =>
