@@ -53,10 +53,106 @@ internal sealed class SocketIOHandlerRegistry<TEvent>
     public IDisposable On(string eventName, Action<TEvent> handler)
     {
         ArgumentNullException.ThrowIfNull(handler);
-        return On(eventName, e =>
+
+        // Wrapped in an object that remembers the original, so Off(eventName, handler) finds it again.
+        return On(eventName, new SyncHandler(handler).InvokeAsync);
+    }
+
+    /// <summary>Handles the next <paramref name="eventName"/> only (socket.io's <c>once</c>): removed before it runs.</summary>
+    public IDisposable Once(string eventName, Delegate original, Func<TEvent, ValueTask> handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        var once = new OnceHandler(original, handler);
+        var subscription = On(eventName, once.InvokeAsync);
+        once.Attach(subscription);
+        return subscription;
+    }
+
+    /// <summary>
+    /// Removes the handlers of <paramref name="eventName"/> registered as <paramref name="handler"/> (through On or
+    /// Once); true when one was there.
+    /// </summary>
+    public bool Off(string eventName, Delegate handler)
+    {
+        ArgumentNullException.ThrowIfNull(eventName);
+        ArgumentNullException.ThrowIfNull(handler);
+        lock (_gate)
         {
-            handler(e);
-            return ValueTask.CompletedTask;
+            if (!_handlers.TryGetValue(eventName, out var existing))
+            {
+                return false;
+            }
+
+            var remaining = Array.FindAll(existing, h => !IsRegistrationOf(h, handler));
+            if (remaining.Length == existing.Length)
+            {
+                return false;
+            }
+
+            var handlers = new Dictionary<string, Func<TEvent, ValueTask>[]>(_handlers, StringComparer.Ordinal);
+            if (remaining.Length == 0)
+            {
+                handlers.Remove(eventName);
+            }
+            else
+            {
+                handlers[eventName] = remaining;
+            }
+
+            _handlers = handlers;
+            return true;
+        }
+    }
+
+    /// <summary>Removes every handler of <paramref name="eventName"/>; true when there was one.</summary>
+    public bool Off(string eventName)
+    {
+        ArgumentNullException.ThrowIfNull(eventName);
+        lock (_gate)
+        {
+            if (!_handlers.ContainsKey(eventName))
+            {
+                return false;
+            }
+
+            var handlers = new Dictionary<string, Func<TEvent, ValueTask>[]>(_handlers, StringComparer.Ordinal);
+            handlers.Remove(eventName);
+            _handlers = handlers;
+            return true;
+        }
+    }
+
+    /// <summary>Removes the catch-all <paramref name="handler"/> (every catch-all handler when null); true when one was there.</summary>
+    public bool OffAny(Func<TEvent, ValueTask>? handler)
+    {
+        lock (_gate)
+        {
+            var remaining = handler is null ? [] : Array.FindAll(_anyHandlers, h => h != handler);
+            var removed = remaining.Length != _anyHandlers.Length;
+            _anyHandlers = remaining;
+            return removed;
+        }
+    }
+
+    /// <summary>The number of handlers of <paramref name="eventName"/> (catch-all ones not counted).</summary>
+    public int ListenerCount(string eventName) =>
+        Volatile.Read(ref _handlers).TryGetValue(eventName, out var handlers) ? handlers.Length : 0;
+
+    /// <summary>A catch-all handler that runs before those already registered (socket.io's <c>prependAny</c>).</summary>
+    public IDisposable PrependAny(Func<TEvent, ValueTask> handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        lock (_gate)
+        {
+            _anyHandlers = [handler, .. _anyHandlers];
+        }
+
+        return new Subscription(() =>
+        {
+            lock (_gate)
+            {
+                _anyHandlers = Array.FindAll(_anyHandlers, h => h != handler);
+            }
         });
     }
 
@@ -153,6 +249,61 @@ internal sealed class SocketIOHandlerRegistry<TEvent>
         }
 
         NotifyOutgoing(packet.EventName!, values, onError);
+    }
+
+    /// <summary>Whether the registered delegate <paramref name="registered"/> stands for <paramref name="handler"/>: itself, or a wrapper of it.</summary>
+    private static bool IsRegistrationOf(Func<TEvent, ValueTask> registered, Delegate handler) =>
+        registered.Equals(handler) || (registered.Target is IWrappedHandler wrapped && wrapped.Original.Equals(handler));
+
+    /// <summary>A handler registered in another shape than the one the application gave: remembers that one.</summary>
+    private interface IWrappedHandler
+    {
+        Delegate Original { get; }
+    }
+
+    private sealed class SyncHandler(Action<TEvent> handler) : IWrappedHandler
+    {
+        public Delegate Original => handler;
+
+        public ValueTask InvokeAsync(TEvent e)
+        {
+            handler(e);
+            return ValueTask.CompletedTask;
+        }
+    }
+
+    /// <summary>
+    /// A handler for one event: events dispatched in parallel could both reach it before it is removed, so only the
+    /// first one that claims it runs it.
+    /// </summary>
+    private sealed class OnceHandler(Delegate original, Func<TEvent, ValueTask> handler) : IWrappedHandler
+    {
+        private int _fired;
+
+        public Delegate Original => original;
+
+        private IDisposable? _subscription;
+
+        /// <summary>Its registration: an event dispatched before this is known removes it here instead.</summary>
+        public void Attach(IDisposable subscription)
+        {
+            Volatile.Write(ref _subscription, subscription);
+            if (Volatile.Read(ref _fired) != 0)
+            {
+                subscription.Dispose();
+            }
+        }
+
+        public ValueTask InvokeAsync(TEvent e)
+        {
+            if (Interlocked.Exchange(ref _fired, 1) != 0)
+            {
+                return ValueTask.CompletedTask;
+            }
+
+            Volatile.Read(ref _subscription)?.Dispose();
+            return handler(e);
+        }
     }
 
     private sealed class Subscription(Action dispose) : IDisposable

@@ -83,5 +83,10 @@ public static class EngineIOEndpointRouteBuilderExtensions
         {
             throw new OptionsValidationException(nameof(EngineIOOptions), typeof(EngineIOOptions), ["MaxPacketsPerPayload must be positive and MaxEmptyFragmentsPerMessage not negative."]);
         }
+
+        if (options.PerMessageDeflateThreshold < 0 || options.HttpCompressionThreshold < 0)
+        {
+            throw new OptionsValidationException(nameof(EngineIOOptions), typeof(EngineIOOptions), ["PerMessageDeflateThreshold and HttpCompressionThreshold must not be negative."]);
+        }
     }
 }

@@ -19,4 +19,10 @@ public abstract class EngineIOHandler
     internal virtual void OnUpgraded(EngineIOSocket socket)
     {
     }
+
+    /// <summary>
+    /// Whether new sessions may open: false once the Socket.IO server was closed (<c>io.CloseAsync()</c>), and the
+    /// endpoint then refuses handshakes (not public API).
+    /// </summary>
+    internal virtual bool AcceptsSessions => true;
 }

@@ -95,6 +95,30 @@ public sealed class EngineIOOptions
     /// </summary>
     public TimeSpan CloseTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Whether a WebSocket may use the permessage-deflate extension (RFC 7692) when the client offers it (engine.io's
+    /// <c>perMessageDeflate</c>). Off by default, as in engine.io: compression costs CPU and memory per connection
+    /// (a zlib context each way). Negotiated in the handshake from the client's offer (its window bits and context
+    /// takeover parameters are honoured; an offer .NET cannot serve, such as a window of 8 bits, is declined and the
+    /// connection goes uncompressed).
+    /// </summary>
+    public bool PerMessageDeflate { get; set; }
+
+    /// <summary>
+    /// With <see cref="PerMessageDeflate"/>, messages shorter than this many bytes are sent uncompressed (engine.io's
+    /// <c>perMessageDeflate.threshold</c>). Default 1,024, as in engine.io.
+    /// </summary>
+    public int PerMessageDeflateThreshold { get; set; } = 1_024;
+
+    /// <summary>
+    /// Whether polling responses are compressed (gzip or deflate, as the request's Accept-Encoding allows) when they
+    /// reach <see cref="HttpCompressionThreshold"/> (engine.io's <c>httpCompression</c>). On by default, as in engine.io.
+    /// </summary>
+    public bool HttpCompression { get; set; } = true;
+
+    /// <summary>The smallest polling response, in bytes, that <see cref="HttpCompression"/> compresses. Default 1,024, as in engine.io.</summary>
+    public int HttpCompressionThreshold { get; set; } = 1_024;
+
     internal EngineIOOptions Clone()
     {
         var clone = (EngineIOOptions)MemberwiseClone();

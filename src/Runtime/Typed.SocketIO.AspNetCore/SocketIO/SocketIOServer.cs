@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -15,9 +16,10 @@ public sealed class SocketIOServer
 {
     private readonly ConcurrentDictionary<string, SocketIONamespace> _namespaces = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<SocketIOConnection, byte> _connections = new();
-    private (Func<string, bool> Matches, SocketIONamespace Parent)[] _dynamic = [];
+    private (Func<string, JsonElement, ValueTask<bool>> Matches, SocketIONamespace Parent)[] _dynamic = [];
     private int _nextParentId;
     private readonly Timer? _recoverySweep;
+    private TaskCompletionSource? _closed;
 
     /// <summary>Creates the server (normally through dependency injection).</summary>
     public SocketIOServer(IOptions<SocketIOOptions> options, ILoggerFactory? loggerFactory = null)
@@ -89,6 +91,20 @@ public sealed class SocketIOServer
     public SocketIONamespace Of(Func<string, bool> matches)
     {
         ArgumentNullException.ThrowIfNull(matches);
+        return Of((name, _) => ValueTask.FromResult(matches(name)));
+    }
+
+    /// <summary>
+    /// A dynamic namespace decided per CONNECT, possibly asynchronously (socket.io's <c>io.of((name, auth, next) =&gt; …)</c>):
+    /// <paramref name="matches"/> gets the namespace name and the CONNECT's auth payload (an empty object when the
+    /// client sent none) and answers whether that name is a child of this namespace. A false answer (or an exception,
+    /// logged) leaves the name to the next dynamic namespace, and the client is refused with <c>Invalid namespace</c>
+    /// when none accepts it. It runs for every CONNECT to a name that is not an existing static namespace, so it should
+    /// be quick; the CONNECT waits for it.
+    /// </summary>
+    public SocketIONamespace Of(Func<string, JsonElement, ValueTask<bool>> matches)
+    {
+        ArgumentNullException.ThrowIfNull(matches);
         var parent = new SocketIONamespace(this, "/_" + Interlocked.Increment(ref _nextParentId), parent: null, isParent: true);
         lock (_namespaces)
         {
@@ -138,8 +154,32 @@ public sealed class SocketIOServer
     /// <summary>Disconnects every socket of <c>/</c>.</summary>
     public void DisconnectSockets(bool close = false) => MainNamespace.DisconnectSockets(close);
 
+    /// <summary>
+    /// Closes the server, as socket.io's <c>io.close()</c>: every socket of every namespace leaves with
+    /// <c>server shutting down</c> (the client is not told to stay away, so a reconnecting client retries), every
+    /// Engine.IO session closes, and from now on the endpoint refuses handshakes (HTTP 503, <c>Server closed</c>).
+    /// Completes once every connection has closed. Closing again does nothing more and waits for the same. The
+    /// endpoint stays mapped: stop the host to release the port.
+    /// </summary>
+    public Task CloseAsync(CancellationToken cancellationToken = default)
+    {
+        var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var current = Interlocked.CompareExchange(ref _closed, closed, null);
+        if (current is null)
+        {
+            CloseAll();
+            CompleteCloseIfDrained();
+            current = closed;
+        }
+
+        return current.Task.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>Whether <see cref="CloseAsync"/> was called: no new session is accepted.</summary>
+    internal bool IsClosed => System.Threading.Volatile.Read(ref _closed) is not null;
+
     /// <summary>The namespace a CONNECT names: a static one, or a child of a matching dynamic one (null when none).</summary>
-    internal SocketIONamespace? Resolve(string name)
+    internal async ValueTask<SocketIONamespace?> ResolveAsync(string name, JsonElement auth)
     {
         if (_namespaces.TryGetValue(name, out var ns))
         {
@@ -148,7 +188,19 @@ public sealed class SocketIOServer
 
         foreach (var (matches, parent) in System.Threading.Volatile.Read(ref _dynamic))
         {
-            if (matches(name))
+            bool matched;
+            try
+            {
+                matched = await matches(name, auth).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                // The application's predicate failed: that name is not this namespace's, as a false answer.
+                SocketIOLog.HandlerFailed(Logger, ex, "dynamic namespace predicate", name);
+                matched = false;
+            }
+
+            if (matched)
             {
                 return parent.GetOrAddChild(name);
             }
@@ -179,9 +231,29 @@ public sealed class SocketIOServer
         }
     }
 
-    internal void AddConnection(SocketIOConnection connection) => _connections.TryAdd(connection, 0);
+    internal void AddConnection(SocketIOConnection connection)
+    {
+        _connections.TryAdd(connection, 0);
+        if (IsClosed)
+        {
+            // A session whose handshake passed just before CloseAsync: closed like the others.
+            connection.Close(SocketIODisconnectReason.ServerShuttingDown);
+        }
+    }
 
-    internal void RemoveConnection(SocketIOConnection connection) => _connections.TryRemove(connection, out _);
+    internal void RemoveConnection(SocketIOConnection connection)
+    {
+        _connections.TryRemove(connection, out _);
+        CompleteCloseIfDrained();
+    }
+
+    private void CompleteCloseIfDrained()
+    {
+        if (System.Threading.Volatile.Read(ref _closed) is { } closed && _connections.IsEmpty)
+        {
+            closed.TrySetResult();
+        }
+    }
 
     /// <summary>On shutdown: every socket leaves with <c>server shutting down</c> and its connection closes.</summary>
     internal void CloseAll()

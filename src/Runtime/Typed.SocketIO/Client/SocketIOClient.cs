@@ -32,6 +32,7 @@ public sealed class SocketIOClient : IAsyncDisposable
     private bool _open;
     private bool _opening;
     private bool _skipReconnect;
+    private bool _priorWebSocketSuccess; // a session of this client reached WebSocket (RememberUpgrade)
 
     // The running reconnection loop's identity, null when none runs. A loop clears it only while it still owns it,
     // and a reconnection that succeeds hands it back at the moment the connection counts as open: a loss right after
@@ -85,6 +86,12 @@ public sealed class SocketIOClient : IAsyncDisposable
 
     /// <summary>The open connection moved from polling to WebSocket.</summary>
     public event Action? Upgraded;
+
+    /// <summary>
+    /// The server's heartbeat ping arrived (socket.io-client's <c>manager.on("ping")</c>); the pong is already on its
+    /// way. Raised on the receive path: keep it short.
+    /// </summary>
+    public event Action? Ping;
 
     /// <summary>
     /// A handler threw: a socket's event handler (named by the event), or a handler of one of the client's own
@@ -248,6 +255,10 @@ public sealed class SocketIOClient : IAsyncDisposable
         return true;
     }
 
+    /// <summary>Whether the next session skips polling: <see cref="SocketIOClientOptions.RememberUpgrade"/> and a WebSocket that worked before.</summary>
+    private bool UseRememberedWebSocket =>
+        Options.RememberUpgrade && (Options.Transports & EngineIOTransports.WebSocket) != 0 && Volatile.Read(ref _priorWebSocketSuccess);
+
     private static SocketIOClientOptions Configure(Action<SocketIOClientOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(configure);
@@ -261,7 +272,8 @@ public sealed class SocketIOClient : IAsyncDisposable
         var engineOptions = new EngineIOClientOptions
         {
             Path = Options.Path,
-            UsePolling = (Options.Transports & EngineIOTransports.Polling) != 0,
+            // RememberUpgrade (as engine.io-client's rememberUpgrade): after a WebSocket that worked, straight to it.
+            UsePolling = (Options.Transports & EngineIOTransports.Polling) != 0 && !UseRememberedWebSocket,
             UseWebSocket = (Options.Transports & EngineIOTransports.WebSocket) != 0,
             Upgrade = Options.Upgrade,
             HttpMessageHandler = Options.HttpMessageHandler,
@@ -290,8 +302,10 @@ public sealed class SocketIOClient : IAsyncDisposable
         var engine = new EngineIOClient(_serverUri, engineOptions);
         engine.MessageReceived += (data, isBinary) => OnEngineMessage(engine, data, isBinary);
         engine.Closed += reason => OnEngineClosed(engine, reason);
+        engine.PingReceived += () => Raise(Ping);
         engine.Upgraded += () =>
         {
+            Volatile.Write(ref _priorWebSocketSuccess, true);
             SocketIOClientLog.Upgraded(_logger);
             Raise(Upgraded);
         };
@@ -321,9 +335,16 @@ public sealed class SocketIOClient : IAsyncDisposable
             }
 
             await engine.ConnectAsync(_disposed.Token).ConfigureAwait(false);
+            if (engine.Transport == EngineIOTransport.WebSocket)
+            {
+                Volatile.Write(ref _priorWebSocketSuccess, true);
+            }
         }
         catch (Exception ex)
         {
+            // A remembered WebSocket that fails is forgotten: the next attempt starts with polling again.
+            Volatile.Write(ref _priorWebSocketSuccess, false);
+
             // A refusal (HTTP 401/403) is not retried with the credentials it refused: only new ones from the provider
             // earn one more attempt. Asked here, before the decision, so the reconnection loop does not start in vain.
             var refusal = ex is EngineIOConnectException { IsRefusal: true } refused ? refused : null;

@@ -20,6 +20,14 @@ public sealed class SocketIOClientOptions
     /// <summary>Whether a polling session upgrades to WebSocket when the server offers it. Default true.</summary>
     public bool Upgrade { get; set; } = true;
 
+    /// <summary>
+    /// After a session of this client has reached WebSocket (by upgrade or directly), the next ones (reconnections)
+    /// open on WebSocket at once, skipping polling (engine.io-client's <c>rememberUpgrade</c>). If that WebSocket
+    /// fails, the attempt after it starts with polling again. Default false, as in socket.io-client; remembered per
+    /// client, not per process.
+    /// </summary>
+    public bool RememberUpgrade { get; set; }
+
     /// <summary>Extra query parameters sent with every request.</summary>
     public IDictionary<string, string> Query { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
 

@@ -138,6 +138,13 @@ internal sealed class EngineIOServer
             return;
         }
 
+        if (!Handler.AcceptsSessions)
+        {
+            // The application closed its server (io.CloseAsync()): as socket.io after io.close(), no new session.
+            await RejectAsync(context, EngineIOErrors.Forbidden, "Server closed", StatusCodes.Status503ServiceUnavailable).ConfigureAwait(false);
+            return;
+        }
+
         if (!HasRoomForSession(context.Connection.RemoteIpAddress))
         {
             // BAD-INPUTS F1: a flood of handshakes that never poll would otherwise hold ~45 s of sessions each.
@@ -173,7 +180,7 @@ internal sealed class EngineIOServer
                 return;
             }
 
-            if (await WebSocketAcceptor.TryAcceptAsync(context).ConfigureAwait(false) is not var (webSocket, batching))
+            if (await WebSocketAcceptor.TryAcceptAsync(context, Options).ConfigureAwait(false) is not var (webSocket, batching))
             {
                 return;
             }
@@ -265,7 +272,7 @@ internal sealed class EngineIOServer
 
     private async Task OpenWebSocketSessionAsync(HttpContext context)
     {
-        if (await WebSocketAcceptor.TryAcceptAsync(context).ConfigureAwait(false) is not var (webSocket, batching))
+        if (await WebSocketAcceptor.TryAcceptAsync(context, Options).ConfigureAwait(false) is not var (webSocket, batching))
         {
             return;
         }

@@ -223,18 +223,20 @@ internal sealed class SocketIOConnection
 
         try
         {
-            var ns = _server.Resolve(name);
+            // Read before the first await (the packet's bytes belong to the receive buffer); a dynamic namespace's
+            // predicate sees it.
+            JsonElement auth;
+            using (var document = JsonDocument.Parse(packet.Data.IsEmpty ? s_emptyObject : packet.Data, new JsonDocumentOptions { MaxDepth = _server.ParserLimits.MaxDepth }))
+            {
+                auth = document.RootElement.Clone();
+            }
+
+            var ns = await _server.ResolveAsync(name, auth).ConfigureAwait(false);
             if (ns is null)
             {
                 SocketIOLog.ConnectRefused(_server.Logger, name, "Invalid namespace");
                 WritePacket(new SocketIOPacket { Type = SocketIOPacketType.ConnectError, Namespace = name, Data = s_invalidNamespace });
                 return;
-            }
-
-            JsonElement auth;
-            using (var document = JsonDocument.Parse(packet.Data.IsEmpty ? s_emptyObject : packet.Data, new JsonDocumentOptions { MaxDepth = _server.ParserLimits.MaxDepth }))
-            {
-                auth = document.RootElement.Clone();
             }
 
             var recovery = _server.Options.ConnectionStateRecovery;

@@ -23,6 +23,8 @@ internal sealed class SocketIOEngineHandler(SocketIOServer server) : EngineIOHan
 
     internal override void OnUpgraded(EngineIOSocket socket) => server.Metrics.Upgraded();
 
+    internal override bool AcceptsSessions => !server.IsClosed;
+
     public override ValueTask OnClosedAsync(EngineIOSocket socket, EngineIOCloseReason reason)
     {
         var connection = (SocketIOConnection)socket.ApplicationState!;

@@ -207,8 +207,17 @@ internal sealed class PollingTransport(EngineIOSession session) : EngineIOTransp
         {
             SetPollingHeaders(context, "text/plain; charset=UTF-8");
             var span = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(packets);
-            context.Response.ContentLength = EngineIOCodec.GetPayloadLength(span);
-            EngineIOCodec.WritePayload(span, context.Response.BodyWriter);
+            var length = EngineIOCodec.GetPayloadLength(span);
+            if (PollingCompression.ChooseEncoding(context, Session.Options, length) is { } encoding)
+            {
+                PollingCompression.WritePayload(context, span, length, encoding);
+            }
+            else
+            {
+                context.Response.ContentLength = length;
+                EngineIOCodec.WritePayload(span, context.Response.BodyWriter);
+            }
+
             var flushed = await context.Response.BodyWriter.FlushAsync(context.RequestAborted).ConfigureAwait(false);
             if ((flushed.IsCanceled || flushed.IsCompleted) && signal == PollSignal.Data && !isFinalFlush)
             {

@@ -342,13 +342,26 @@ internal sealed class WebSocketTransport(EngineIOSession session, WebSocket webS
     {
         if (!packet.IsBinary)
         {
-            return webSocket.SendAsync(packet.Encoded, WebSocketMessageType.Text, endOfMessage: true, WriteAborted);
+            return webSocket.SendAsync(packet.Encoded, WebSocketMessageType.Text, Flags(packet.Encoded.Length), WriteAborted);
         }
 
-        return Session.BinaryAsBase64
-            ? webSocket.SendAsync(EngineIOCodec.EncodeBinaryAsBase64Text(packet.Encoded.Span).AsMemory(), WebSocketMessageType.Text, endOfMessage: true, WriteAborted)
-            : webSocket.SendAsync(packet.Encoded, WebSocketMessageType.Binary, endOfMessage: true, WriteAborted);
+        if (Session.BinaryAsBase64)
+        {
+            var text = EngineIOCodec.EncodeBinaryAsBase64Text(packet.Encoded.Span).AsMemory();
+            return webSocket.SendAsync(text, WebSocketMessageType.Text, Flags(text.Length), WriteAborted);
+        }
+
+        return webSocket.SendAsync(packet.Encoded, WebSocketMessageType.Binary, Flags(packet.Encoded.Length), WriteAborted);
     }
+
+    /// <summary>
+    /// A whole message; below engine.io's perMessageDeflate threshold it goes uncompressed (deflating a few bytes
+    /// costs more than it saves). Without permessage-deflate negotiated the flag changes nothing.
+    /// </summary>
+    private WebSocketMessageFlags Flags(int length) =>
+        length < Session.Options.PerMessageDeflateThreshold
+            ? WebSocketMessageFlags.EndOfMessage | WebSocketMessageFlags.DisableCompression
+            : WebSocketMessageFlags.EndOfMessage;
 
     private async Task CloseOutputQuietlyAsync(WebSocketCloseStatus status)
     {

@@ -48,6 +48,9 @@ internal sealed partial class EngineIOClient : IAsyncDisposable
     /// <summary>The session moved from polling to WebSocket.</summary>
     public event Action? Upgraded;
 
+    /// <summary>A ping from the server arrived (its pong is already queued).</summary>
+    public event Action? PingReceived;
+
     /// <summary>The session closed, with engine.io-client's reason (<c>transport close</c>, <c>ping timeout</c>…).</summary>
     public event Action<string>? Closed;
 
@@ -212,6 +215,7 @@ internal sealed partial class EngineIOClient : IAsyncDisposable
             case EngineIOPacketType.Ping:
                 ResetWatchdog();
                 Enqueue(EngineIOOutgoingPacket.Pong);
+                PingReceived?.Invoke();
                 return true;
             case EngineIOPacketType.Message:
                 MessageReceived?.Invoke(packet.Data, packet.IsBinary);
