@@ -5,7 +5,7 @@ using Typed.SocketIO;
 namespace ConformanceServer;
 
 /// <summary>
-/// The events the interop application adds as a cluster member (../shared/interop/CLUSTER-APP.md), the same as
+/// The events the interop application adds as a cluster member (docs/protocol/cluster-app.md), the same as
 /// tests/js/cluster-member.mjs does on Node's socket.io with @socket.io/redis-adapter, so one scenario script runs
 /// against Node-only, Typed-only and mixed clusters. <c>member</c> is the member's name (its port).
 /// </summary>

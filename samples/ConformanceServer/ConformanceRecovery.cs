@@ -3,7 +3,7 @@ using Typed.SocketIO;
 namespace ConformanceServer;
 
 /// <summary>
-/// Connection state recovery for the interop application (../shared/interop/CLUSTER-APP.md): <c>--recovery</c> turns
+/// Connection state recovery for the interop application (docs/protocol/cluster-app.md): <c>--recovery</c> turns
 /// it on (<c>skipMiddlewares</c> true, as Node's), <c>--recovery-window ms</c> sets <c>maxDisconnectionDuration</c>
 /// (default 120000). <c>whoami</c> (<see cref="ClusterApp"/>) answers whether a socket was recovered.
 /// </summary>

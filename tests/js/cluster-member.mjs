@@ -1,4 +1,4 @@
-// A Node member of a Redis cluster: the interop application's cluster events (../shared/interop/CLUSTER-APP.md) on
+// A Node member of a Redis cluster: the interop application's cluster events (docs/protocol/cluster-app.md) on
 // the official socket.io 4.8.4 with @socket.io/redis-adapter 8.3.0 over node-redis 4.7.1, the counterpart of
 // samples/ConformanceServer started with --redis. The scenario script (cluster-scenario.mjs) drives Node-only,
 // Typed-only and mixed clusters of these through the stock client and must see the same results.

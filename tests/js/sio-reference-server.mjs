@@ -7,7 +7,7 @@
 //
 // Usage: node sio-reference-server.mjs [port] [--parser json|msgpack] [--recovery [--recovery-window ms]]
 //        --recovery turns connection state recovery on (skipMiddlewares: true), --recovery-window sets
-//        maxDisconnectionDuration (default 120000 ms), as in ../shared/interop/CLUSTER-APP.md.
+//        maxDisconnectionDuration (default 120000 ms), as in docs/protocol/cluster-app.md.
 //        (port 0 or omitted = random; the parser defaults to json)
 // stdout: exactly one line, `listening <port>`, once the server accepts connections.
 // stderr: one line per server-side observation, `EVENT <json>` (see README.md);
