@@ -1,6 +1,4 @@
 using System.Buffers;
-using System.Collections.Concurrent;
-using System.Text;
 using System.Text.Json;
 using StackExchange.Redis;
 using Typed.SocketIO.Protocol.Internal;
@@ -17,45 +15,30 @@ namespace Typed.SocketIO.Redis.Internal;
 /// strictly: a JSON message is validated, then read through the same MessagePack readers as a binary one; a malformed
 /// or foreign message is logged and dropped.
 /// </summary>
-internal sealed class RedisShardedAdapter : InMemorySocketIOAdapter
+internal sealed class RedisShardedAdapter : RedisAdapterBase
 {
     /// <summary>Node's <c>looksLikeASocketId</c>: socket ids are 20 characters, on both sides.</summary>
     private const int SocketIdLength = 20;
 
-    private static readonly JsonDocumentOptions s_jsonOptions = new() { MaxDepth = RedisMessagePack.MaxDepth };
-
-    private readonly RedisBackplane _backplane;
-    private readonly string _uid = RedisPacketCodec.NewId(16);
     private readonly string _channel;
     private readonly string _responseChannel;
     private readonly SocketIORedisSubscriptionMode _subscriptionMode;
-    private readonly ConcurrentDictionary<string, RedisPendingRequest> _requests = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, RedisAckRequest> _ackRequests = new(StringComparer.Ordinal);
     private readonly object _roomGate = new();
     private readonly HashSet<string> _roomChannels = new(StringComparer.Ordinal);
-    private readonly SocketIOParserLimits _limits;
 
     public RedisShardedAdapter(SocketIONamespace ns, RedisBackplane backplane)
-        : base(ns)
+        : base(ns, backplane, idLength: 16)
     {
-        _backplane = backplane;
         _subscriptionMode = backplane.Options.SubscriptionMode;
         _channel = backplane.Options.KeyPrefix + "#" + ns.Name + "#";
-        _responseChannel = _channel + _uid + "#";
-        var options = ns.Server.Options;
-        _limits = new SocketIOParserLimits
-        {
-            MaxAttachments = options.MaxAttachments,
-            MaxDepth = options.MaxDepth,
-            MaxNamespaceLength = options.MaxNamespaceLength,
-            MaxAttachmentBytes = options.EngineIO.MaxHttpBufferSize,
-        };
+        _responseChannel = _channel + Uid + "#";
 
         backplane.Subscribe(RedisChannel.Sharded(_channel), OnMessageAsync);
         backplane.Subscribe(RedisChannel.Sharded(_responseChannel), OnMessageAsync);
     }
 
-    private TimeSpan RequestTimeout => _backplane.Options.RequestTimeout;
+    /// <summary>ClusterAdapter requests and answers carry a server-side event under <c>packet</c>.</summary>
+    protected override string ServerSideField => "packet";
 
     public override void AddAll(string socketId, IEnumerable<string> rooms)
     {
@@ -75,7 +58,7 @@ internal sealed class RedisShardedAdapter : InMemorySocketIOAdapter
                 if (HasOwnChannel(room, isSocketRoom: room == socketId || GetSocketRooms(room).Count != 0)
                     && GetSockets([room]).Count != 0 && _roomChannels.Add(room))
                 {
-                    _backplane.Subscribe(RedisChannel.Sharded(RoomChannel(room)), OnMessageAsync);
+                    Backplane.Subscribe(RedisChannel.Sharded(RoomChannel(room)), OnMessageAsync);
                 }
             }
         }
@@ -105,8 +88,8 @@ internal sealed class RedisShardedAdapter : InMemorySocketIOAdapter
             writer.WriteString("packet"u8);
             buffer.Write(RedisPacketCodec.EncodePacket(packet).Span);
             writer.WriteString("opts"u8);
-            RedisClassicAdapter.WriteOptions(buffer, options, withTimeout: false);
-            _backplane.Publish(RedisChannel.Sharded(BroadcastChannel(options)), buffer.WrittenMemory);
+            WriteOptions(buffer, options, withTimeout: false);
+            Backplane.Publish(RedisChannel.Sharded(BroadcastChannel(options)), buffer.WrittenMemory);
         }
 
         base.Broadcast(packet, options);
@@ -118,14 +101,9 @@ internal sealed class RedisShardedAdapter : InMemorySocketIOAdapter
         ArgumentNullException.ThrowIfNull(onResponse);
         if (!options.Local)
         {
-            var requestId = RedisPacketCodec.NewId(16);
+            var requestId = NewRequestId();
             var request = new RedisAckRequest(onRecipients, onResponse);
-            if (_ackRequests.Count >= _backplane.Options.MaxPendingRequests || !_ackRequests.TryAdd(requestId, request))
-            {
-                // Over the bound: this broadcast stays local, the placeholder is withdrawn.
-                request.SetExpectedServers(0);
-            }
-            else
+            if (TryAddAckRequest(requestId, request))
             {
                 // Always on the namespace channel, as Node: the server count covers every server, not a room's.
                 var buffer = new ArrayBufferWriter<byte>();
@@ -137,66 +115,25 @@ internal sealed class RedisShardedAdapter : InMemorySocketIOAdapter
                 writer.WriteString("requestId"u8);
                 writer.Write(requestId);
                 writer.WriteString("opts"u8);
-                RedisClassicAdapter.WriteOptions(buffer, options, withTimeout: true);
-                _backplane.Publish(RedisChannel.Sharded(_channel), buffer.WrittenMemory);
-                _ = ForgetAckRequestAsync(requestId, options.AckTimeout);
-                _ = ExpectServersAsync(request);
+                WriteOptions(buffer, options, withTimeout: true);
+                Backplane.Publish(RedisChannel.Sharded(_channel), buffer.WrittenMemory);
+                ExpectAckAnswers(requestId, request, options.AckTimeout);
             }
         }
 
         base.BroadcastWithAck(packet, options, onRecipients, onResponse);
     }
 
-    public override async ValueTask<IReadOnlyList<IRemoteSocket>> FetchSocketsAsync(SocketIOBroadcastOptions options)
-    {
-        var local = await base.FetchSocketsAsync(options).ConfigureAwait(false);
-        if (options.Local)
-        {
-            return local;
-        }
-
-        var servers = await ServerCountAsync().ConfigureAwait(false);
-        if (servers <= 1)
-        {
-            return local;
-        }
-
-        var request = await SendRequestAsync(RedisClusterMessageType.FetchSockets, RedisRequestType.RemoteFetch, servers - 1, writer => WriteSelection(writer, options)).ConfigureAwait(false);
-        if (!request.Completed)
-        {
-            throw new TimeoutException("timeout reached while waiting for fetchSockets response");
-        }
-
-        lock (request.State.Sockets)
-        {
-            return [.. local, .. request.State.Sockets];
-        }
-    }
-
     public override void AddSockets(SocketIOBroadcastOptions options, IReadOnlyCollection<string> rooms)
     {
         base.AddSockets(options, rooms);
-        if (!options.Local)
-        {
-            PublishJson(_channel, RedisClusterMessageType.SocketsJoin, writer =>
-            {
-                WriteSelection(writer, options);
-                RedisClassicAdapter.WriteStrings(writer, "rooms", rooms);
-            });
-        }
+        PublishRooms(RedisClusterMessageType.SocketsJoin, options, rooms);
     }
 
     public override void DeleteSockets(SocketIOBroadcastOptions options, IReadOnlyCollection<string> rooms)
     {
         base.DeleteSockets(options, rooms);
-        if (!options.Local)
-        {
-            PublishJson(_channel, RedisClusterMessageType.SocketsLeave, writer =>
-            {
-                WriteSelection(writer, options);
-                RedisClassicAdapter.WriteStrings(writer, "rooms", rooms);
-            });
-        }
+        PublishRooms(RedisClusterMessageType.SocketsLeave, options, rooms);
     }
 
     public override void DisconnectSockets(SocketIOBroadcastOptions options, bool close)
@@ -215,7 +152,7 @@ internal sealed class RedisShardedAdapter : InMemorySocketIOAdapter
 
     public override void ServerSideEmit(SocketIOPacket packet)
     {
-        var data = RedisClassicAdapter.ServerSideData(packet);
+        var data = ServerSideData(packet);
         PublishJson(_channel, RedisClusterMessageType.ServerSideEmit, writer =>
         {
             writer.WritePropertyName("packet");
@@ -223,31 +160,8 @@ internal sealed class RedisShardedAdapter : InMemorySocketIOAdapter
         });
     }
 
-    public override async Task<IReadOnlyList<SocketIOArguments>> ServerSideEmitWithAckAsync(SocketIOPacket packet)
-    {
-        var data = RedisClassicAdapter.ServerSideData(packet);
-        var others = await ServerCountAsync().ConfigureAwait(false) - 1;
-        if (others <= 0)
-        {
-            return [];
-        }
-
-        var request = await SendRequestAsync(RedisClusterMessageType.ServerSideEmit, RedisRequestType.ServerSideEmit, others, writer =>
-        {
-            writer.WritePropertyName("packet");
-            writer.WriteRawValue(data.Span, skipInputValidation: true);
-        }).ConfigureAwait(false);
-        List<SocketIOArguments> responses;
-        lock (request.State.Responses)
-        {
-            responses = [.. request.State.Responses];
-        }
-
-        return request.Completed ? responses : throw new SocketIOAckTimeoutException(responses);
-    }
-
     public override async ValueTask<int> ServerCountAsync() =>
-        await _backplane.CountSubscribersAsync("SHARDNUMSUB", _channel).ConfigureAwait(false);
+        await Backplane.CountSubscribersAsync("SHARDNUMSUB", _channel).ConfigureAwait(false);
 
     /// <summary>Any message on any of this namespace's channels: Node handles them alike, by type.</summary>
     private async Task OnMessageAsync(ChannelMessage message)
@@ -267,7 +181,7 @@ internal sealed class RedisShardedAdapter : InMemorySocketIOAdapter
             // Validated (depth-bounded) first, then read by the MessagePack readers like a binary message.
             try
             {
-                document = JsonDocument.Parse(bytes, s_jsonOptions);
+                document = JsonDocument.Parse(bytes, JsonOptions);
                 var buffer = new ArrayBufferWriter<byte>(bytes.Length);
                 JsonToMessagePackTranscoder.Write(new MessagePackBufferWriter(buffer), bytes.Span, []);
                 pack = buffer.WrittenMemory;
@@ -298,7 +212,7 @@ internal sealed class RedisShardedAdapter : InMemorySocketIOAdapter
             return;
         }
 
-        if (uid == _uid || nsp != Namespace.Name)
+        if (uid == Uid || nsp != Namespace.Name)
         {
             return;
         }
@@ -333,25 +247,14 @@ internal sealed class RedisShardedAdapter : InMemorySocketIOAdapter
                 HandleSelection(channel, bytes, type, dataSpan, data);
                 break;
             case RedisClusterMessageType.FetchSockets:
-                if (requestId is null || !data.TryGetValue("opts", out var optsRange) || !RedisClassicAdapter.TryReadOptions(dataSpan[optsRange], out var fetchOptions))
+                if (requestId is null || !data.TryGetValue("opts", out var optsRange) || !TryReadOptions(dataSpan[optsRange], out var fetchOptions))
                 {
                     Drop(channel, bytes, "a fetch request needs requestId and opts");
                     return;
                 }
 
                 var sockets = Select(fetchOptions);
-                var serializer = Namespace.Server.Options.JsonSerializerOptions;
-                PublishJson(ResponseChannel(uid), RedisClusterMessageType.FetchSocketsResponse, writer =>
-                {
-                    writer.WriteString("requestId", requestId);
-                    writer.WriteStartArray("sockets");
-                    foreach (var socket in sockets)
-                    {
-                        RedisSocketDescription.Write(writer, socket, serializer);
-                    }
-
-                    writer.WriteEndArray();
-                });
+                PublishJson(ResponseChannel(uid), RedisClusterMessageType.FetchSocketsResponse, writer => WriteFetchAnswer(writer, requestId, sockets));
                 break;
             case RedisClusterMessageType.FetchSocketsResponse:
                 HandleFetchResponse(channel, bytes, requestId, json);
@@ -370,7 +273,7 @@ internal sealed class RedisShardedAdapter : InMemorySocketIOAdapter
                     return;
                 }
 
-                if (_ackRequests.TryGetValue(requestId, out var counted))
+                if (AckRequests.TryGetValue(requestId, out var counted))
                 {
                     counted.OnClientCount((int)count);
                 }
@@ -383,9 +286,9 @@ internal sealed class RedisShardedAdapter : InMemorySocketIOAdapter
                     return;
                 }
 
-                if (_ackRequests.TryGetValue(requestId, out var acked))
+                if (AckRequests.TryGetValue(requestId, out var acked))
                 {
-                    if (!RedisPacketCodec.TryDecodeAckValue(dataSpan[ackRange], _limits, out var arguments, out var error))
+                    if (!RedisPacketCodec.TryDecodeAckValue(dataSpan[ackRange], Limits, out var arguments, out var error))
                     {
                         Drop(channel, bytes, "invalid acknowledgement: " + error);
                         return;
@@ -406,7 +309,7 @@ internal sealed class RedisShardedAdapter : InMemorySocketIOAdapter
             return;
         }
 
-        if (!RedisPacketCodec.TryDecodePacket(WithNamespace(span[packetRange]), _limits, out var packet, out var error))
+        if (!RedisPacketCodec.TryDecodePacket(WithNamespace(span[packetRange]), Limits, out var packet, out var error))
         {
             Drop(channel, bytes, "invalid packet: " + error);
             return;
@@ -418,7 +321,7 @@ internal sealed class RedisShardedAdapter : InMemorySocketIOAdapter
             return;
         }
 
-        if (!RedisClassicAdapter.TryReadOptions(span[optsRange], out var options))
+        if (!TryReadOptions(span[optsRange], out var options))
         {
             Drop(channel, bytes, "invalid broadcast options");
             return;
@@ -436,21 +339,12 @@ internal sealed class RedisShardedAdapter : InMemorySocketIOAdapter
             return;
         }
 
-        // Node publishes the packet before its adapter numbers it, and each server numbers it from its own counter.
-        packet = new SocketIOPacket
-        {
-            Type = packet.Type,
-            Namespace = packet.Namespace,
-            AckId = NextAckId(),
-            Data = packet.Data,
-            EventName = packet.EventName,
-            Attachments = packet.Attachments,
-        };
+        packet = WithOwnAckId(packet);
 
         var responseChannel = ResponseChannel(uid);
         base.BroadcastWithAck(
             packet,
-            options with { AckTimeout = options.AckTimeout > TimeSpan.Zero ? options.AckTimeout : RequestTimeout },
+            WithAckTimeout(options),
             count => PublishJson(responseChannel, RedisClusterMessageType.BroadcastClientCount, writer =>
             {
                 writer.WriteString("requestId", requestId);
@@ -467,7 +361,7 @@ internal sealed class RedisShardedAdapter : InMemorySocketIOAdapter
                 writer.Write(requestId);
                 writer.WriteString("packet"u8);
                 buffer.Write(RedisPacketCodec.EncodeAckValue(arguments));
-                _backplane.Publish(RedisChannel.Sharded(responseChannel), buffer.WrittenMemory);
+                Backplane.Publish(RedisChannel.Sharded(responseChannel), buffer.WrittenMemory);
             });
     }
 
@@ -499,7 +393,7 @@ internal sealed class RedisShardedAdapter : InMemorySocketIOAdapter
 
     private void HandleSelection(string channel, ReadOnlyMemory<byte> bytes, RedisClusterMessageType type, ReadOnlySpan<byte> span, Dictionary<string, Range> data)
     {
-        if (!data.TryGetValue("opts", out var optsRange) || !RedisClassicAdapter.TryReadOptions(span[optsRange], out var options))
+        if (!data.TryGetValue("opts", out var optsRange) || !TryReadOptions(span[optsRange], out var options))
         {
             Drop(channel, bytes, "invalid opts");
             return;
@@ -529,7 +423,7 @@ internal sealed class RedisShardedAdapter : InMemorySocketIOAdapter
 
     private void HandleFetchResponse(string channel, ReadOnlyMemory<byte> bytes, string? requestId, JsonElement? json)
     {
-        if (requestId is null || !_requests.TryGetValue(requestId, out var request) || request.Type != RedisRequestType.RemoteFetch)
+        if (requestId is null || !Requests.TryGetValue(requestId, out var request) || request.Type != RedisRequestType.RemoteFetch)
         {
             // Another server's request, or one that timed out.
             return;
@@ -542,49 +436,22 @@ internal sealed class RedisShardedAdapter : InMemorySocketIOAdapter
             return;
         }
 
-        var found = new List<IRemoteSocket>();
-        foreach (var element in sockets.EnumerateArray())
+        if (!TryAddFetchAnswer(request, sockets))
         {
-            if (!RedisSocketDescription.TryRead(element, Namespace, out var socket))
-            {
-                Drop(channel, bytes, "invalid socket description");
-                return;
-            }
-
-            found.Add(socket!);
+            Drop(channel, bytes, "invalid socket description");
         }
-
-        lock (request.Sockets)
-        {
-            request.Sockets.AddRange(found);
-        }
-
-        request.OnAnswer();
     }
 
     private async Task HandleServerSideEmitAsync(string channel, ReadOnlyMemory<byte> bytes, string uid, string? requestId, JsonElement? json)
     {
         // Server-side events cross servers as JSON (a binary argument is refused when sending, here and in Node's JSON).
-        if (json is not { } root || !root.GetProperty("data").TryGetProperty("packet", out var data) || data.ValueKind != JsonValueKind.Array
-            || data.GetArrayLength() == 0 || data[0].ValueKind != JsonValueKind.String)
+        if (json is not { } root || !root.GetProperty("data").TryGetProperty("packet", out var data) || !IsServerSideEvent(data))
         {
             Drop(channel, bytes, "server-side emit packet must be JSON [event, ...args]");
             return;
         }
 
-        var eventName = data[0].GetString()!;
-        var arguments = SocketIOArguments.FromEvent(new SocketIOPacket { Type = SocketIOPacketType.Event, Data = Encoding.UTF8.GetBytes(data.GetRawText()) });
-        byte[]? answer;
-        try
-        {
-            answer = await DispatchServerSideEmitAsync(eventName, arguments).ConfigureAwait(false);
-        }
-        catch (Exception exception)
-        {
-            RedisLog.ServerSideHandlerFailed(_backplane.Logger, eventName, Namespace.Name, exception);
-            return;
-        }
-
+        var answer = await DispatchRemoteServerSideEmitAsync(data).ConfigureAwait(false);
         if (requestId is not null && answer is not null)
         {
             PublishJson(ResponseChannel(uid), RedisClusterMessageType.ServerSideEmitResponse, writer =>
@@ -598,7 +465,7 @@ internal sealed class RedisShardedAdapter : InMemorySocketIOAdapter
 
     private void HandleServerSideEmitResponse(string channel, ReadOnlyMemory<byte> bytes, string? requestId, JsonElement? json)
     {
-        if (requestId is null || !_requests.TryGetValue(requestId, out var request) || request.Type != RedisRequestType.ServerSideEmit)
+        if (requestId is null || !Requests.TryGetValue(requestId, out var request) || request.Type != RedisRequestType.ServerSideEmit)
         {
             return;
         }
@@ -609,61 +476,18 @@ internal sealed class RedisShardedAdapter : InMemorySocketIOAdapter
             return;
         }
 
-        var text = root.GetProperty("data").TryGetProperty("packet", out var value) ? "[" + value.GetRawText() + "]" : "[null]";
-        var arguments = SocketIOArguments.FromAck(new SocketIOPacket { Type = SocketIOPacketType.Ack, Data = Encoding.UTF8.GetBytes(text) });
-        lock (request.Responses)
-        {
-            request.Responses.Add(arguments);
-        }
-
-        request.OnAnswer();
+        AddServerSideAnswer(request, root.GetProperty("data"), "packet");
     }
 
-    /// <summary>Publishes a JSON request and waits for <paramref name="expected"/> answers or the request timeout.</summary>
-    private async Task<(RedisPendingRequest State, bool Completed)> SendRequestAsync(RedisClusterMessageType type, RedisRequestType kind, int expected, Action<Utf8JsonWriter> writeBody)
+    protected override Task PublishRequestAsync(string requestId, RedisRequestType kind, Action<Utf8JsonWriter> writeBody)
     {
-        if (_requests.Count >= _backplane.Options.MaxPendingRequests)
+        var type = kind == RedisRequestType.RemoteFetch ? RedisClusterMessageType.FetchSockets : RedisClusterMessageType.ServerSideEmit;
+        var json = Json(type, writer =>
         {
-            throw new InvalidOperationException($"Too many cluster requests pending ({_backplane.Options.MaxPendingRequests}); try again later.");
-        }
-
-        var requestId = RedisPacketCodec.NewId(16);
-        var request = new RedisPendingRequest(kind, expected);
-        _requests[requestId] = request;
-        try
-        {
-            var json = Json(type, writer =>
-            {
-                writer.WriteString("requestId", requestId);
-                writeBody(writer);
-            });
-            await _backplane.PublishAsync(RedisChannel.Sharded(_channel), json).ConfigureAwait(false);
-            var completed = await Task.WhenAny(request.Completion, Task.Delay(RequestTimeout)).ConfigureAwait(false) == request.Completion;
-            return (request, completed);
-        }
-        finally
-        {
-            _requests.TryRemove(requestId, out _);
-        }
-    }
-
-    private async Task ExpectServersAsync(RedisAckRequest request)
-    {
-        try
-        {
-            request.SetExpectedServers(await ServerCountAsync().ConfigureAwait(false) - 1);
-        }
-        catch (Exception exception) when (exception is RedisException or InvalidOperationException or TimeoutException or ObjectDisposedException)
-        {
-            RedisLog.ServerCountFailed(_backplane.Logger, Namespace.Name, exception);
-            request.SetExpectedServers(0);
-        }
-    }
-
-    private async Task ForgetAckRequestAsync(string requestId, TimeSpan timeout)
-    {
-        await Task.Delay(timeout > TimeSpan.Zero ? timeout : RequestTimeout).ConfigureAwait(false);
-        _ackRequests.TryRemove(requestId, out _);
+            writer.WriteString("requestId", requestId);
+            writeBody(writer);
+        });
+        return Backplane.PublishAsync(RedisChannel.Sharded(_channel), json);
     }
 
     /// <summary>Unsubscribes from the channels of rooms this server no longer has (Node's "delete-room").</summary>
@@ -681,7 +505,7 @@ internal sealed class RedisShardedAdapter : InMemorySocketIOAdapter
                 if (_roomChannels.Contains(room) && GetSockets([room]).Count == 0)
                 {
                     _roomChannels.Remove(room);
-                    _backplane.Unsubscribe(RedisChannel.Sharded(RoomChannel(room)));
+                    Backplane.Unsubscribe(RedisChannel.Sharded(RoomChannel(room)));
                 }
             }
         }
@@ -723,7 +547,7 @@ internal sealed class RedisShardedAdapter : InMemorySocketIOAdapter
     {
         writer.WriteMapHeader(4);
         writer.WriteString("uid"u8);
-        writer.Write(_uid);
+        writer.Write(Uid);
         writer.WriteString("nsp"u8);
         writer.Write(Namespace.Name);
         writer.WriteString("type"u8);
@@ -732,12 +556,12 @@ internal sealed class RedisShardedAdapter : InMemorySocketIOAdapter
     }
 
     private void PublishJson(string channel, RedisClusterMessageType type, Action<Utf8JsonWriter> writeData) =>
-        _backplane.Publish(RedisChannel.Sharded(channel), Json(type, writeData));
+        Backplane.Publish(RedisChannel.Sharded(channel), Json(type, writeData));
 
     private ReadOnlyMemory<byte> Json(RedisClusterMessageType type, Action<Utf8JsonWriter> writeData) =>
-        RedisClassicAdapter.WriteJson(writer =>
+        WriteJson(writer =>
         {
-            writer.WriteString("uid", _uid);
+            writer.WriteString("uid", Uid);
             writer.WriteString("nsp", Namespace.Name);
             writer.WriteNumber("type", (int)type);
             writer.WriteStartObject("data");
@@ -745,16 +569,27 @@ internal sealed class RedisShardedAdapter : InMemorySocketIOAdapter
             writer.WriteEndObject();
         });
 
-    private static void WriteSelection(Utf8JsonWriter writer, SocketIOBroadcastOptions options)
+    /// <summary>Socket join/leave for a selection, unless the selection is local.</summary>
+    private void PublishRooms(RedisClusterMessageType type, SocketIOBroadcastOptions options, IReadOnlyCollection<string> rooms)
+    {
+        if (!options.Local)
+        {
+            PublishJson(_channel, type, writer =>
+            {
+                WriteSelection(writer, options);
+                WriteStrings(writer, "rooms", rooms);
+            });
+        }
+    }
+
+    /// <summary>As the classic one, with the ClusterAdapter's empty <c>flags</c>.</summary>
+    protected override void WriteSelection(Utf8JsonWriter writer, SocketIOBroadcastOptions options)
     {
         writer.WriteStartObject("opts");
-        RedisClassicAdapter.WriteStrings(writer, "rooms", options.Rooms ?? []);
-        RedisClassicAdapter.WriteStrings(writer, "except", (options.Except ?? []).Distinct(StringComparer.Ordinal));
+        WriteStrings(writer, "rooms", options.Rooms ?? []);
+        WriteStrings(writer, "except", (options.Except ?? []).Distinct(StringComparer.Ordinal));
         writer.WriteStartObject("flags");
         writer.WriteEndObject();
         writer.WriteEndObject();
     }
-
-    private void Drop(string channel, ReadOnlyMemory<byte> bytes, string reason) =>
-        RedisLog.MessageDropped(_backplane.Logger, channel, Namespace.Name, reason, bytes.Length, RedisPacketCodec.Describe(bytes.Span));
 }
