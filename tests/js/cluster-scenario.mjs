@@ -2,16 +2,18 @@
 // driven through the stock socket.io-client 4.8.4: every cross-server operation of CLUSTER-APP.md, from a client of
 // each member, so each direction (Node → Typed, Typed → Node, Typed → Typed) is exercised in a mixed cluster.
 //
-// Usage: node cluster-scenario.mjs <json|msgpack> <url A> <url B> <url C> [scenario]
+// Usage: node cluster-scenario.mjs <json|msgpack> <url A> <url B> <url C> [scenario] [redis host:port]
 //   scenario: all (default) | broadcast (only broadcast-all, used around a Redis restart) | survivors (C is dead:
 //   fetchSockets and acks from A and B must finish, not hang)
+//   redis: given in sharded mode, so the scenario can wait for room channel subscriptions (roomSubscribed below)
 // stdout: one JSON object {ok, errors, results}.
 
 import { createRequire } from "node:module";
 import { io } from "socket.io-client";
+import { createClient } from "redis";
 
 const require = createRequire(import.meta.url);
-const [parserName, urlA, urlB, urlC, scenario = "all"] = process.argv.slice(2);
+const [parserName, urlA, urlB, urlC, scenario = "all", shardedRedis] = process.argv.slice(2);
 const parser = parserName === "msgpack" ? require("socket.io-msgpack-parser") : undefined;
 const errors = [];
 const results = {};
@@ -29,6 +31,27 @@ function connect(url, label, nsp = "/") {
     socket.on("connect", () => { clearTimeout(timer); resolve(socket); });
     socket.on("connect_error", (err) => { clearTimeout(timer); reject(new Error(`${label}: ${err.message} ${err.description?.message ?? ""}`)); });
   });
+}
+
+// Sharded mode (subscriptionMode "dynamic", Node's and Typed's default): a member subscribes to a room's channel when
+// its first socket joins the room, without waiting, and a room broadcast goes to that channel; one sent before the
+// subscription is in place misses the member. So after joins, wait until `members` servers have subscribed.
+async function roomSubscribed(room, members) {
+  if (!shardedRedis) return;
+  const client = createClient({ url: `redis://${shardedRedis}` });
+  client.on("error", () => {});
+  await client.connect();
+  try {
+    const deadline = Date.now() + TIMEOUT;
+    for (;;) {
+      const [, count] = await client.sendCommand(["PUBSUB", "SHARDNUMSUB", `socket.io#/#${room}#`]);
+      if (Number(count) >= members) return;
+      if (Date.now() > deadline) throw new Error(`room ${room}: ${count} of ${members} members subscribed to its channel within ${TIMEOUT} ms`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  } finally {
+    await client.quit();
+  }
 }
 
 const call = (socket, event, ...args) => socket.timeout(TIMEOUT + 2000).emitWithAck(event, ...args);
@@ -125,15 +148,19 @@ try {
         s === b1 ? [[1, 1, 2, 255]] : s === c1 ? [[0, 1, 2, 255]] : [[0, 1, 2, 255], [1, 1, 2, 255]]);
     }
 
-    // Volatile.
-    await step("broadcast-volatile", async () => {
-      await call(c1, "broadcast-volatile", "v");
-      await Promise.all(all.map((s) => received(s, "volatile-message")));
-    });
+    // Volatile, from a client of each member (so every direction is exercised in a mixed cluster).
+    for (const [i, sender] of [a1, b1, c1].entries()) {
+      await step(`broadcast-volatile from ${sender.label}`, async () => {
+        expectEqual(`broadcast-volatile ack ${sender.label}`, await call(sender, "broadcast-volatile", `v${i}`), "sent");
+        await Promise.all(all.map((s) => received(s, "volatile-message", i + 1)));
+      });
+    }
+    for (const s of all) expectEqual(`volatile-message at ${s.label}`, payloadsOf(s, "volatile-message"), ["v0", "v1", "v2"]);
 
     // Rooms: a1 and c1 in r1; a broadcast to r1 except a1 from b1 reaches c1 only.
     await call(a1, "join", ["r1"]);
     await call(c1, "join", ["r1"]);
+    await step("r1 channel subscribed", () => roomSubscribed("r1", 2)); // members A (a1) and C (c1)
     await step("room broadcast-except", async () => {
       await call(b1, "broadcast-except", { room: "r1", except: who.a1.id, payload: "to-r1" });
       await received(c1, "room-message");
@@ -183,14 +210,23 @@ try {
         await new Promise((r) => setTimeout(r, 50));
       }
       expectEqual("a1 rooms after sockets-join", a1Rooms, sorted([who.a1.id, "r1", "r2"]));
-      expectEqual("sockets-leave ack", await call(a1, "sockets-leave", { room: "r2", rooms: ["r2"] }), "done");
-      let c1Rooms;
-      for (let i = 0; i < 40; i++) {
-        c1Rooms = (await call(c1, "whoami")).rooms;
-        if (!c1Rooms.includes("r2")) break;
-        await new Promise((r) => setTimeout(r, 50));
+    });
+
+    // socketsLeave in a cycle, each member removing r2 from a socket of the next one: C → A, A → B, B → C.
+    await step("sockets-leave", async () => {
+      await call(b1, "join", ["r2"]);
+      for (const [sender, target] of [[c1, a1], [a1, b1], [b1, c1]]) {
+        expectEqual(`sockets-leave ack ${sender.label}`, await call(sender, "sockets-leave", { room: who[target.label].id, rooms: ["r2"] }), "done");
       }
-      expectEqual("c1 rooms after sockets-leave", c1Rooms, sorted([who.c1.id, "r1"]));
+      for (const [target, rooms] of [[a1, [who.a1.id, "r1"]], [b1, [who.b1.id]], [c1, [who.c1.id, "r1"]]]) {
+        let now;
+        for (let i = 0; i < 40; i++) {
+          now = (await call(target, "whoami")).rooms;
+          if (!now.includes("r2")) break;
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        expectEqual(`${target.label} rooms after sockets-leave`, now, sorted(rooms));
+      }
     });
 
     // serverSideEmit: every other member's clients get sse-received; with ack, every other member answers.
@@ -205,13 +241,15 @@ try {
       });
     }
 
-    // disconnectSockets across servers: c1 (member C) disconnected from member A.
-    await step("disconnect-sockets", async () => {
-      c1.expectDisconnect = true;
-      const reason = new Promise((resolve) => c1.once("disconnect", resolve));
-      expectEqual("disconnect-sockets ack", await call(a1, "disconnect-sockets", { room: who.c1.id, close: false }), "done");
-      expectEqual("c1 disconnect reason", await Promise.race([reason, new Promise((r) => setTimeout(() => r("timeout"), TIMEOUT))]), "io server disconnect");
-    });
+    // disconnectSockets across servers, in a cycle: a2 (member A) from member C, c1 (C) from B, b1 (B) from A.
+    for (const [sender, target] of [[c1, a2], [b1, c1], [a1, b1]]) {
+      await step(`disconnect-sockets from ${sender.label}`, async () => {
+        target.expectDisconnect = true;
+        const reason = new Promise((resolve) => target.once("disconnect", resolve));
+        expectEqual(`disconnect-sockets ack ${sender.label}`, await call(sender, "disconnect-sockets", { room: who[target.label].id, close: false }), "done");
+        expectEqual(`${target.label} disconnect reason`, await Promise.race([reason, new Promise((r) => setTimeout(() => r("timeout"), TIMEOUT))]), "io server disconnect");
+      });
+    }
 
     // The server-side event never came back to its own member's clients.
     expectEqual("sse-received at a1/a2", [...payloadsOf(a1, "sse-received"), ...payloadsOf(a2, "sse-received")], []);

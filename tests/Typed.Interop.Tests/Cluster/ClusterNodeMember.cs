@@ -48,6 +48,13 @@ internal sealed class ClusterNodeMember : IAsyncDisposable
     /// <summary>Freezes the process: it keeps its Redis subscriptions (so it is still counted) and answers nothing.</summary>
     public Task StopAnsweringAsync() => ChildProcess.RunAsync("kill", ["-STOP", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)], TimeSpan.FromSeconds(10));
 
+    /// <summary>Kills the process (SIGKILL): no shutdown, the kernel closes its sockets, Redis' included.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)

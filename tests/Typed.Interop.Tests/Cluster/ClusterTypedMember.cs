@@ -54,5 +54,8 @@ internal sealed class ClusterTypedMember : IAsyncDisposable
         return member;
     }
 
+    /// <summary>The server count of namespace / as this member's adapter reports it.</summary>
+    public ValueTask<int> ServerCountAsync() => _host.Services.GetRequiredService<SocketIOServer>().MainNamespace.ServerCountAsync();
+
     public ValueTask DisposeAsync() => _host.DisposeAsync();
 }

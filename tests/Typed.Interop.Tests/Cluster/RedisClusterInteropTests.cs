@@ -8,13 +8,11 @@ namespace Typed.Interop.Tests.Cluster;
 /// <summary>
 /// Clusters of three members on one real Redis (classic and sharded modes of @socket.io/redis-adapter 8.3.0), driven
 /// by ONE scenario script (tests/js/cluster-scenario.mjs) through the stock socket.io-client: Node-only (the
-/// reference: proves the script), Typed-only, and mixed (two Typed members and one Node member, in both positions, so
-/// every operation goes Typed → Node, Node → Typed and Typed → Typed). Classic runs five shapes; sharded runs three
-/// (Node-only and two mixed ones, which between them send nearly every operation in every direction: see the matrix
-/// in docs/redis.md) to keep the class near two minutes. Not typed,typed,node in sharded mode: there the scenario
-/// broadcasts to room r1 right after the Node member's client joined it, and the Node adapter subscribes to the room's
-/// channel without waiting (SSUBSCRIBE on "create-room"), so the broadcast can go out before the subscription. Then the failure cases: Redis restarted, a member that stops answering, hostile messages on the channels
-/// (both modes).
+/// reference: proves the script), Typed-only, and mixed (two Typed members and one Node member, in every position, so
+/// every operation goes Typed → Node, Node → Typed and Typed → Typed; see the matrix in docs/redis.md). In sharded
+/// mode the script waits for the room channel's subscriptions after sockets join a room (Node and Typed subscribe
+/// without waiting). Then the failure cases: Redis restarted, a member that stops answering, a member killed, hostile
+/// messages on the channels (both modes).
 /// </summary>
 [Trait("Category", TestCategories.Interop)]
 public sealed class RedisClusterInteropTests
@@ -28,6 +26,7 @@ public sealed class RedisClusterInteropTests
         { "classic", "typed,node,typed", "msgpack" },
         { "sharded", "node,node,node", "json" },
         { "sharded", "typed,node,typed", "json" },
+        { "sharded", "typed,typed,node", "json" },
         { "sharded", "node,typed,typed", "msgpack" },
     };
 
@@ -39,7 +38,7 @@ public sealed class RedisClusterInteropTests
         var cluster = await StartClusterAsync(redis, members.Split(','), parser, mode);
         try
         {
-            await AssertScenarioAsync(cluster, parser, "all");
+            await AssertScenarioAsync(cluster, parser, "all", mode == "sharded" ? redis : null);
         }
         finally
         {
@@ -177,6 +176,57 @@ public sealed class RedisClusterInteropTests
         }
     }
 
+    public static TheoryData<string, string> KilledMembers() => new()
+    {
+        { "classic", "node" },
+        { "classic", "typed" },
+        { "sharded", "node" },
+        { "sharded", "typed" },
+    };
+
+    /// <summary>
+    /// A member killed outright (SIGKILL, a Node member or a Typed one running as its own process): the others keep
+    /// serving, fetchSockets / serverSideEmitWithAck / broadcasts with acks complete with the survivors' answers, and
+    /// the server count (PUBSUB NUMSUB or SHARDNUMSUB: Redis sees the dead connection close) drops to two.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(KilledMembers))]
+    public async Task Requests_complete_with_the_survivors_answers_and_the_server_count_drops_when_a_member_is_killed(string mode, string victim)
+    {
+        await using var redis = await RedisServer.StartAsync();
+        var cluster = await StartClusterAsync(redis, victim == "node" ? ["typed", "typed", "node"] : ["typed", "node", "typed-process"], "json", mode);
+        try
+        {
+            var typed = (ClusterTypedMember)cluster[0];
+            await AssertScenarioAsync(cluster, "json", "broadcast");
+            Assert.Equal(3, await typed.ServerCountAsync());
+
+            await (cluster[2] switch
+            {
+                ClusterNodeMember node => node.KillAsync(),
+                ClusterProcessMember process => process.KillAsync(),
+                _ => throw new InvalidOperationException("member C is not a process"),
+            });
+
+            // At once, without waiting for Redis to notice: whether or not the dead member is still counted, nothing
+            // waits for it past the request timeout.
+            await AssertScenarioAsync(cluster, "json", "survivors");
+
+            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            while (await typed.ServerCountAsync() != 2)
+            {
+                await Task.Delay(50, deadline.Token);
+            }
+
+            // And the cluster still works for the survivors.
+            await AssertScenarioAsync(cluster, "json", "survivors");
+        }
+        finally
+        {
+            await DisposeAllAsync(cluster);
+        }
+    }
+
     [Fact]
     public async Task Hostile_messages_on_the_channels_are_dropped_and_logged_and_the_cluster_keeps_working()
     {
@@ -225,7 +275,7 @@ public sealed class RedisClusterInteropTests
                 Assert.True(member.Dropped.Count >= hostile.Count, $"member {member.Port} logged {member.Dropped.Count} dropped messages of {hostile.Count}");
             }
 
-            await AssertScenarioAsync(cluster, "json", "all");
+            await AssertScenarioAsync(cluster, "json", "all", redis);
         }
         finally
         {
@@ -293,9 +343,14 @@ public sealed class RedisClusterInteropTests
         ];
     }
 
-    private static async Task AssertScenarioAsync(IReadOnlyList<IAsyncDisposable> cluster, string parser, string scenario)
+    /// <summary>
+    /// Runs the scenario; <paramref name="shardedRedis"/> (sharded mode) lets it wait, after sockets join a room, until
+    /// each member with the room has subscribed to the room's channel (Node and Typed both subscribe without waiting).
+    /// </summary>
+    private static async Task AssertScenarioAsync(IReadOnlyList<IAsyncDisposable> cluster, string parser, string scenario, RedisServer? shardedRedis = null)
     {
-        var result = await NodeScript.RunAsync("cluster-scenario.mjs", parser, Url(cluster[0]), Url(cluster[1]), Url(cluster[2]), scenario);
+        string[] arguments = [parser, Url(cluster[0]), Url(cluster[1]), Url(cluster[2]), scenario, .. shardedRedis is null ? Array.Empty<string>() : [shardedRedis.Address]];
+        var result = await NodeScript.RunAsync("cluster-scenario.mjs", arguments);
         Assert.True(result.GetProperty("ok").GetBoolean(), $"{scenario}: {result.GetProperty("errors")}\nresults: {result.GetProperty("results")}");
     }
 
@@ -303,6 +358,7 @@ public sealed class RedisClusterInteropTests
     {
         ClusterTypedMember typed => typed.BaseUrl,
         ClusterNodeMember node => node.BaseUrl,
+        ClusterProcessMember process => process.BaseUrl,
         _ => throw new ArgumentException("not a member", nameof(member)),
     };
 
@@ -313,9 +369,12 @@ public sealed class RedisClusterInteropTests
         {
             foreach (var kind in kinds)
             {
-                cluster.Add(kind == "node"
-                    ? await ClusterNodeMember.StartAsync(redis.Address, parser, mode)
-                    : await ClusterTypedMember.StartAsync(redis.Address, parser, mode));
+                cluster.Add(kind switch
+                {
+                    "node" => await ClusterNodeMember.StartAsync(redis.Address, parser, mode),
+                    "typed-process" => await ClusterProcessMember.StartAsync(redis.Address, parser, mode),
+                    _ => await ClusterTypedMember.StartAsync(redis.Address, parser, mode),
+                });
             }
 
             await WaitForSubscribersAsync(redis, kinds.Length, mode);
