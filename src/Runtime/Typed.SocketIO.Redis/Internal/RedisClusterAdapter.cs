@@ -167,36 +167,96 @@ internal abstract class RedisClusterAdapter : RedisAdapterBase
     /// </summary>
     protected async Task OnMessageAsync(string channel, ReadOnlyMemory<byte> bytes, string? offset)
     {
-        if (bytes.IsEmpty)
+        if (!TryReadMessage(bytes, out var pack, out var document, out var error))
         {
-            Drop(channel, bytes, "empty");
+            Drop(channel, bytes, error!);
             return;
-        }
-
-        JsonDocument? document = null;
-        var pack = bytes;
-        if (bytes.Span[0] == (byte)'{')
-        {
-            // Validated (depth-bounded) first, then read by the MessagePack readers like a binary message.
-            try
-            {
-                document = JsonDocument.Parse(bytes, JsonOptions);
-                var buffer = new ArrayBufferWriter<byte>(bytes.Length);
-                JsonToMessagePackTranscoder.Write(new MessagePackBufferWriter(buffer), bytes.Span, []);
-                pack = buffer.WrittenMemory;
-            }
-            catch (Exception exception) when (exception is JsonException or ArgumentException)
-            {
-                document?.Dispose();
-                Drop(channel, bytes, "malformed JSON");
-                return;
-            }
         }
 
         using (document)
         {
             await HandleAsync(channel, bytes, pack, document?.RootElement, offset).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// A whole message as MessagePack for the readers: a JSON one (it starts with <c>{</c>) is validated
+    /// (depth-bounded) and transcoded, its document kept for the handlers that read JSON.
+    /// </summary>
+    private static bool TryReadMessage(ReadOnlyMemory<byte> bytes, out ReadOnlyMemory<byte> pack, out JsonDocument? document, out string? error)
+    {
+        pack = bytes;
+        document = null;
+        error = null;
+        if (bytes.IsEmpty)
+        {
+            error = "empty";
+            return false;
+        }
+
+        if (bytes.Span[0] != (byte)'{')
+        {
+            return true;
+        }
+
+        try
+        {
+            document = JsonDocument.Parse(bytes, JsonOptions);
+            var buffer = new ArrayBufferWriter<byte>(bytes.Length);
+            JsonToMessagePackTranscoder.Write(new MessagePackBufferWriter(buffer), bytes.Span, []);
+            pack = buffer.WrittenMemory;
+            return true;
+        }
+        catch (Exception exception) when (exception is JsonException or ArgumentException)
+        {
+            document?.Dispose();
+            document = null;
+            error = "malformed JSON";
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Reads a whole message that must be a broadcast without acknowledgements of this namespace (a stream entry read
+    /// back to replay it): its packet and options, strictly.
+    /// </summary>
+    protected bool TryReadBroadcastMessage(ReadOnlyMemory<byte> bytes, out SocketIOPacket? packet, out SocketIOBroadcastOptions options, out string? error)
+    {
+        packet = null;
+        options = default;
+        if (!TryReadMessage(bytes, out var pack, out var document, out error))
+        {
+            return false;
+        }
+
+        document?.Dispose();
+        var span = pack.Span;
+        if (!RedisMessagePack.TryReadMap(span, out var fields) || !fields.TryGetValue("data", out var dataRange)
+            || !RedisMessagePack.TryReadMap(span[dataRange], out var data))
+        {
+            error = "not a {uid, nsp, type, data} message";
+            return false;
+        }
+
+        if (data.ContainsKey("requestId"))
+        {
+            error = "a broadcast with acknowledgements is not replayed";
+            return false;
+        }
+
+        if (!TryReadBroadcast(span[dataRange], data, out packet, out options, out error))
+        {
+            return false;
+        }
+
+        if (packet!.AckId is not null)
+        {
+            error = "a broadcast without a request id cannot carry an ack id";
+            packet = null;
+            return false;
+        }
+
+        return true;
     }
 
     private async Task HandleAsync(string channel, ReadOnlyMemory<byte> bytes, ReadOnlyMemory<byte> pack, JsonElement? json, string? offset)
