@@ -1,0 +1,115 @@
+using Typed.Interop.Tests.Cluster;
+using Typed.SocketIO;
+using static Typed.Interop.Tests.Client.ClientKit;
+
+namespace Typed.Interop.Tests.Recovery;
+
+/// <summary>
+/// Connection state recovery across servers (docs/recovery.md), on a Redis Streams cluster of two members
+/// (@socket.io/redis-streams-adapter 0.3.1 on the Node side): a client connected to member A loses its transport and
+/// reconnects to member B, which restores it from the session A stored in Redis and the entries it missed in the
+/// stream: same id, same rooms, every broadcast exactly once and in order. The stock socket.io-client
+/// (tests/js/sio-recovery-cluster.mjs; Node → Node proves the script) and Typed's .NET client (behind a
+/// <see cref="TcpCutProxy"/> that is cut, then pointed at member B), Typed → Typed and Node ↔ Typed both ways.
+/// </summary>
+[Trait("Category", TestCategories.Interop)]
+public sealed class RedisStreamsRecoveryTests
+{
+    public static TheoryData<string, string, string, string> StockClientCases() => new()
+    {
+        { "node", "node", "websocket", "json" },
+        { "typed", "typed", "websocket", "json" },
+        { "typed", "typed", "polling", "msgpack" },
+        { "node", "typed", "polling", "json" },
+        { "typed", "node", "websocket", "msgpack" },
+    };
+
+    [Theory]
+    [MemberData(nameof(StockClientCases))]
+    public async Task The_stock_client_cut_from_one_member_recovers_on_another(string from, string to, string mode, string parser)
+    {
+        await using var redis = await RedisServer.StartAsync();
+        var cluster = await RedisStreamsCluster.StartAsync(redis, [from, to], parser, recovery: true);
+        try
+        {
+            var result = await NodeScript.RunAsync("sio-recovery-cluster.mjs", RedisStreamsCluster.Url(cluster[0]), RedisStreamsCluster.Url(cluster[1]), mode, parser);
+            Assert.True(result.GetProperty("ok").GetBoolean(), result.ToString());
+            Assert.True(result.GetProperty("recovered").GetBoolean());
+        }
+        finally
+        {
+            await RedisStreamsCluster.DisposeAllAsync(cluster);
+        }
+    }
+
+    [Theory]
+    [InlineData("typed", "typed", "json")]
+    [InlineData("typed", "typed", "msgpack")]
+    [InlineData("typed", "node", "json")]
+    [InlineData("node", "typed", "msgpack")]
+    public async Task Our_client_cut_from_one_member_recovers_on_another(string from, string to, string parser)
+    {
+        await using var redis = await RedisServer.StartAsync();
+        var cluster = await RedisStreamsCluster.StartAsync(redis, [from, to], parser, recovery: true);
+        try
+        {
+            var memberA = RedisStreamsCluster.Url(cluster[0]);
+            var memberB = RedisStreamsCluster.Url(cluster[1]);
+            await using var proxy = TcpCutProxy.Start(memberA);
+
+            // WebSocket: the member sees the cut at once (a long-polling cut is seen at the next ping timeout).
+            await using var receiver = Create(new Uri(proxy.BaseUrl), "websocket", parser);
+            await using var sender = Create(new Uri(memberB), "websocket", parser);
+            var socket = receiver.Of("/");
+            var recorder = new TickRecorder(socket, "others");
+            await socket.ConnectAsync().WaitAsync(Wait);
+            Assert.False(socket.Recovered);
+            var firstId = socket.Id;
+            await socket.EmitWithAckAsync("join", [Json("""["r"]""")], Wait);
+            var broadcasting = sender.Of("/");
+            await broadcasting.ConnectAsync().WaitAsync(Wait);
+
+            // Broadcasts from member B reach the client on member A through the stream, then on B itself.
+            var broadcaster = Broadcaster.Start(n => broadcasting.Emit("broadcast-others", n));
+            await recorder.WaitUntilAsync(r => r.Count >= 20, "20 broadcasts before the cut");
+
+            proxy.Blocked = true;
+            proxy.CutAll();
+            await WaitForSessionAsync(redis);
+            proxy.Retarget(memberB);
+            proxy.Blocked = false;
+            await recorder.WaitUntilAsync(r => r.Disconnects >= 1 && r.Connects >= 2 && r.Socket.IsConnected, "the reconnection");
+            var afterReconnect = recorder.Count;
+            await recorder.WaitUntilAsync(r => r.Count >= afterReconnect + 20, "20 broadcasts after the reconnection");
+            var last = await broadcaster.StopAsync();
+            await recorder.WaitUntilAsync(r => r.Contains(last), $"broadcast {last}, the last one sent");
+
+            Assert.True(socket.Recovered);
+            Assert.Equal(firstId, socket.Id);
+            Assert.Equal(Enumerable.Range(1, last), recorder.Ticks);
+            Assert.Equal(0, recorder.WithoutOffset);
+            var who = (await socket.EmitWithAckAsync("whoami", [], Wait)).GetJsonElement(0);
+            var whoSender = (await broadcasting.EmitWithAckAsync("whoami", [], Wait)).GetJsonElement(0);
+            Assert.Equal(whoSender.GetProperty("member").GetString(), who.GetProperty("member").GetString());
+            Assert.True(who.GetProperty("recovered").GetBoolean());
+            Assert.Equal(firstId, who.GetProperty("id").GetString());
+            Assert.Contains("r", who.GetProperty("rooms").EnumerateArray().Select(e => e.GetString()));
+        }
+        finally
+        {
+            await RedisStreamsCluster.DisposeAllAsync(cluster);
+        }
+    }
+
+    /// <summary>Until member A has stored the cut socket's session in Redis (it does so when it sees the drop); bounded.</summary>
+    private static async Task WaitForSessionAsync(RedisServer redis)
+    {
+        // No event to await across processes: polled, bounded.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (!(await redis.CommandAsync(["KEYS"u8.ToArray(), "sio:session:*"u8.ToArray()])).Contains("sio:session:", StringComparison.Ordinal))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "member A stored no session within 10 s");
+            await Task.Delay(20);
+        }
+    }
+}
