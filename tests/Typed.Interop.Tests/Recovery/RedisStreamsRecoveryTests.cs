@@ -1,3 +1,4 @@
+using System.Text;
 using Typed.Interop.Tests.Cluster;
 using Typed.SocketIO;
 using static Typed.Interop.Tests.Client.ClientKit;
@@ -116,6 +117,55 @@ public sealed class RedisStreamsRecoveryTests
             Assert.True(who.GetProperty("recovered").GetBoolean());
             Assert.Equal(firstId, who.GetProperty("id").GetString());
             Assert.Contains("r", who.GetProperty("rooms").EnumerateArray().Select(e => e.GetString()));
+        }
+        finally
+        {
+            await RedisStreamsCluster.DisposeAllAsync(cluster);
+        }
+    }
+
+    /// <summary>
+    /// Sessions in Redis are untrusted input too (BAD-INPUTS E5): a key that is not base64, not a map, holds rooms that
+    /// are not strings, a 2-billion-entry map or another pid is dropped and logged; the client connects as a new socket.
+    /// </summary>
+    [Fact]
+    public async Task Hostile_sessions_in_Redis_are_dropped_and_logged_and_the_client_connects_fresh()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        var cluster = await RedisStreamsCluster.StartAsync(redis, ["typed"], "json", recovery: true);
+        try
+        {
+            var member = (ClusterTypedMember)cluster[0];
+
+            // A valid offset (the entry exists), so only the session can be refused.
+            var added = await redis.CommandAsync([.. new[] { "XADD", "socket.io", "*", "uid", "x", "nsp", "/elsewhere", "type", "4", "data", "{}" }.Select(Encoding.UTF8.GetBytes)]);
+            var offset = added.Split("\r\n")[^1];
+            static byte[] Str(string value) => [(byte)(0xa0 + value.Length), .. Encoding.UTF8.GetBytes(value)];
+            static string Session(string pid, byte[] rooms) => Convert.ToBase64String(
+                [0x84, .. Str("sid"), .. Str("s0000000000000000000"), .. Str("pid"), .. Str(pid), .. Str("rooms"), .. rooms, .. Str("data"), 0x80]);
+            var sessions = new Dictionary<string, string>
+            {
+                ["pid-not-base64"] = "!!not base64!!",
+                ["pid-not-a-map"] = Convert.ToBase64String([0x93, 0x01, 0x02, 0x03]),
+                ["pid-rooms-numbers"] = Session("pid-rooms-numbers", [0x91, 0x01]),
+                ["pid-huge-map"] = Convert.ToBase64String([0xdf, 0x7f, 0xff, 0xff, 0xff]),
+                ["pid-someone-else"] = Session("another-pid", [0x90]),
+            };
+            foreach (var (pid, stored) in sessions)
+            {
+                Assert.Equal("+OK", await redis.CommandAsync([.. new[] { "SET", "sio:session:" + pid, stored }.Select(Encoding.UTF8.GetBytes)]));
+            }
+
+            foreach (var pid in sessions.Keys)
+            {
+                await using var client = Create(new Uri(member.BaseUrl), "websocket", "json");
+                var socket = client.Of("/", o => o.Auth = Map(("pid", pid), ("offset", offset)));
+                await socket.ConnectAsync().WaitAsync(Wait);
+                Assert.False(socket.Recovered, pid);
+                Assert.NotEqual("s0000000000000000000", socket.Id);
+            }
+
+            Assert.True(member.Dropped.Count >= sessions.Count, $"{member.Dropped.Count} dropped of {sessions.Count}");
         }
         finally
         {
