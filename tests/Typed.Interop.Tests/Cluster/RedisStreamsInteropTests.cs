@@ -35,6 +35,36 @@ public sealed class RedisStreamsInteropTests
         }
     }
 
+    /// <summary>
+    /// Redis killed and restarted (no persistence: the stream is gone): every member re-subscribes, the Typed members'
+    /// read loops reconnect on their own connection and resume, and broadcasts from each member arrive again.
+    /// </summary>
+    [Fact]
+    public async Task Broadcasts_cross_servers_again_after_Redis_is_killed_and_restarted_in_streams_mode()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        var cluster = await RedisStreamsCluster.StartAsync(redis, ["typed", "typed", "node"], "json", recovery: true);
+        try
+        {
+            await AssertScenarioAsync(cluster, "json", "broadcast");
+            await redis.KillAsync();
+            await redis.RestartAsync();
+            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            while (await redis.CountSubscribersAsync("socket.io#/#") < 3)
+            {
+                await Task.Delay(50, deadline.Token);
+            }
+
+            // The read loops reconnect on their own (after a failed XREAD, every 500 ms): the scenario waits for
+            // each broadcast with its own bounded timeout.
+            await AssertScenarioAsync(cluster, "json", "broadcast");
+        }
+        finally
+        {
+            await RedisStreamsCluster.DisposeAllAsync(cluster);
+        }
+    }
+
     [Fact]
     public async Task Hostile_entries_on_the_stream_and_messages_on_its_channel_are_dropped_and_logged_and_the_cluster_keeps_working()
     {

@@ -67,6 +67,13 @@ internal sealed class RedisStreamReader : IAsyncDisposable
         }
 
         await _stopping.CancelAsync().ConfigureAwait(false);
+
+        // Closed first: a blocked XREAD then fails at once instead of holding shutdown for the block time.
+        if (_connection is not null)
+        {
+            await _connection.CloseAsync(allowCommandsToComplete: false).ConfigureAwait(false);
+        }
+
         if (_loop is not null)
         {
             await _loop.ConfigureAwait(false);
@@ -74,7 +81,6 @@ internal sealed class RedisStreamReader : IAsyncDisposable
 
         if (_connection is not null)
         {
-            await _connection.CloseAsync(allowCommandsToComplete: false).ConfigureAwait(false);
             await _connection.DisposeAsync().ConfigureAwait(false);
         }
 
@@ -92,8 +98,9 @@ internal sealed class RedisStreamReader : IAsyncDisposable
             {
                 result = await database.ExecuteAsync("XREAD", "COUNT", count, "BLOCK", BlockMilliseconds, "STREAMS", StreamName, _last.ToString()).ConfigureAwait(false);
             }
-            catch (Exception exception) when (exception is RedisException or TimeoutException or ObjectDisposedException)
+            catch (Exception exception) when (exception is RedisException or TimeoutException or ObjectDisposedException or OperationCanceledException)
             {
+                // A connection lost with the XREAD in flight cancels it (TaskCanceledException): retried like a failure.
                 if (_stopping.IsCancellationRequested)
                 {
                     return;
