@@ -3,7 +3,7 @@ using Typed.SocketIO;
 using Typed.SocketIO.Redis;
 
 // Usage: dotnet run --project samples/ConformanceServer -- --port 3000 [--parser json|msgpack]
-//            [--redis host:port [--redis-mode classic|sharded]] [--recovery [--recovery-window ms]]
+//            [--redis host:port [--redis-mode classic|sharded|streams]] [--recovery [--recovery-window ms]]
 //            (or PORT=3000; default 3000)
 // With --redis the server joins a cluster through that Redis; --recovery turns connection state recovery on
 // (docs/protocol/cluster-app.md). An unknown option or value exits with code 2 and a message.
@@ -34,7 +34,8 @@ for (var i = 0; i < args.Length; i++)
             redisMode = SocketIORedisMode.Sharded;
             break;
         case "--redis-mode" when value is "streams":
-            return Fail($"--redis-mode {value} is not supported by this server yet (classic and sharded are).");
+            redisMode = SocketIORedisMode.Streams;
+            break;
         case "--recovery":
             recovery = true;
             continue; // a flag: no value to skip
@@ -90,6 +91,6 @@ return 0;
 static int Fail(string message)
 {
     Console.Error.WriteLine(message);
-    Console.Error.WriteLine("usage: ConformanceServer [--port P] [--parser json|msgpack] [--redis host:port] [--redis-mode classic|sharded] [--recovery [--recovery-window ms]]");
+    Console.Error.WriteLine("usage: ConformanceServer [--port P] [--parser json|msgpack] [--redis host:port] [--redis-mode classic|sharded|streams] [--recovery [--recovery-window ms]]");
     return 2;
 }

@@ -11,7 +11,7 @@ namespace Typed.Testing;
 public sealed class TcpCutProxy : IAsyncDisposable
 {
     private readonly TcpListener _listener;
-    private readonly IPEndPoint _target;
+    private IPEndPoint _target;
     private readonly ConcurrentDictionary<Pair, byte> _pairs = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _acceptLoop;
@@ -47,6 +47,16 @@ public sealed class TcpCutProxy : IAsyncDisposable
     {
         var uri = new Uri(targetBaseUrl);
         return new TcpCutProxy(new IPEndPoint(IPAddress.Parse(uri.Host), uri.Port));
+    }
+
+    /// <summary>
+    /// Sends new connections to another server (<paramref name="targetBaseUrl"/>); open ones stay where they are. A
+    /// client behind the proxy reconnects to that server after a cut, as behind a load balancer.
+    /// </summary>
+    public void Retarget(string targetBaseUrl)
+    {
+        var uri = new Uri(targetBaseUrl);
+        Volatile.Write(ref _target, new IPEndPoint(IPAddress.Parse(uri.Host), uri.Port));
     }
 
     /// <summary>Resets every connection open now; new ones go through as before.</summary>

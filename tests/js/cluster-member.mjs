@@ -3,7 +3,9 @@
 // samples/ConformanceServer started with --redis. The scenario script (cluster-scenario.mjs) drives Node-only,
 // Typed-only and mixed clusters of these through the stock client and must see the same results.
 //
-// Usage: node cluster-member.mjs [port] --redis host:port [--redis-mode classic|sharded] [--parser json|msgpack]
+// Usage: node cluster-member.mjs [port] --redis host:port [--redis-mode classic|sharded|streams] [--parser json|msgpack]
+//        [--recovery [--recovery-window ms]]   (streams mode: @socket.io/redis-streams-adapter 0.3.1 on one client;
+//        --recovery turns connection state recovery on, which only the streams adapter persists across servers)
 // stdout: exactly one line, `listening <port>`, once Redis is connected and the server accepts connections.
 // An unknown option or value exits with code 2.
 
@@ -11,12 +13,13 @@ import { createServer } from "node:http";
 import { createRequire } from "node:module";
 import { Server } from "socket.io";
 import { createAdapter, createShardedAdapter } from "@socket.io/redis-adapter";
+import { createAdapter as createStreamsAdapter } from "@socket.io/redis-streams-adapter";
 import { createClient } from "redis";
 
 const require = createRequire(import.meta.url);
 
 function usage(message) {
-  console.error(`${message}\nusage: node cluster-member.mjs [port] --redis host:port [--redis-mode classic|sharded] [--parser json|msgpack]`);
+  console.error(`${message}\nusage: node cluster-member.mjs [port] --redis host:port [--redis-mode classic|sharded|streams] [--parser json|msgpack] [--recovery [--recovery-window ms]]`);
   process.exit(2);
 }
 
@@ -24,6 +27,8 @@ let requestedPort = 0;
 let parserName = "json";
 let redis = null;
 let mode = "classic";
+let recovery = false;
+let recoveryWindow = 120000;
 {
   const args = process.argv.slice(2);
   let portSeen = false;
@@ -31,7 +36,9 @@ let mode = "classic";
     const value = args[i + 1];
     if (args[i] === "--parser" && (value === "json" || value === "msgpack")) { parserName = value; i++; }
     else if (args[i] === "--redis" && value) { redis = value; i++; }
-    else if (args[i] === "--redis-mode" && (value === "classic" || value === "sharded")) { mode = value; i++; }
+    else if (args[i] === "--redis-mode" && (value === "classic" || value === "sharded" || value === "streams")) { mode = value; i++; }
+    else if (args[i] === "--recovery") { recovery = true; }
+    else if (args[i] === "--recovery-window" && /^\d+$/.test(value ?? "") && Number(value) > 0) { recoveryWindow = Number(value); i++; }
     else if (!portSeen && /^\d+$/.test(args[i]) && Number(args[i]) <= 65535) { requestedPort = Number(args[i]); portSeen = true; }
     else usage(`unknown option or invalid value: ${args[i]} ${value ?? ""}`);
   }
@@ -53,7 +60,8 @@ const io = new Server(httpServer, {
   connectTimeout: 45000,
   maxHttpBufferSize: 1e6,
   cors: { origin: "*" },
-  adapter: mode === "sharded" ? createShardedAdapter(pub, sub) : createAdapter(pub, sub),
+  adapter: mode === "streams" ? createStreamsAdapter(pub) : mode === "sharded" ? createShardedAdapter(pub, sub) : createAdapter(pub, sub),
+  ...(recovery ? { connectionStateRecovery: { maxDisconnectionDuration: recoveryWindow, skipMiddlewares: true } } : {}),
   ...(parserName === "msgpack" ? { parser: require("socket.io-msgpack-parser") } : {}),
 });
 

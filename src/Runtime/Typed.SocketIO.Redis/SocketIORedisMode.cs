@@ -1,6 +1,6 @@
 namespace Typed.SocketIO.Redis;
 
-/// <summary>Which of @socket.io/redis-adapter's pub/sub layouts the cluster uses; every server of a cluster uses the same.</summary>
+/// <summary>Which Node adapter's layout the cluster uses (@socket.io/redis-adapter or @socket.io/redis-streams-adapter); every server of a cluster uses the same.</summary>
 public enum SocketIORedisMode
 {
     /// <summary>
@@ -15,4 +15,13 @@ public enum SocketIORedisMode
     /// <see cref="SocketIORedisOptions.SubscriptionMode"/> says, answers on <c>prefix#nsp#uid#</c>.
     /// </summary>
     Sharded,
+
+    /// <summary>
+    /// @socket.io/redis-streams-adapter 0.3 (<c>createAdapter(client)</c>): broadcasts, room changes and disconnections
+    /// are <c>XADD</c>ed to one Redis stream (<see cref="SocketIORedisOptions.StreamName"/>, capped at
+    /// <see cref="SocketIORedisOptions.StreamMaxLength"/>) that every server reads in order; requests and answers go
+    /// through pub/sub on <c>prefix#nsp#</c> and <c>prefix#nsp#uid#</c>. With connection state recovery on, sessions are
+    /// kept in Redis, so a client recovers on any server of the cluster.
+    /// </summary>
+    Streams,
 }

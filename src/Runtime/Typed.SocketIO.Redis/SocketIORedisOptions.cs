@@ -35,4 +35,22 @@ public sealed class SocketIORedisOptions
     /// one (the Node adapter's <c>publishOnSpecificResponseChannel</c>). Default false, as Node's.
     /// </summary>
     public bool PublishOnSpecificResponseChannel { get; set; }
+
+    /// <summary>In <see cref="SocketIORedisMode.Streams"/> mode, the stream's name (Node's <c>streamName</c>). Default <c>socket.io</c>.</summary>
+    public string StreamName { get; set; } = "socket.io";
+
+    /// <summary>
+    /// In <see cref="SocketIORedisMode.Streams"/> mode, the stream's approximate cap (<c>XADD MAXLEN ~</c>, Node's
+    /// <c>maxLen</c>): a client can recover only while the entries it missed are still in the stream. Default 10,000.
+    /// </summary>
+    public int StreamMaxLength { get; set; } = 10_000;
+
+    /// <summary>In <see cref="SocketIORedisMode.Streams"/> mode, most entries one <c>XREAD</c> returns (Node's <c>readCount</c>). Default 100.</summary>
+    public int StreamReadCount { get; set; } = 100;
+
+    /// <summary>
+    /// In <see cref="SocketIORedisMode.Streams"/> mode, the prefix of the keys that hold recovery sessions (Node's
+    /// <c>sessionKeyPrefix</c>): a session is <c>prefix + pid</c>. Default <c>sio:session:</c>.
+    /// </summary>
+    public string SessionKeyPrefix { get; set; } = "sio:session:";
 }

@@ -35,8 +35,9 @@ public static class SocketIORedisServiceCollectionExtensions
     /// <summary>
     /// Same, with options read from <paramref name="configuration"/> (e.g. the <c>SocketIO:Redis</c> section):
     /// <c>Configuration</c> (the connection string), <c>KeyPrefix</c>, <c>RequestTimeout</c> (milliseconds or a
-    /// TimeSpan), <c>Mode</c> (<c>classic</c> or <c>sharded</c>), <c>SubscriptionMode</c> (<c>dynamic</c>, <c>static</c>,
-    /// <c>dynamic-private</c>), <c>MaxPendingRequests</c>, <c>PublishOnSpecificResponseChannel</c>.
+    /// TimeSpan), <c>Mode</c> (<c>classic</c>, <c>sharded</c> or <c>streams</c>), <c>SubscriptionMode</c> (<c>dynamic</c>, <c>static</c>,
+    /// <c>dynamic-private</c>), <c>MaxPendingRequests</c>, <c>PublishOnSpecificResponseChannel</c>, <c>StreamName</c>, <c>StreamMaxLength</c>,
+    /// <c>StreamReadCount</c>, <c>SessionKeyPrefix</c>.
     /// Read without reflection, so it works under NativeAOT.
     /// </summary>
     public static IServiceCollection AddSocketIORedis(this IServiceCollection services, IConfiguration configuration, Action<SocketIORedisOptions>? configure = null)
@@ -67,7 +68,8 @@ public static class SocketIORedisServiceCollectionExtensions
             {
                 "classic" => SocketIORedisMode.Classic,
                 "sharded" => SocketIORedisMode.Sharded,
-                _ => throw new InvalidOperationException($"SocketIO:Redis:Mode must be 'classic' or 'sharded', not '{mode}'."),
+                "streams" => SocketIORedisMode.Streams,
+                _ => throw new InvalidOperationException($"SocketIO:Redis:Mode must be 'classic', 'sharded' or 'streams', not '{mode}'."),
             };
         }
 
@@ -96,6 +98,30 @@ public static class SocketIORedisServiceCollectionExtensions
             options.MaxPendingRequests = int.TryParse(max, NumberStyles.None, CultureInfo.InvariantCulture, out var count) && count > 0
                 ? count
                 : throw new InvalidOperationException($"SocketIO:Redis:MaxPendingRequests must be a positive whole number, not '{max}'.");
+        }
+
+        if (section["StreamName"] is { } stream)
+        {
+            options.StreamName = stream;
+        }
+
+        if (section["StreamMaxLength"] is { } maxLength)
+        {
+            options.StreamMaxLength = int.TryParse(maxLength, NumberStyles.None, CultureInfo.InvariantCulture, out var length) && length > 0
+                ? length
+                : throw new InvalidOperationException($"SocketIO:Redis:StreamMaxLength must be a positive whole number, not '{maxLength}'.");
+        }
+
+        if (section["StreamReadCount"] is { } readCount)
+        {
+            options.StreamReadCount = int.TryParse(readCount, NumberStyles.None, CultureInfo.InvariantCulture, out var reads) && reads > 0
+                ? reads
+                : throw new InvalidOperationException($"SocketIO:Redis:StreamReadCount must be a positive whole number, not '{readCount}'.");
+        }
+
+        if (section["SessionKeyPrefix"] is { } sessionPrefix)
+        {
+            options.SessionKeyPrefix = sessionPrefix;
         }
 
         if (section["PublishOnSpecificResponseChannel"] is { } specific)

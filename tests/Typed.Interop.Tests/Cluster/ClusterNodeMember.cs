@@ -17,7 +17,7 @@ internal sealed class ClusterNodeMember : IAsyncDisposable
 
     public string BaseUrl => "http://127.0.0.1:" + Port;
 
-    public static async Task<ClusterNodeMember> StartAsync(string redis, string parser, string mode = "classic")
+    public static async Task<ClusterNodeMember> StartAsync(string redis, string parser, string mode = "classic", bool recovery = false)
     {
         var start = new ProcessStartInfo("node")
         {
@@ -26,7 +26,7 @@ internal sealed class ClusterNodeMember : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in new[] { "cluster-member.mjs", "0", "--redis", redis, "--redis-mode", mode, "--parser", parser })
+        foreach (var argument in new[] { "cluster-member.mjs", "0", "--redis", redis, "--redis-mode", mode, "--parser", parser }.Concat(recovery ? ["--recovery"] : []))
         {
             start.ArgumentList.Add(argument);
         }

@@ -27,7 +27,7 @@ internal sealed class ClusterTypedMember : IAsyncDisposable
     /// <summary>How many Redis messages this member dropped as malformed or foreign.</summary>
     public DroppedMessageCounter Dropped { get; }
 
-    public static async Task<ClusterTypedMember> StartAsync(string redis, string parser, string mode = "classic")
+    public static async Task<ClusterTypedMember> StartAsync(string redis, string parser, string mode = "classic", bool recovery = false)
     {
         var dropped = new DroppedMessageCounter();
         var host = await KestrelTestHost.StartAsync(
@@ -38,12 +38,13 @@ internal sealed class ClusterTypedMember : IAsyncDisposable
                 {
                     SocketIOApp.ConfigureOptions(options, parser == "msgpack" ? SocketIOParser.MessagePack : SocketIOParser.Json);
                     ClusterApp.ApplyHeartbeat(options);
+                    options.ConnectionStateRecovery = ConformanceRecovery.Options(recovery, 120_000);
                 });
                 builder.Services.AddSocketIORedis(options =>
                 {
                     options.Configuration = redis;
                     options.RequestTimeout = TimeSpan.FromSeconds(2);
-                    options.Mode = mode == "sharded" ? SocketIORedisMode.Sharded : SocketIORedisMode.Classic;
+                    options.Mode = mode switch { "sharded" => SocketIORedisMode.Sharded, "streams" => SocketIORedisMode.Streams, _ => SocketIORedisMode.Classic };
                 });
             },
             app => app.MapSocketIO("/socket.io"));

@@ -116,6 +116,40 @@ public class InMemorySocketIOAdapter : SocketIOAdapter
     }
 
     /// <summary>
+    /// Delivers <paramref name="packet"/> to the local sockets <paramref name="options"/> select, as it is: never
+    /// numbered nor kept for replay, whatever <see cref="SocketIOOptions.ConnectionStateRecovery"/> says. For an adapter
+    /// that numbers replayable packets itself (the Redis streams adapter numbers them with the stream's entry ids).
+    /// </summary>
+    protected void DeliverUnnumbered(SocketIOPacket packet, SocketIOBroadcastOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(packet);
+        var recipients = Select(options);
+        if (recipients.Count == 0)
+        {
+            return;
+        }
+
+        var encoded = new List<EngineIOOutgoingPacket>(1 + packet.Attachments.Count);
+        Namespace.Server.Parser.Encode(packet, encoded);
+        Namespace.Server.Metrics.BroadcastDelivered(Namespace, recipients.Count);
+        foreach (var socket in recipients)
+        {
+            socket.WriteEncoded(encoded, options.Volatile);
+        }
+    }
+
+    /// <summary>
+    /// Queues <paramref name="packet"/> to one socket as it is (a replayed packet that already carries its offset), for
+    /// an adapter that restores sessions itself.
+    /// </summary>
+    protected static void DeliverUnnumbered(SocketIOSocket socket, SocketIOPacket packet)
+    {
+        ArgumentNullException.ThrowIfNull(socket);
+        ArgumentNullException.ThrowIfNull(packet);
+        socket.WritePacket(packet, isVolatile: false);
+    }
+
+    /// <summary>
     /// With recovery on: numbered, kept and delivered under the buffer's lock, so a restore (which takes the same lock)
     /// sees each packet either in the buffer or, once it has rejoined, live, never both nor neither; and every
     /// recipient receives the packets in offset order.

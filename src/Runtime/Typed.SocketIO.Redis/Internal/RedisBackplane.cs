@@ -23,6 +23,7 @@ internal sealed class RedisBackplane : IHostedLifecycleService, IAsyncDisposable
     {
         Options = options.Value;
         Logger = loggerFactory.CreateLogger("Typed.SocketIO.Redis");
+        StreamReader = Options.Mode == SocketIORedisMode.Streams ? new RedisStreamReader(this) : null;
     }
 
     public SocketIORedisOptions Options { get; }
@@ -30,8 +31,18 @@ internal sealed class RedisBackplane : IHostedLifecycleService, IAsyncDisposable
     public ILogger Logger { get; }
 
     /// <summary>Creates the adapter of a namespace for the configured mode.</summary>
-    public SocketIOAdapter CreateAdapter(SocketIONamespace ns) =>
-        Options.Mode == SocketIORedisMode.Sharded ? new RedisShardedAdapter(ns, this) : new RedisClassicAdapter(ns, this);
+    public SocketIOAdapter CreateAdapter(SocketIONamespace ns) => Options.Mode switch
+    {
+        SocketIORedisMode.Sharded => new RedisShardedAdapter(ns, this),
+        SocketIORedisMode.Streams => new RedisStreamsAdapter(ns, this),
+        _ => new RedisClassicAdapter(ns, this),
+    };
+
+    /// <summary>The streams mode's read loop (created with the backplane in that mode, started with the connection).</summary>
+    public RedisStreamReader? StreamReader { get; }
+
+    /// <summary>The shared connection's database; fails at once while the connection is not open.</summary>
+    public IDatabase Database => (_connection ?? throw new InvalidOperationException("The Redis connection is not open yet.")).GetDatabase();
 
     /// <summary>Subscribes now when connected, else when the connection opens; messages of one channel arrive in order.</summary>
     public void Subscribe(RedisChannel channel, Func<ChannelMessage, Task> handler)
@@ -121,6 +132,11 @@ internal sealed class RedisBackplane : IHostedLifecycleService, IAsyncDisposable
             await SubscribeAsync(connection, channel, handler).ConfigureAwait(false);
         }
 
+        if (StreamReader is not null)
+        {
+            await StreamReader.StartAsync(connection, configuration, cancellationToken).ConfigureAwait(false);
+        }
+
         RedisLog.Connected(Logger, string.Join(",", configuration.EndPoints), Options.Mode.ToString());
     }
 
@@ -137,6 +153,11 @@ internal sealed class RedisBackplane : IHostedLifecycleService, IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _disposed = true;
+        if (StreamReader is not null)
+        {
+            await StreamReader.DisposeAsync().ConfigureAwait(false);
+        }
+
         ConnectionMultiplexer? connection;
         lock (_gate)
         {

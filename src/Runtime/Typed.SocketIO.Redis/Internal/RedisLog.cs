@@ -31,4 +31,22 @@ internal static partial class RedisLog
 
     [LoggerMessage(EventId = 9, Level = LogLevel.Warning, Message = "Could not unsubscribe from Redis channel {Channel}.")]
     public static partial void UnsubscribeFailed(ILogger logger, string channel, Exception exception);
+
+    [LoggerMessage(EventId = 10, Level = LogLevel.Warning, Message = "Reading Redis stream {Stream} failed; retrying.")]
+    public static partial void StreamReadFailed(ILogger logger, string stream, Exception exception);
+
+    [LoggerMessage(EventId = 11, Level = LogLevel.Warning, Message = "Dropped entry {EntryId} of Redis stream {Stream}: {Reason}.")]
+    public static partial void StreamEntryDropped(ILogger logger, string entryId, string stream, string reason);
+
+    [LoggerMessage(EventId = 12, Level = LogLevel.Warning, Message = "Could not add to Redis stream {Stream}: the message is delivered on this server only.")]
+    public static partial void StreamAddFailed(ILogger logger, string stream, Exception exception);
+
+    [LoggerMessage(EventId = 13, Level = LogLevel.Warning, Message = "Could not keep a recovery session of namespace {Namespace} in Redis: that socket cannot recover.")]
+    public static partial void SessionPersistFailed(ILogger logger, string @namespace, Exception exception);
+
+    [LoggerMessage(EventId = 14, Level = LogLevel.Information, Message = "Session of namespace {Namespace} not recovered from Redis: {Reason}.")]
+    public static partial void SessionNotRecovered(ILogger logger, string @namespace, string reason);
+
+    [LoggerMessage(EventId = 15, Level = LogLevel.Information, Message = "Reading Redis stream {Stream} from entry {EntryId} on a dedicated connection.")]
+    public static partial void StreamReading(ILogger logger, string stream, string entryId);
 }

@@ -1,0 +1,187 @@
+using System.Text;
+using Typed.Interop.Tests.Cluster;
+using Typed.SocketIO;
+using static Typed.Interop.Tests.Client.ClientKit;
+
+namespace Typed.Interop.Tests.Recovery;
+
+/// <summary>
+/// Connection state recovery across servers (docs/recovery.md), on a Redis Streams cluster of two members
+/// (@socket.io/redis-streams-adapter 0.3.1 on the Node side): a client connected to member A loses its transport and
+/// reconnects to member B, which restores it from the session A stored in Redis and the entries it missed in the
+/// stream: same id, same rooms, every broadcast exactly once and in order. The stock socket.io-client
+/// (tests/js/sio-recovery-cluster.mjs; Node → Node proves the script) and Typed's .NET client (behind a
+/// <see cref="TcpCutProxy"/> that is cut, then pointed at member B), Typed → Typed and Node ↔ Typed both ways.
+/// </summary>
+[Trait("Category", TestCategories.Interop)]
+public sealed class RedisStreamsRecoveryTests
+{
+    public static TheoryData<string, string, string, string> StockClientCases() => new()
+    {
+        { "node", "node", "websocket", "json" },
+        { "typed", "typed", "websocket", "json" },
+        { "typed", "typed", "polling", "msgpack" },
+        { "node", "typed", "polling", "json" },
+        { "typed", "node", "websocket", "msgpack" },
+    };
+
+    [Theory]
+    [MemberData(nameof(StockClientCases))]
+    public async Task The_stock_client_cut_from_one_member_recovers_on_another(string from, string to, string mode, string parser)
+    {
+        await using var redis = await RedisServer.StartAsync();
+        var cluster = await RedisStreamsCluster.StartAsync(redis, [from, to], parser, recovery: true);
+        try
+        {
+            var result = await NodeScript.RunAsync("sio-recovery-cluster.mjs", RedisStreamsCluster.Url(cluster[0]), RedisStreamsCluster.Url(cluster[1]), mode, parser);
+            Assert.True(result.GetProperty("ok").GetBoolean(), result.ToString());
+            Assert.True(result.GetProperty("recovered").GetBoolean());
+        }
+        finally
+        {
+            await RedisStreamsCluster.DisposeAllAsync(cluster);
+        }
+    }
+
+    [Theory]
+    [InlineData("typed", "typed", "json")]
+    [InlineData("typed", "typed", "msgpack")]
+    [InlineData("typed", "node", "json")]
+    [InlineData("node", "typed", "msgpack")]
+    public async Task Our_client_cut_from_one_member_recovers_on_another(string from, string to, string parser)
+    {
+        await using var redis = await RedisServer.StartAsync();
+        var cluster = await RedisStreamsCluster.StartAsync(redis, [from, to], parser, recovery: true);
+        try
+        {
+            var memberA = RedisStreamsCluster.Url(cluster[0]);
+            var memberB = RedisStreamsCluster.Url(cluster[1]);
+            await using var proxy = TcpCutProxy.Start(memberA);
+
+            // WebSocket: the member sees the cut at once (a long-polling cut is seen at the next ping timeout).
+            await using var receiver = Create(new Uri(proxy.BaseUrl), "websocket", parser);
+            await using var sender = Create(new Uri(memberB), "websocket", parser);
+            var socket = receiver.Of("/");
+            var recorder = new TickRecorder(socket, "others");
+            await socket.ConnectAsync().WaitAsync(Wait);
+            Assert.False(socket.Recovered);
+            var firstId = socket.Id;
+            await socket.EmitWithAckAsync("join", [Json("""["r"]""")], Wait);
+            var broadcasting = sender.Of("/");
+            await broadcasting.ConnectAsync().WaitAsync(Wait);
+
+            // Broadcasts from member B reach the client on member A through the stream, then on B itself.
+            var broadcaster = Broadcaster.Start(n => broadcasting.Emit("broadcast-others", n));
+            await recorder.WaitUntilAsync(r => r.Count >= 20, "20 broadcasts before the cut");
+
+            proxy.Blocked = true;
+            proxy.CutAll();
+            await WaitForSessionAsync(redis);
+            var offset = 0;
+            if (to == "node")
+            {
+                // Node's streams adapter reads the missed entries before the socket rejoins its rooms while live
+                // delivery goes on (issue 16, race b: observed here, a broadcast lost under continuous broadcasting), so
+                // against it the hand-over is quiet: ten broadcasts while the client is away, none while it comes back.
+                // Restoring on Typed, broadcasting never stops.
+                offset = await broadcaster.StopAsync();
+                for (var n = offset + 1; n <= offset + 10; n++)
+                {
+                    broadcasting.Emit("broadcast-others", n);
+                }
+
+                await broadcasting.EmitWithAckAsync("whoami", [], Wait); // the member handled them before this answer
+                offset += 10;
+            }
+
+            proxy.Retarget(memberB);
+            proxy.Blocked = false;
+            await recorder.WaitUntilAsync(r => r.Disconnects >= 1 && r.Connects >= 2 && r.Socket.IsConnected, "the reconnection");
+            if (to == "node")
+            {
+                broadcaster = Broadcaster.Start(n => broadcasting.Emit("broadcast-others", offset + n));
+            }
+
+            var afterReconnect = recorder.Count;
+            await recorder.WaitUntilAsync(r => r.Count >= afterReconnect + 20, "20 broadcasts after the reconnection");
+            var last = offset + await broadcaster.StopAsync();
+            await recorder.WaitUntilAsync(r => r.Contains(last), $"broadcast {last}, the last one sent");
+
+            Assert.True(socket.Recovered);
+            Assert.Equal(firstId, socket.Id);
+            Assert.Equal(Enumerable.Range(1, last), recorder.Ticks);
+            Assert.Equal(0, recorder.WithoutOffset);
+            var who = (await socket.EmitWithAckAsync("whoami", [], Wait)).GetJsonElement(0);
+            var whoSender = (await broadcasting.EmitWithAckAsync("whoami", [], Wait)).GetJsonElement(0);
+            Assert.Equal(whoSender.GetProperty("member").GetString(), who.GetProperty("member").GetString());
+            Assert.True(who.GetProperty("recovered").GetBoolean());
+            Assert.Equal(firstId, who.GetProperty("id").GetString());
+            Assert.Contains("r", who.GetProperty("rooms").EnumerateArray().Select(e => e.GetString()));
+        }
+        finally
+        {
+            await RedisStreamsCluster.DisposeAllAsync(cluster);
+        }
+    }
+
+    /// <summary>
+    /// Sessions in Redis are untrusted input too (BAD-INPUTS E5): a key that is not base64, not a map, holds rooms that
+    /// are not strings, a 2-billion-entry map or another pid is dropped and logged; the client connects as a new socket.
+    /// </summary>
+    [Fact]
+    public async Task Hostile_sessions_in_Redis_are_dropped_and_logged_and_the_client_connects_fresh()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        var cluster = await RedisStreamsCluster.StartAsync(redis, ["typed"], "json", recovery: true);
+        try
+        {
+            var member = (ClusterTypedMember)cluster[0];
+
+            // A valid offset (the entry exists), so only the session can be refused.
+            var added = await redis.CommandAsync([.. new[] { "XADD", "socket.io", "*", "uid", "x", "nsp", "/elsewhere", "type", "4", "data", "{}" }.Select(Encoding.UTF8.GetBytes)]);
+            var offset = added.Split("\r\n")[^1];
+            static byte[] Str(string value) => [(byte)(0xa0 + value.Length), .. Encoding.UTF8.GetBytes(value)];
+            static string Session(string pid, byte[] rooms) => Convert.ToBase64String(
+                [0x84, .. Str("sid"), .. Str("s0000000000000000000"), .. Str("pid"), .. Str(pid), .. Str("rooms"), .. rooms, .. Str("data"), 0x80]);
+            var sessions = new Dictionary<string, string>
+            {
+                ["pid-not-base64"] = "!!not base64!!",
+                ["pid-not-a-map"] = Convert.ToBase64String([0x93, 0x01, 0x02, 0x03]),
+                ["pid-rooms-numbers"] = Session("pid-rooms-numbers", [0x91, 0x01]),
+                ["pid-huge-map"] = Convert.ToBase64String([0xdf, 0x7f, 0xff, 0xff, 0xff]),
+                ["pid-someone-else"] = Session("another-pid", [0x90]),
+            };
+            foreach (var (pid, stored) in sessions)
+            {
+                Assert.Equal("+OK", await redis.CommandAsync([.. new[] { "SET", "sio:session:" + pid, stored }.Select(Encoding.UTF8.GetBytes)]));
+            }
+
+            foreach (var pid in sessions.Keys)
+            {
+                await using var client = Create(new Uri(member.BaseUrl), "websocket", "json");
+                var socket = client.Of("/", o => o.Auth = Map(("pid", pid), ("offset", offset)));
+                await socket.ConnectAsync().WaitAsync(Wait);
+                Assert.False(socket.Recovered, pid);
+                Assert.NotEqual("s0000000000000000000", socket.Id);
+            }
+
+            Assert.True(member.Dropped.Count >= sessions.Count, $"{member.Dropped.Count} dropped of {sessions.Count}");
+        }
+        finally
+        {
+            await RedisStreamsCluster.DisposeAllAsync(cluster);
+        }
+    }
+
+    /// <summary>Until member A has stored the cut socket's session in Redis (it does so when it sees the drop); bounded.</summary>
+    private static async Task WaitForSessionAsync(RedisServer redis)
+    {
+        // No event to await across processes: polled, bounded.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (!(await redis.CommandAsync(["KEYS"u8.ToArray(), "sio:session:*"u8.ToArray()])).Contains("sio:session:", StringComparison.Ordinal))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "member A stored no session within 10 s");
+            await Task.Delay(20);
+        }
+    }
+}
