@@ -151,8 +151,21 @@ public class InMemorySocketIOAdapter : SocketIOAdapter
         // Encoded once; every recipient queues the same immutable bytes.
         var encoded = new List<EngineIOOutgoingPacket>(1 + packet.Attachments.Count);
         Namespace.Server.Parser.Encode(packet, encoded);
+        ShareFrames(encoded, recipients.Sockets.Length);
         var delivered = WriteToAll(recipients, encoded, options.Volatile);
         Namespace.Server.Metrics.BroadcastDelivered(Namespace, delivered);
+    }
+
+    /// <summary>
+    /// With more than one recipient, each text packet's WebSocket frame is built once here and written as it is to
+    /// every idle WebSocket recipient (polling recipients read the same payload).
+    /// </summary>
+    private static void ShareFrames(List<EngineIOOutgoingPacket> encoded, int recipients)
+    {
+        if (recipients > 1)
+        {
+            Typed.EngineIO.Internal.SharedWebSocketFrame.ShareFrames(encoded);
+        }
     }
 
     /// <summary>Queues <paramref name="encoded"/> on every recipient; returns how many there were.</summary>
@@ -183,8 +196,10 @@ public class InMemorySocketIOAdapter : SocketIOAdapter
             var numbered = WithOffset(packet, RecoveryBuffer.FormatOffset(recovery.NextSequence));
             var encoded = new List<EngineIOOutgoingPacket>(1 + numbered.Attachments.Count);
             Namespace.Server.Parser.Encode(numbered, encoded);
+            var recipients = SelectRecipients(options);
+            ShareFrames(encoded, recipients.Sockets.Length);
             recovery.Append(encoded, options);
-            WriteToAll(SelectRecipients(options), encoded, isVolatile: false);
+            WriteToAll(recipients, encoded, isVolatile: false);
         }
     }
 
@@ -303,6 +318,7 @@ public class InMemorySocketIOAdapter : SocketIOAdapter
 
         var encoded = new List<EngineIOOutgoingPacket>(1 + packet.Attachments.Count);
         Namespace.Server.Parser.Encode(packet, encoded);
+        ShareFrames(encoded, recipients.Count);
         Namespace.Server.Metrics.BroadcastDelivered(Namespace, recipients.Count);
         foreach (var socket in recipients)
         {
