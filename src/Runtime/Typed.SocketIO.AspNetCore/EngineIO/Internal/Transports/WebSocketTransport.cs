@@ -109,17 +109,21 @@ internal sealed class WebSocketTransport(EngineIOSession session, WebSocket webS
     /// <summary>A direct write the connection could not take at once (the peer reads slowly): the writer waits for it.</summary>
     private async Task AwaitDirectWriteAsync(ValueTask write)
     {
-        var failed = false;
+        // The writer must get its waiter back whatever happens, or the socket would never send again.
+        var failed = true;
         try
         {
             await write.ConfigureAwait(false);
+            failed = false;
         }
         catch (Exception ex) when (ex is WebSocketException or IOException or ObjectDisposedException or OperationCanceledException)
         {
-            failed = true;
+            // The connection is gone: the session closes below.
         }
-
-        EndDirectWrite(failed);
+        finally
+        {
+            EndDirectWrite(failed);
+        }
     }
 
     /// <summary>Gives the writer back: parked again when nothing came meanwhile, woken otherwise (or to stop).</summary>
