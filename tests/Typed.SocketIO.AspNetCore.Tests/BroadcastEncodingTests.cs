@@ -68,6 +68,9 @@ public sealed class BroadcastEncodingTests
         }
     }
 
-    private static byte[] ArrayOf(EngineIOOutgoingPacket packet) =>
-        MemoryMarshal.TryGetArray(packet.Encoded, out var segment) ? segment.Array! : throw new InvalidOperationException("not array-backed");
+    /// <summary>What holds a packet's bytes: an array, or (a text packet's shared WebSocket frame) its memory manager.</summary>
+    private static object ArrayOf(EngineIOOutgoingPacket packet) =>
+        MemoryMarshal.TryGetArray(packet.Encoded, out var segment) ? segment.Array!
+        : MemoryMarshal.TryGetMemoryManager<byte, System.Buffers.MemoryManager<byte>>(packet.Encoded, out var manager) ? manager
+        : throw new InvalidOperationException("neither array- nor manager-backed");
 }

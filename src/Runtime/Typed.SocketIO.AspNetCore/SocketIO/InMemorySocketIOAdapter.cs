@@ -4,8 +4,12 @@ namespace Typed.SocketIO;
 public class InMemorySocketIOAdapter : SocketIOAdapter
 {
     private readonly object _gate = new();
-    private readonly Dictionary<string, HashSet<string>> _rooms = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, HashSet<string>> _socketRooms = new(StringComparer.Ordinal);
+
+    // Membership by reference: each room holds its members' entries, each entry its local socket, so a broadcast
+    // walks sockets without a dictionary lookup per recipient. _all is every entry (the namespace-wide broadcast).
+    private readonly Dictionary<string, RoomMembers> _rooms = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, RoomMember> _members = new(StringComparer.Ordinal);
+    private readonly RoomMembers _all = new();
     private readonly RecoveryBuffer? _recovery;
 
     /// <summary>Creates the adapter of <paramref name="ns"/>.</summary>
@@ -18,23 +22,41 @@ public class InMemorySocketIOAdapter : SocketIOAdapter
     /// <inheritdoc />
     public override void AddAll(string socketId, IEnumerable<string> rooms)
     {
+        ArgumentNullException.ThrowIfNull(socketId);
+        ArgumentNullException.ThrowIfNull(rooms);
+
+        // Looked up once per join, not per broadcast. The namespace registers a socket before it joins any room.
+        Namespace.TryGetSocket(socketId, out var socket);
         lock (_gate)
         {
-            if (!_socketRooms.TryGetValue(socketId, out var joined))
+            if (!_members.TryGetValue(socketId, out var member))
             {
-                _socketRooms[socketId] = joined = new HashSet<string>(StringComparer.Ordinal);
+                _members[socketId] = member = new RoomMember(socketId);
+                _all.Add_Locked(member);
+            }
+
+            if (socket is not null && !ReferenceEquals(member.Socket, socket))
+            {
+                // A new socket with the id of one still listed (a restored session): every snapshot naming the old
+                // one is stale.
+                member.Socket = socket;
+                _all.Invalidate_Locked();
+                foreach (var joinedRoom in member.Rooms)
+                {
+                    _rooms[joinedRoom].Invalidate_Locked();
+                }
             }
 
             foreach (var room in rooms)
             {
-                if (joined.Add(room))
+                if (member.Rooms.Add(room))
                 {
                     if (!_rooms.TryGetValue(room, out var members))
                     {
-                        _rooms[room] = members = new HashSet<string>(StringComparer.Ordinal);
+                        _rooms[room] = members = new RoomMembers();
                     }
 
-                    members.Add(socketId);
+                    members.Add_Locked(member);
                 }
             }
         }
@@ -43,30 +65,32 @@ public class InMemorySocketIOAdapter : SocketIOAdapter
     /// <inheritdoc />
     public override void Delete(string socketId, string room)
     {
+        ArgumentNullException.ThrowIfNull(socketId);
+        ArgumentNullException.ThrowIfNull(room);
         lock (_gate)
         {
-            if (_socketRooms.TryGetValue(socketId, out var joined))
+            if (_members.TryGetValue(socketId, out var member) && member.Rooms.Remove(room))
             {
-                joined.Remove(room);
+                RemoveMember_Locked(room, member);
             }
-
-            RemoveMember_Locked(room, socketId);
         }
     }
 
     /// <inheritdoc />
     public override void DeleteAll(string socketId)
     {
+        ArgumentNullException.ThrowIfNull(socketId);
         lock (_gate)
         {
-            if (!_socketRooms.Remove(socketId, out var joined))
+            if (!_members.Remove(socketId, out var member))
             {
                 return;
             }
 
-            foreach (var room in joined)
+            _all.Remove_Locked(member);
+            foreach (var room in member.Rooms)
             {
-                RemoveMember_Locked(room, socketId);
+                RemoveMember_Locked(room, member);
             }
         }
     }
@@ -74,18 +98,37 @@ public class InMemorySocketIOAdapter : SocketIOAdapter
     /// <inheritdoc />
     public override IReadOnlyCollection<string> GetSocketRooms(string socketId)
     {
+        ArgumentNullException.ThrowIfNull(socketId);
         lock (_gate)
         {
-            return _socketRooms.TryGetValue(socketId, out var joined) ? [.. joined] : [];
+            return _members.TryGetValue(socketId, out var member) ? [.. member.Rooms] : [];
         }
     }
 
     /// <inheritdoc />
     public override IReadOnlyCollection<string> GetSockets(IReadOnlyCollection<string> rooms)
     {
+        ArgumentNullException.ThrowIfNull(rooms);
         lock (_gate)
         {
-            return [.. SelectIds_Locked(rooms, [])];
+            if (rooms.Count == 0)
+            {
+                return [.. _members.Keys];
+            }
+
+            var ids = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var room in rooms)
+            {
+                if (_rooms.TryGetValue(room, out var members))
+                {
+                    foreach (var member in members.Members)
+                    {
+                        ids.Add(member.Id);
+                    }
+                }
+            }
+
+            return [.. ids];
         }
     }
 
@@ -99,8 +142,8 @@ public class InMemorySocketIOAdapter : SocketIOAdapter
             return;
         }
 
-        var recipients = Select(options);
-        if (recipients.Count == 0)
+        var recipients = SelectRecipients(options);
+        if (recipients.Sockets.Length == 0)
         {
             return;
         }
@@ -108,11 +151,37 @@ public class InMemorySocketIOAdapter : SocketIOAdapter
         // Encoded once; every recipient queues the same immutable bytes.
         var encoded = new List<EngineIOOutgoingPacket>(1 + packet.Attachments.Count);
         Namespace.Server.Parser.Encode(packet, encoded);
-        Namespace.Server.Metrics.BroadcastDelivered(Namespace, recipients.Count);
-        foreach (var socket in recipients)
+        ShareFrames(encoded, recipients.Sockets.Length);
+        var delivered = WriteToAll(recipients, encoded, options.Volatile);
+        Namespace.Server.Metrics.BroadcastDelivered(Namespace, delivered);
+    }
+
+    /// <summary>
+    /// With more than one recipient, each text packet's WebSocket frame is built once here and written as it is to
+    /// every idle WebSocket recipient (polling recipients read the same payload).
+    /// </summary>
+    private static void ShareFrames(List<EngineIOOutgoingPacket> encoded, int recipients)
+    {
+        if (recipients > 1)
         {
-            socket.WriteEncoded(encoded, options.Volatile);
+            Typed.EngineIO.Internal.SharedWebSocketFrame.ShareFrames(encoded);
         }
+    }
+
+    /// <summary>Queues <paramref name="encoded"/> on every recipient; returns how many there were.</summary>
+    private static int WriteToAll(BroadcastRecipients recipients, List<EngineIOOutgoingPacket> encoded, bool isVolatile)
+    {
+        var delivered = 0;
+        foreach (var socket in recipients.Sockets)
+        {
+            if (!recipients.IsExcluded(socket))
+            {
+                socket.WriteEncoded(encoded, isVolatile);
+                delivered++;
+            }
+        }
+
+        return delivered;
     }
 
     /// <summary>
@@ -161,11 +230,10 @@ public class InMemorySocketIOAdapter : SocketIOAdapter
             var numbered = WithOffset(packet, RecoveryBuffer.FormatOffset(recovery.NextSequence));
             var encoded = new List<EngineIOOutgoingPacket>(1 + numbered.Attachments.Count);
             Namespace.Server.Parser.Encode(numbered, encoded);
+            var recipients = SelectRecipients(options);
+            ShareFrames(encoded, recipients.Sockets.Length);
             recovery.Append(encoded, options);
-            foreach (var socket in Select(options))
-            {
-                socket.WriteEncoded(encoded, isVolatile: false);
-            }
+            WriteToAll(recipients, encoded, isVolatile: false);
         }
     }
 
@@ -284,6 +352,7 @@ public class InMemorySocketIOAdapter : SocketIOAdapter
 
         var encoded = new List<EngineIOOutgoingPacket>(1 + packet.Attachments.Count);
         Namespace.Server.Parser.Encode(packet, encoded);
+        ShareFrames(encoded, recipients.Count);
         Namespace.Server.Metrics.BroadcastDelivered(Namespace, recipients.Count);
         foreach (var socket in recipients)
         {
@@ -329,16 +398,11 @@ public class InMemorySocketIOAdapter : SocketIOAdapter
     /// <summary>The local sockets <paramref name="options"/> select.</summary>
     protected List<SocketIOSocket> Select(SocketIOBroadcastOptions options)
     {
-        List<string> ids;
-        lock (_gate)
+        var recipients = SelectRecipients(options);
+        var sockets = new List<SocketIOSocket>(recipients.Sockets.Length);
+        foreach (var socket in recipients.Sockets)
         {
-            ids = SelectIds_Locked(options.Rooms ?? [], options.Except ?? []);
-        }
-
-        var sockets = new List<SocketIOSocket>(ids.Count);
-        foreach (var id in ids)
-        {
-            if (Namespace.TryGetSocket(id, out var socket))
+            if (!recipients.IsExcluded(socket))
             {
                 sockets.Add(socket);
             }
@@ -347,56 +411,90 @@ public class InMemorySocketIOAdapter : SocketIOAdapter
         return sockets;
     }
 
-    private List<string> SelectIds_Locked(IReadOnlyCollection<string> rooms, IReadOnlyCollection<string> except)
+    /// <summary>
+    /// The local sockets <paramref name="options"/> select, without copying: a room's (or the namespace's) cached
+    /// array and the sockets to skip. Only a union of several rooms builds an array, once per broadcast.
+    /// </summary>
+    private BroadcastRecipients SelectRecipients(SocketIOBroadcastOptions options)
     {
-        HashSet<string>? excluded = null;
-        foreach (var room in except)
+        var rooms = options.Rooms ?? [];
+        var except = options.Except ?? [];
+        lock (_gate)
         {
-            if (_rooms.TryGetValue(room, out var members))
+            SocketIOSocket? exceptOne = null;
+            HashSet<SocketIOSocket>? excluded = null;
+            foreach (var room in except)
             {
-                excluded ??= new HashSet<string>(StringComparer.Ordinal);
-                excluded.UnionWith(members);
-            }
-        }
-
-        var ids = new List<string>();
-        if (rooms.Count == 0)
-        {
-            foreach (var id in _socketRooms.Keys)
-            {
-                if (excluded is null || !excluded.Contains(id))
+                if (!_rooms.TryGetValue(room, out var members))
                 {
-                    ids.Add(id);
+                    continue;
+                }
+
+                // The members themselves, not the room's snapshot: an excepted room (a socket's own, for
+                // socket.broadcast) is often never broadcast to, and needs no cached array.
+                foreach (var member in members.Members)
+                {
+                    if (member.Socket is not { } socket)
+                    {
+                        continue;
+                    }
+
+                    if (exceptOne is null && excluded is null)
+                    {
+                        exceptOne = socket;
+                    }
+                    else if (!ReferenceEquals(socket, exceptOne))
+                    {
+                        excluded ??= new HashSet<SocketIOSocket>(ReferenceEqualityComparer.Instance) { exceptOne! };
+                        excluded.Add(socket);
+                    }
                 }
             }
 
-            return ids;
-        }
-
-        // A socket in several of the rooms gets the packet once.
-        var seen = rooms.Count > 1 ? new HashSet<string>(StringComparer.Ordinal) : null;
-        foreach (var room in rooms)
-        {
-            if (!_rooms.TryGetValue(room, out var members))
+            if (excluded is not null)
             {
-                continue;
+                exceptOne = null;
             }
 
-            foreach (var id in members)
+            if (rooms.Count == 0)
             {
-                if ((excluded is null || !excluded.Contains(id)) && (seen is null || seen.Add(id)))
+                return new BroadcastRecipients(_all.Sockets_Locked(), exceptOne, excluded);
+            }
+
+            if (rooms.Count == 1)
+            {
+                foreach (var room in rooms)
                 {
-                    ids.Add(id);
+                    return _rooms.TryGetValue(room, out var members)
+                        ? new BroadcastRecipients(members.Sockets_Locked(), exceptOne, excluded)
+                        : BroadcastRecipients.None;
                 }
             }
-        }
 
-        return ids;
+            // A socket in several of the rooms gets the packet once.
+            var seen = new HashSet<SocketIOSocket>(ReferenceEqualityComparer.Instance);
+            var union = new List<SocketIOSocket>();
+            foreach (var room in rooms)
+            {
+                if (_rooms.TryGetValue(room, out var members))
+                {
+                    foreach (var socket in members.Sockets_Locked())
+                    {
+                        if (seen.Add(socket))
+                        {
+                            union.Add(socket);
+                        }
+                    }
+                }
+            }
+
+            return new BroadcastRecipients([.. union], exceptOne, excluded);
+        }
     }
 
-    private void RemoveMember_Locked(string room, string socketId)
+    private void RemoveMember_Locked(string room, RoomMember member)
     {
-        if (_rooms.TryGetValue(room, out var members) && members.Remove(socketId) && members.Count == 0)
+        if (_rooms.TryGetValue(room, out var members) && members.Remove_Locked(member) && members.Count == 0)
         {
             _rooms.Remove(room);
         }

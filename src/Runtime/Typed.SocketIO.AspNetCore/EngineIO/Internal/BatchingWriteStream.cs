@@ -22,6 +22,16 @@ internal sealed class BatchingWriteStream(Stream inner) : Stream
     private int _batched;
     private bool _batching;
 
+    // Set before our close frame is written, and read under _writeLock: a frame that takes the lock after it is
+    // set is dropped, one that took it before is written before the close frame (which needs the lock too).
+    private bool _framesStopped;
+
+    /// <summary>
+    /// Whether the transport may write whole frames of its own (<see cref="WriteFrameAsync"/>) beside the WebSocket's:
+    /// not when permessage-deflate was negotiated, whose messages only the WebSocket may frame.
+    /// </summary>
+    public bool AcceptsRawFrames { get; init; } = true;
+
     public void BeginBatch() => _batching = true;
 
     public async ValueTask EndBatchAsync()
@@ -51,11 +61,30 @@ internal sealed class BatchingWriteStream(Stream inner) : Stream
         await WriteCoreAsync(buffer, linked.Token).ConfigureAwait(false);
     }
 
-    private async ValueTask WriteCoreAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes one whole WebSocket frame the transport built (a broadcast's shared frame), in order with the
+    /// WebSocket's own frames: each of theirs is one write too, and the lock keeps frames whole. Outside a batch it
+    /// goes to the connection at once; once <see cref="StopFrames"/> has run it is dropped, as the close frame is
+    /// on its way.
+    /// </summary>
+    public ValueTask WriteFrameAsync(ReadOnlyMemory<byte> frame) => WriteCoreAsync(frame, _disposed.Token, isFrame: true);
+
+    /// <summary>
+    /// Our close frame is about to be written: frames from <see cref="WriteFrameAsync"/> that are not written yet are
+    /// dropped from now on. The WebSocket refuses its own sends after the close by itself.
+    /// </summary>
+    public void StopFrames() => Volatile.Write(ref _framesStopped, true);
+
+    private async ValueTask WriteCoreAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken, bool isFrame = false)
     {
         await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            if (isFrame && _framesStopped)
+            {
+                return;
+            }
+
             if (_batching && _batched + buffer.Length <= MaxBatchBytes)
             {
                 _batch ??= ArrayPool<byte>.Shared.Rent(MaxBatchBytes);

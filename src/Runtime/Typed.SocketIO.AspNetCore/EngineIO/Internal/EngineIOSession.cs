@@ -189,6 +189,7 @@ internal sealed class EngineIOSession : EngineIOSocket
     /// <returns>False when the packets were dropped: the session has closed, or a volatile write found no room.</returns>
     private bool EnqueueCore(ReadOnlySpan<EngineIOOutgoingPacket> packets, bool isVolatile)
     {
+        EngineIOTransportBase? direct = null;
         lock (_gate)
         {
             if (_state != EngineIOSessionState.Open)
@@ -201,17 +202,32 @@ internal sealed class EngineIOSession : EngineIOSocket
                 return false;
             }
 
-            foreach (var packet in packets)
+            // Nothing waits ahead of a single packet and the transport can write it now (a broadcast's shared frame
+            // to an idle WebSocket): it goes from this thread, with no wake-up of the writer. Otherwise it is queued.
+            if (packets.Length == 1 && _outbox.Count == 0 && _transport.TryBeginDirectWrite_Locked(packets[0]))
             {
-                _outboxBytes += packet.Encoded.Length;
+                direct = _transport;
             }
+            else
+            {
+                foreach (var packet in packets)
+                {
+                    _outboxBytes += packet.Encoded.Length;
+                }
 
-            if (_outboxBytes <= Options.MaxBufferedBytes)
-            {
-                _outbox.AddRange(packets);
-                _transport.Flush_Locked();
-                return true;
+                if (_outboxBytes <= Options.MaxBufferedBytes)
+                {
+                    _outbox.AddRange(packets);
+                    _transport.Flush_Locked();
+                    return true;
+                }
             }
+        }
+
+        if (direct is not null)
+        {
+            direct.WriteDirect(packets[0]);
+            return true;
         }
 
         // A peer that stopped reading while the server keeps sending would grow the queue until the ping timeout.

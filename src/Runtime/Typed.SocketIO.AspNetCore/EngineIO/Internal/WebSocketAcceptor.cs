@@ -52,7 +52,7 @@ internal static class WebSocketAcceptor
         headers.Upgrade = "websocket";
         headers.SecWebSocketAccept = ComputeAccept(context.Request.Headers.SecWebSocketKey.ToString());
 
-        var stream = new BatchingWriteStream(await upgrade.UpgradeAsync().ConfigureAwait(false));
+        var stream = new BatchingWriteStream(await upgrade.UpgradeAsync().ConfigureAwait(false)) { AcceptsRawFrames = deflate is null };
         var webSocket = WebSocket.CreateFromStream(stream, new WebSocketCreationOptions
         {
             IsServer = true,

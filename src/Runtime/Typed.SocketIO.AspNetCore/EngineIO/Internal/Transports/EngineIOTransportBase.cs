@@ -61,6 +61,18 @@ internal abstract class EngineIOTransportBase(EngineIOSession session)
     {
     }
 
+    /// <summary>
+    /// The session's outbox is empty and <paramref name="packet"/> is the next thing to send: when the transport can
+    /// write it at once from the caller's thread (an idle WebSocket writer and a broadcast's shared frame), it takes
+    /// the writer and returns true; the session then calls <see cref="WriteDirect"/> outside its lock. Packets queued
+    /// meanwhile wait in the outbox for the writer, so order is kept.
+    /// </summary>
+    public virtual bool TryBeginDirectWrite_Locked(in EngineIOOutgoingPacket packet) => false;
+
+    /// <summary>Writes the packet <see cref="TryBeginDirectWrite_Locked"/> accepted, then gives the writer back.</summary>
+    public virtual void WriteDirect(in EngineIOOutgoingPacket packet) =>
+        throw new InvalidOperationException("This transport has no direct write.");
+
     /// <summary>Raised for each packet the client sent on this transport.</summary>
     /// <returns>False when the packet ended the session.</returns>
     protected ValueTask<bool> OnPacketAsync(EngineIOPacket packet) => Session.OnPacketAsync(packet);

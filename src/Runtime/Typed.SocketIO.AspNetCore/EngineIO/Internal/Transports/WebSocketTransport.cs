@@ -35,6 +35,10 @@ internal sealed class WebSocketTransport(EngineIOSession session, WebSocket webS
     // Guarded by Session.Gate: the writer loop waiting for packets.
     private TaskCompletionSource? _writerWaiter;
 
+    // Guarded by Session.Gate: the idle writer's waiter while a direct write has taken the writer's place. The
+    // writer stays parked on it; the direct write gives it back, or wakes the writer if packets came meanwhile.
+    private TaskCompletionSource? _parkedWaiter;
+
     public override EngineIOTransport Name => EngineIOTransport.WebSocket;
 
     /// <summary>A packet goes out at once only when the writer loop is idle, waiting for one.</summary>
@@ -68,6 +72,81 @@ internal sealed class WebSocketTransport(EngineIOSession session, WebSocket webS
 
         _writerWaiter = null;
         waiter.TrySetResult();
+    }
+
+    /// <summary>
+    /// Takes the idle writer for a broadcast's shared frame (<see cref="SharedWebSocketFrame"/>): written to the
+    /// connection by the broadcasting thread, instead of waking this socket's writer loop to send it through the
+    /// WebSocket. Not with permessage-deflate, nor on HTTP/2 (no raw stream), nor behind a busy writer, where the
+    /// frame queues and leaves with the writer's next batch.
+    /// </summary>
+    public override bool TryBeginDirectWrite_Locked(in EngineIOOutgoingPacket packet)
+    {
+        if (_writerWaiter is null || batching is not { AcceptsRawFrames: true } || !SharedWebSocketFrame.TryGetFrame(packet, out _))
+        {
+            return false;
+        }
+
+        _parkedWaiter = _writerWaiter;
+        _writerWaiter = null;
+        return true;
+    }
+
+    public override void WriteDirect(in EngineIOOutgoingPacket packet)
+    {
+        SharedWebSocketFrame.TryGetFrame(packet, out var frame);
+        var write = batching!.WriteFrameAsync(frame);
+        if (write.IsCompletedSuccessfully)
+        {
+            // The usual case: Kestrel's output took the frame without waiting (its send runs on its own I/O thread).
+            EndDirectWrite(failed: false);
+            return;
+        }
+
+        _ = AwaitDirectWriteAsync(write);
+    }
+
+    /// <summary>A direct write the connection could not take at once (the peer reads slowly): the writer waits for it.</summary>
+    private async Task AwaitDirectWriteAsync(ValueTask write)
+    {
+        // The writer must get its waiter back whatever happens, or the socket would never send again.
+        var failed = true;
+        try
+        {
+            await write.ConfigureAwait(false);
+            failed = false;
+        }
+        catch (Exception ex) when (ex is WebSocketException or IOException or ObjectDisposedException or OperationCanceledException)
+        {
+            // The connection is gone: the session closes below.
+        }
+        finally
+        {
+            EndDirectWrite(failed);
+        }
+    }
+
+    /// <summary>Gives the writer back: parked again when nothing came meanwhile, woken otherwise (or to stop).</summary>
+    private void EndDirectWrite(bool failed)
+    {
+        if (failed)
+        {
+            OnClose(EngineIOCloseReason.TransportError);
+        }
+
+        lock (Session.Gate)
+        {
+            var waiter = _parkedWaiter!;
+            _parkedWaiter = null;
+            if (Session.HasQueued_Locked || Session.State_Locked != EngineIOSessionState.Open)
+            {
+                waiter.TrySetResult();
+            }
+            else
+            {
+                _writerWaiter = waiter;
+            }
+        }
     }
 
     public override void Close_Locked(EngineIOCloseReason reason, bool closeFrameSent)
@@ -340,6 +419,12 @@ internal sealed class WebSocketTransport(EngineIOSession session, WebSocket webS
 
     private ValueTask SendFrameAsync(EngineIOOutgoingPacket packet)
     {
+        if (batching is { AcceptsRawFrames: true } && SharedWebSocketFrame.TryGetFrame(packet, out var frame))
+        {
+            // A broadcast's frame, built once for all its recipients: into the batch as it is.
+            return batching.WriteFrameAsync(frame);
+        }
+
         if (!packet.IsBinary)
         {
             return webSocket.SendAsync(packet.Encoded, WebSocketMessageType.Text, Flags(packet.Encoded.Length), WriteAborted);
@@ -365,6 +450,8 @@ internal sealed class WebSocketTransport(EngineIOSession session, WebSocket webS
 
     private async Task CloseOutputQuietlyAsync(WebSocketCloseStatus status)
     {
+        // No frame of ours may follow the close frame (the WebSocket itself refuses sends once it is closed).
+        batching?.StopFrames();
         try
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(1));
