@@ -117,10 +117,17 @@ public sealed class RecoveryChaosTests(ITestOutputHelper output)
     [Fact]
     public async Task A_reconnection_into_a_new_session_after_the_last_packet_still_ends_the_run()
     {
-        await using var host = await SocketIOHost.StartAsync("json", configure: options => options.ConnectionStateRecovery = new SocketIOConnectionStateRecoveryOptions
+        await using var host = await SocketIOHost.StartAsync("json", configure: options =>
         {
-            MaxDisconnectionDuration = TimeSpan.FromSeconds(60),
-            MaxPacketsPerSession = 1,
+            options.ConnectionStateRecovery = new SocketIOConnectionStateRecoveryOptions
+            {
+                MaxDisconnectionDuration = TimeSpan.FromSeconds(60),
+                MaxPacketsPerSession = 1,
+            };
+
+            // A heartbeat no loaded machine misses: the only reconnection here is the one the test makes.
+            options.EngineIO.PingInterval = TimeSpan.FromSeconds(5);
+            options.EngineIO.PingTimeout = TimeSpan.FromSeconds(20);
         });
         await using var proxy = TcpCutProxy.Start(host.BaseUrl);
         await using var cutClient = Create(new Uri(proxy.BaseUrl), "websocket", "json");
@@ -138,7 +145,8 @@ public sealed class RecoveryChaosTests(ITestOutputHelper output)
 
         // The cut client's socket leaves (its session is kept) and misses two packets: more than its session may replay.
         var left = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        host.Server.Of("/").Sockets[cut.Socket.Id!].Disconnected += (_, _) => left.TrySetResult();
+        Assert.True(host.Server.Of("/").TryGetSocket(cut.Socket.Id!, out var cutSocket));
+        cutSocket.Disconnected += (_, _) => left.TrySetResult();
         proxy.Blocked = true;
         proxy.CutAll();
         await left.Task.WaitAsync(Wait);
