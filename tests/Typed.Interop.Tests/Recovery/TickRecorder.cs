@@ -38,7 +38,7 @@ internal sealed class TickRecorder
             _connects++;
             _countAtLastConnect = _ticks.Count;
             _recoveries += s.Recovered ? 1 : 0;
-            _history.Add(s.Recovered ? "recovered" : "connected");
+            _history.Add($"{(s.Recovered ? "recovered" : "connected")}:{s.Id}@{_ticks.Count}");
             if (!s.Recovered)
             {
                 _sessionStarts.Add(_ticks.Count); // a new session: what it receives starts here
@@ -47,7 +47,7 @@ internal sealed class TickRecorder
         socket.Disconnected += (_, reason) => Change(() =>
         {
             _disconnects++;
-            _history.Add($"disconnect:{reason}");
+            _history.Add($"disconnect:{reason}@{_ticks.Count}");
         });
     }
 
@@ -92,6 +92,15 @@ internal sealed class TickRecorder
     public int WithoutOffset => Read(() => _withoutOffset);
 
     public bool Contains(int n) => Read(() => _ticks.Contains(n));
+
+    /// <summary>The last tick received, 0 before any.</summary>
+    public int LastTick => Read(() => _ticks.Count > 0 ? _ticks[^1] : 0);
+
+    /// <summary>Connections and disconnections in order (with the socket id and the tick count at the time), for failure messages.</summary>
+    public string History => Read(() => string.Join(", ", _history));
+
+    /// <summary>Notes a moment of the scenario (the end of the cuts, the last packet) in the history.</summary>
+    public void Mark(string what) => Change(() => _history.Add($"{what}@{_ticks.Count}"));
 
     public async Task WaitUntilAsync(Func<TickRecorder, bool> condition, string what, TimeSpan? timeout = null)
     {
