@@ -25,7 +25,8 @@ const sizeOf = (data) =>
   data === undefined || data === null ? 0 : typeof data === "string" ? Buffer.byteLength(data) : data.byteLength;
 
 const httpServer = createServer((req, res) => res.writeHead(404).end());
-const io = new Server(httpServer, { pingInterval: 300, pingTimeout: 200, connectTimeout: 5000, cors: { origin: "*" } });
+// connectTimeout 60 s: a socket /early holds is never closed by the server within a test's wait, only by its client.
+const io = new Server(httpServer, { pingInterval: 300, pingTimeout: 200, connectTimeout: 60000, cors: { origin: "*" } });
 
 io.engine.on("connection", (conn) => {
   event({ type: "engine-open", eid: conn.id, transport: conn.transport.name });
