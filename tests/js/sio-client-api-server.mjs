@@ -10,7 +10,7 @@
 //   (`{"type":"eio-in","ptype","length","binary"}`, engine.io's `packet` event) or queues (`eio-out`, `packetCreate`);
 //   `length` is the data's size in bytes (UTF-8 for text, raw bytes for binary). Pings every 300 ms.
 // - `/`: `echo` (any arguments) is answered with `echo-back` and the same arguments; `release` lets in the sockets of
-//   this Engine.IO session that `/early`'s middleware holds.
+//   this Engine.IO session that `/early`'s middleware holds; `kill` closes the Engine.IO session.
 // - `/early`: its middleware emits `early` 1, then `early` 2 with an acknowledgement (logged as `early-acked`),
 //   before the socket is connected (so before the CONNECT reply: what socket.io-client's receiveBuffer holds); then
 //   logs `early-held`, tells the session's `/` socket (`early-sent`, sent after the two events on the same
@@ -40,6 +40,7 @@ const held = new Map();
 
 io.of("/").on("connection", (socket) => {
   socket.on("echo", (...args) => socket.emit("echo-back", ...args));
+  socket.on("kill", () => socket.conn.close());
   socket.on("release", () => {
     for (const next of held.get(socket.conn.id) ?? []) next();
     held.delete(socket.conn.id);

@@ -679,9 +679,10 @@ public sealed class SocketIOClient : IAsyncDisposable
         var reason = _disposed.IsCancellationRequested ? SocketIOClientDisconnectReason.ForcedClose : SocketIOClientDisconnectReasonExtensions.FromEngineReason(engineReason);
         SocketIOClientLog.Closed(_logger, engineReason);
         Raise(Closed, reason);
+        var willRetry = Options.Reconnection && !SkipReconnect;
         foreach (var socket in SnapshotSockets())
         {
-            socket.OnConnectionClosed(reason);
+            socket.OnConnectionClosed(reason, willRetry);
         }
 
         RunReconnectLoop(loop);

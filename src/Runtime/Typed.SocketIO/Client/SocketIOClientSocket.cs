@@ -263,9 +263,10 @@ public sealed partial class SocketIOClientSocket : IPendingAckOwner, ISocketIOSt
     }
 
     /// <summary>The connection closed: the socket is disconnected, and reconnects with it unless it stopped being active.</summary>
-    internal void OnConnectionClosed(SocketIOClientDisconnectReason reason)
+    internal void OnConnectionClosed(SocketIOClientDisconnectReason reason, bool willRetry)
     {
         bool wasConnected;
+        TaskCompletionSource? waiter = null;
         lock (_gate)
         {
             wasConnected = _connected;
@@ -273,11 +274,25 @@ public sealed partial class SocketIOClientSocket : IPendingAckOwner, ISocketIOSt
 
             // The CONNECT went with the connection; the next one (after reconnecting) gets its own timer.
             StopConnectTimerLocked();
+
+            // Closed before the namespace answered, and no reconnection will send the CONNECT again: ConnectAsync
+            // fails now, as a failed open does, instead of waiting for a connection that is not coming.
+            if (!wasConnected && !willRetry && _active)
+            {
+                waiter = TakeConnectWaiter();
+            }
         }
 
         if (wasConnected)
         {
             OnClosed(reason);
+        }
+
+        if (waiter is not null)
+        {
+            var error = new SocketIOConnectException("the connection closed before the namespace answered: " + reason.ToWireString());
+            _inbox.Enqueue(new ConnectFailedNotice(error));
+            waiter.TrySetException(error);
         }
     }
 
