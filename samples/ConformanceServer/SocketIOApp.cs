@@ -63,6 +63,21 @@ public static class SocketIOApp
 
             e.Socket.Emit("$stream-end", id);
         });
+        socket.On("sum-upload", async e =>
+        {
+            // An upload (docs/streaming.md): [{"$stream":id}] with an ack; the receiver grants credit as it takes the
+            // items {"number":n} and answers their sum. Typed's own receiver does the convention here (Node's
+            // reference server does it by hand); an uploader's error comes back as its error acknowledgement.
+            var items = await Typed.SocketIO.Contracts.SocketContractStreams.ReceiveUploadAsync(socket, e, 0, "sum-upload", SocketIOAppJson.Default.JsonElement);
+            var sum = 0;
+            await foreach (var item in items)
+            {
+                sum += item.GetProperty("number").GetInt32();
+            }
+
+            await Typed.SocketIO.Contracts.SocketContractStreams.EndUploadAsync(items);
+            e.Ack(sum);
+        });
         socket.On("binary", e => e.Socket.Emit("binary-back", e.Arguments));
         socket.On("binary-ack", e => e.Ack(e.Arguments.GetBytes(0).ToArray(), "ok"));
         socket.On("request-question", async e =>
@@ -152,4 +167,5 @@ public static class SocketIOApp
 [System.Text.Json.Serialization.JsonSerializable(typeof(string[]))]
 [System.Text.Json.Serialization.JsonSerializable(typeof(bool))]
 [System.Text.Json.Serialization.JsonSerializable(typeof(int))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(JsonElement))]
 internal sealed partial class SocketIOAppJson : System.Text.Json.Serialization.JsonSerializerContext;

@@ -1,7 +1,7 @@
 // The NativeAOT smoke client: connects to a Socket.IO server that runs the interop application (tests/js/README.md),
 // emits with an acknowledgement through a generated typed proxy, receives an event through a generated binder, and
-// consumes a stream (IAsyncEnumerable<T>, docs/streaming.md) through the generated proxy, and exits 0 — or prints why
-// not and exits 1.
+// consumes a stream and sends an upload (IAsyncEnumerable<T> as a result and as an argument, docs/streaming.md) through
+// the generated proxy, and exits 0 — or prints why not and exits 1.
 // Usage: Typed.AotSmoke <serverUrl> [json|msgpack]
 using System.Text.Json;
 using Typed;
@@ -52,13 +52,18 @@ try
         streamed.Add(n);
     }
 
-    if (acked != new SmokeMessage("ping", 42) || received != new SmokeMessage("echo", 7) || !streamed.SequenceEqual([0, 1, 2]))
+    step = "upload";
+
+    // An upload: the interop application's sum-upload grants credit as it takes the items and answers their sum.
+    var uploaded = await smoke.SumUpload(UploadItems(5), timeout.Token);
+
+    if (acked != new SmokeMessage("ping", 42) || received != new SmokeMessage("echo", 7) || !streamed.SequenceEqual([0, 1, 2]) || uploaded != 15)
     {
-        Console.Error.WriteLine($"unexpected values: ack {acked}, event {received}, stream [{string.Join(", ", streamed)}]");
+        Console.Error.WriteLine($"unexpected values: ack {acked}, event {received}, stream [{string.Join(", ", streamed)}], upload {uploaded}");
         return 1;
     }
 
-    Console.WriteLine(JsonSerializer.Serialize(new SmokeResult(true, socket.Id!, client.Transport.ToString()!, acked, received, [.. streamed]), SmokeJson.Default.SmokeResult));
+    Console.WriteLine(JsonSerializer.Serialize(new SmokeResult(true, socket.Id!, client.Transport.ToString()!, acked, received, [.. streamed], uploaded), SmokeJson.Default.SmokeResult));
     socket.Disconnect();
     return 0;
 }
@@ -66,6 +71,16 @@ catch (Exception ex)
 {
     Console.Error.WriteLine($"smoke client failed at the {step} step: {ex}");
     return 1;
+}
+
+// The items of the upload, 1 to count, produced only as the server grants credit.
+static async IAsyncEnumerable<SmokeMessage> UploadItems(int count)
+{
+    for (var i = 1; i <= count; i++)
+    {
+        await Task.Yield();
+        yield return new SmokeMessage("item", i);
+    }
 }
 
 /// <summary>What the smoke client sends: the interop application's echo events.</summary>
@@ -80,6 +95,9 @@ public interface ISmokeServer
 
     [SocketEvent("count-stream")]
     IAsyncEnumerable<int> CountStream(int count, CancellationToken cancellationToken = default);
+
+    [SocketEvent("sum-upload")]
+    Task<int> SumUpload(IAsyncEnumerable<SmokeMessage> items, CancellationToken cancellationToken = default);
 }
 
 /// <summary>What the server sends back.</summary>
@@ -105,7 +123,7 @@ public sealed record SmokeAuth(string Label);
 
 public sealed record SmokeMessage(string Text, int Number);
 
-public sealed record SmokeResult(bool Ok, string SocketId, string Transport, SmokeMessage Ack, SmokeMessage Event, int[] Stream);
+public sealed record SmokeResult(bool Ok, string SocketId, string Transport, SmokeMessage Ack, SmokeMessage Event, int[] Stream, int Upload);
 
 [System.Text.Json.Serialization.JsonSourceGenerationOptions(PropertyNamingPolicy = System.Text.Json.Serialization.JsonKnownNamingPolicy.CamelCase)]
 [System.Text.Json.Serialization.JsonSerializable(typeof(SmokeAuth))]

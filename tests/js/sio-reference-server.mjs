@@ -131,6 +131,27 @@ function attachApp(nsp) {
       socket.emit("$stream-end", request.$stream);
     });
 
+    // An upload by hand (docs/streaming.md): [{"$stream":id}] with an ack; 4 credits, one more per item taken; the
+    // items are {number}; the ack is their sum (or the uploader's {$error}).
+    socket.on("sum-upload", (request, ack) => {
+      const id = request.$stream;
+      let sum = 0;
+      const onItem = (sid, item) => {
+        if (sid !== id) return;
+        sum += item.number;
+        socket.emit("$stream-ack", id, 1);
+      };
+      const onEnd = (sid, error) => {
+        if (sid !== id) return;
+        socket.off("$stream", onItem);
+        socket.off("$stream-end", onEnd);
+        ack(error ?? sum);
+      };
+      socket.on("$stream", onItem);
+      socket.on("$stream-end", onEnd);
+      socket.emit("$stream-ack", id, 4);
+    });
+
     socket.on("message-with-ack", (...args) => {
       const ack = args.pop();
       if (typeof ack === "function") ack(...args);

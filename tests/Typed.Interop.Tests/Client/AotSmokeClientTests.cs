@@ -5,7 +5,7 @@ namespace Typed.Interop.Tests.Client;
 /// <summary>
 /// The NativeAOT smoke client (tests/Typed.AotSmoke), published by ./test.sh with <c>-p:PublishAot=true</c> and zero
 /// trim/AOT warnings, run as a native binary against Node's socket.io and ours: it connects, emits with an
-/// acknowledgement, receives an event, consumes a stream and exits 0.
+/// acknowledgement, receives an event, consumes a stream, uploads one and exits 0.
 /// </summary>
 [Trait("Category", TestCategories.Aot)]
 public sealed class AotSmokeClientTests
@@ -15,7 +15,7 @@ public sealed class AotSmokeClientTests
     [InlineData("node", "msgpack")]
     [InlineData("typed", "json")]
     [InlineData("typed", "msgpack")]
-    public async Task The_native_client_connects_emits_with_an_ack_receives_an_event_and_exits_0(string server, string parser)
+    public async Task The_native_client_connects_emits_with_an_ack_receives_an_event_streams_both_ways_and_exits_0(string server, string parser)
     {
         await using var peer = await PeerServer.StartAsync(server, parser);
 
@@ -27,6 +27,7 @@ public sealed class AotSmokeClientTests
         Assert.Equal("""{"text":"ping","number":42}""", result.RootElement.GetProperty("ack").GetRawText());
         Assert.Equal("""{"text":"echo","number":7}""", result.RootElement.GetProperty("event").GetRawText());
         Assert.Equal("[0,1,2]", result.RootElement.GetProperty("stream").GetRawText());
+        Assert.Equal(15, result.RootElement.GetProperty("upload").GetInt32());
     }
 
     /// <summary>

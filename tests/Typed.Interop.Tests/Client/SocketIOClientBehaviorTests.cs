@@ -47,6 +47,24 @@ public sealed class SocketIOClientBehaviorTests
     }
 
     [Fact]
+    public async Task Without_reconnection_a_connection_lost_before_the_namespace_answers_fails_ConnectAsync()
+    {
+        // sio-client-api-server.mjs: /early's middleware holds the socket (its CONNECT stays unanswered) and "kill"
+        // on / closes the Engine.IO session.
+        await using var server = await NodeServer.StartAsync("sio-client-api-server.mjs");
+        await using var client = Create(new Uri(server.BaseUrl), "websocket", "json", o => o.Reconnection = false);
+        var main = client.Of("/");
+        await main.ConnectAsync().WaitAsync(Wait);
+        var connecting = client.Of("/early").ConnectAsync();
+        await SocketIOClientReceiveBufferTests.WaitForEventAsync(server, "early-held");
+
+        main.Emit("kill");
+        var error = await Assert.ThrowsAsync<SocketIOConnectException>(() => connecting.WaitAsync(Wait));
+        Assert.False(error.IsRejectedByServer);
+        Assert.Contains("transport close", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Without_reconnection_a_failed_connection_fails_at_once()
     {
         await using var client = Create(new Uri($"http://127.0.0.1:{FreePort()}"), "websocket", "json", o => o.Reconnection = false);

@@ -62,6 +62,54 @@ public sealed class SocketIOClient : IAsyncDisposable
     {
     }
 
+    /// <summary>
+    /// socket.io-client's <c>io(url, opts)</c> with <c>autoConnect</c>: creates a client for the server of
+    /// <paramref name="uri"/>, takes the socket of the namespace the URI's path names (<c>http://host/chat</c> is
+    /// <c>/chat</c>; no path is <c>/</c>), lets <paramref name="setup"/> register its handlers before anything is sent
+    /// (so the events a server emits on connection are not missed), and returns the socket once it is connected. The
+    /// caller owns the client: dispose it with <c>await socket.Client.DisposeAsync()</c>. The constructor never
+    /// connects; this is the one place that both creates and connects.
+    /// </summary>
+    /// <param name="uri">The server and namespace (<c>http</c> or <c>https</c>); the endpoint path is
+    /// <see cref="SocketIOClientOptions.Path"/>. It must carry no query: put it in <see cref="SocketIOClientOptions.Query"/>.</param>
+    /// <param name="options">The client's options (the defaults when null).</param>
+    /// <param name="configureSocket">The socket's options (<see cref="SocketIOClientSocketOptions.Auth"/>…).</param>
+    /// <param name="setup">Runs once the socket exists and before it connects: register handlers here.</param>
+    /// <param name="cancellationToken">Stops waiting; the client is then disposed.</param>
+    /// <returns>The connected socket.</returns>
+    /// <exception cref="SocketIOConnectException">The connection failed as <see cref="SocketIOClientSocket.ConnectAsync"/>
+    /// fails; the client is disposed first (nothing keeps reconnecting behind the caller's back).</exception>
+    public static async Task<SocketIOClientSocket> ConnectAsync(
+        Uri uri,
+        SocketIOClientOptions? options = null,
+        Action<SocketIOClientSocketOptions>? configureSocket = null,
+        Action<SocketIOClientSocket>? setup = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(uri);
+        if (!uri.IsAbsoluteUri || !string.IsNullOrEmpty(uri.Query) || !string.IsNullOrEmpty(uri.Fragment))
+        {
+            // The client builds its own query (EIO, transport, sid): one in the URI would be dropped, so it is refused.
+            throw new ArgumentException("The URI must be absolute, without a query or fragment (put the query in SocketIOClientOptions.Query).", nameof(uri));
+        }
+
+        var ns = Uri.UnescapeDataString(uri.AbsolutePath);
+        var client = new SocketIOClient(new Uri(uri.GetLeftPart(UriPartial.Authority)), options);
+        try
+        {
+            var socket = client.Of(string.IsNullOrEmpty(ns) ? "/" : ns, configureSocket);
+            setup?.Invoke(socket);
+            await socket.ConnectAsync(cancellationToken).ConfigureAwait(false);
+            return socket;
+        }
+        catch
+        {
+            // Nobody else holds the client: a failed or cancelled connect must not leave it reconnecting.
+            await client.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
     /// <summary>The options given at creation; changing them afterwards has no effect.</summary>
     public SocketIOClientOptions Options { get; }
 
@@ -92,6 +140,23 @@ public sealed class SocketIOClient : IAsyncDisposable
     /// way. Raised on the receive path: keep it short.
     /// </summary>
     public event Action? Ping;
+
+    /// <summary>
+    /// An Engine.IO packet of the connection arrived (engine.io-client's <c>socket.on("packet")</c>, reached through
+    /// <c>manager.engine</c>): the open packet, each ping, noop and message (a Socket.IO packet, or one of its binary
+    /// attachments), and the close packet, before the client handles it; the upgrade probe's answer is not reported,
+    /// as in engine.io-client. Raised on the receive path for every packet: keep it short. Nothing is allocated for it
+    /// while no handler is attached.
+    /// </summary>
+    public event Action<EngineIOPacketInfo>? EnginePacketReceived;
+
+    /// <summary>
+    /// An Engine.IO packet was queued for the server (engine.io-client's <c>socket.on("packetCreate")</c>): each message
+    /// and each pong; the upgrade probe and the close packet, which the transports write themselves, are not reported,
+    /// as in engine.io-client. Raised on the thread that queued the packet (an emitting thread or the receive path):
+    /// keep it short, and do not emit from it (that would queue another packet, and raise it again).
+    /// </summary>
+    public event Action<EngineIOPacketInfo>? EnginePacketCreated;
 
     /// <summary>
     /// A handler threw: a socket's event handler (named by the event), or a handler of one of the client's own
@@ -303,6 +368,10 @@ public sealed class SocketIOClient : IAsyncDisposable
         engine.MessageReceived += (data, isBinary) => OnEngineMessage(engine, data, isBinary);
         engine.Closed += reason => OnEngineClosed(engine, reason);
         engine.PingReceived += () => Raise(Ping);
+
+        // Read on every packet, so a handler attached to the client reaches the engine of every later session too.
+        engine.PacketReceived += info => Raise(EnginePacketReceived, info);
+        engine.PacketCreated += info => Raise(EnginePacketCreated, info);
         engine.Upgraded += () =>
         {
             Volatile.Write(ref _priorWebSocketSuccess, true);
@@ -610,9 +679,10 @@ public sealed class SocketIOClient : IAsyncDisposable
         var reason = _disposed.IsCancellationRequested ? SocketIOClientDisconnectReason.ForcedClose : SocketIOClientDisconnectReasonExtensions.FromEngineReason(engineReason);
         SocketIOClientLog.Closed(_logger, engineReason);
         Raise(Closed, reason);
+        var willRetry = Options.Reconnection && !SkipReconnect;
         foreach (var socket in SnapshotSockets())
         {
-            socket.OnConnectionClosed(reason);
+            socket.OnConnectionClosed(reason, willRetry);
         }
 
         RunReconnectLoop(loop);

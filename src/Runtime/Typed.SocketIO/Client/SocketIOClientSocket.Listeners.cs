@@ -1,6 +1,6 @@
 namespace Typed.SocketIO.Client;
 
-/// <summary>The rest of socket.io-client's listener API: once, off, prependAny, and the send buffer.</summary>
+/// <summary>The rest of socket.io-client's listener API: once, off, prependAny, and the send and receive buffers.</summary>
 public sealed partial class SocketIOClientSocket
 {
     /// <summary>
@@ -96,5 +96,38 @@ public sealed partial class SocketIOClientSocket
         }
 
         return count;
+    }
+
+    /// <summary>
+    /// How many received events wait for the connection (socket.io-client's <c>receiveBuffer.length</c>): events the
+    /// server sent on this namespace before its CONNECT reply (a middleware that emits before letting the socket in).
+    /// They reach the handlers in order when the socket connects, before <see cref="Connected"/>. The buffer is bounded
+    /// by <see cref="SocketIOClientOptions.MaxQueuedEventsPerSocket"/> and <see cref="SocketIOClientOptions.MaxQueuedBytesPerSocket"/>;
+    /// an event past them is dropped and reported through <see cref="SocketIOClient.HandlerFailed"/>.
+    /// </summary>
+    public int ReceiveBufferCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _receiveBuffer.Count;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Discards the events waiting for the connection (socket.io-client's <c>socket.receiveBuffer = []</c>): no
+    /// handler sees them, and those the server asked to acknowledge stay unanswered. Returns how many were discarded.
+    /// </summary>
+    public int ClearReceiveBuffer()
+    {
+        lock (_gate)
+        {
+            var count = _receiveBuffer.Count;
+            _receiveBuffer.Clear();
+            _receiveBufferBytes = 0;
+            return count;
+        }
     }
 }

@@ -18,6 +18,11 @@ public sealed partial class SocketIOClientSocket : IPendingAckOwner, ISocketIOSt
     private readonly SocketEventDispatcher<object> _inbox;
     private readonly Dictionary<long, PendingAck> _acks = [];
     private readonly List<BufferedEmit> _sendBuffer = [];
+
+    // socket.io-client's receiveBuffer: events the server sent before its CONNECT reply (a middleware that emits
+    // before it lets the socket in), delivered on connect. Bounded by the socket's queue limits. Under _gate.
+    private readonly List<BufferedEvent> _receiveBuffer = [];
+    private long _receiveBufferBytes;
     private readonly RetryQueue _retryQueue;
     private TaskCompletionSource? _connectWaiter;
     private Timer? _connectTimer;
@@ -258,9 +263,10 @@ public sealed partial class SocketIOClientSocket : IPendingAckOwner, ISocketIOSt
     }
 
     /// <summary>The connection closed: the socket is disconnected, and reconnects with it unless it stopped being active.</summary>
-    internal void OnConnectionClosed(SocketIOClientDisconnectReason reason)
+    internal void OnConnectionClosed(SocketIOClientDisconnectReason reason, bool willRetry)
     {
         bool wasConnected;
+        TaskCompletionSource? waiter = null;
         lock (_gate)
         {
             wasConnected = _connected;
@@ -268,11 +274,25 @@ public sealed partial class SocketIOClientSocket : IPendingAckOwner, ISocketIOSt
 
             // The CONNECT went with the connection; the next one (after reconnecting) gets its own timer.
             StopConnectTimerLocked();
+
+            // Closed before the namespace answered, and no reconnection will send the CONNECT again: ConnectAsync
+            // fails now, as a failed open does, instead of waiting for a connection that is not coming.
+            if (!wasConnected && !willRetry && _active)
+            {
+                waiter = TakeConnectWaiter();
+            }
         }
 
         if (wasConnected)
         {
             OnClosed(reason);
+        }
+
+        if (waiter is not null)
+        {
+            var error = new SocketIOConnectException("the connection closed before the namespace answered: " + reason.ToWireString());
+            _inbox.Enqueue(new ConnectFailedNotice(error));
+            waiter.TrySetException(error);
         }
     }
 
@@ -454,6 +474,7 @@ public sealed partial class SocketIOClientSocket : IPendingAckOwner, ISocketIOSt
         var (sid, pid) = ReadConnectReply(packet.Data);
         TaskCompletionSource? waiter;
         bool failed;
+        BufferedEvent[] received = [];
         lock (_gate)
         {
             if (_connected)
@@ -503,6 +524,10 @@ public sealed partial class SocketIOClientSocket : IPendingAckOwner, ISocketIOSt
                 }
 
                 _sendBuffer.Clear();
+
+                received = [.. _receiveBuffer];
+                _receiveBuffer.Clear();
+                _receiveBufferBytes = 0;
             }
         }
 
@@ -513,6 +538,14 @@ public sealed partial class SocketIOClientSocket : IPendingAckOwner, ISocketIOSt
         }
 
         waiter?.TrySetResult();
+
+        // As socket.io-client's emitBuffered: the events received before the CONNECT reply reach the handlers first,
+        // in order, then the connect notification. The receive path is the only caller, so nothing newer can pass them.
+        foreach (var buffered in received)
+        {
+            Deliver(buffered.Event, buffered.Bytes);
+        }
+
         _inbox.Enqueue(ConnectedNotice.Instance);
         _retryQueue.Drain(force: true);
     }
@@ -596,10 +629,61 @@ public sealed partial class SocketIOClientSocket : IPendingAckOwner, ISocketIOSt
 
         // The packet's bytes belong to the receive buffer; the handlers run later and need their own.
         var arguments = SocketIOArguments.FromEvent(packet).Detach();
-        var result = _inbox.TryEnqueue(new SocketIOClientEvent(this, packet.EventName!, arguments, packet.AckId), bytes);
-        if (result == EventEnqueueResult.Accepted)
+        var received = new SocketIOClientEvent(this, packet.EventName!, arguments, packet.AckId);
+        string? limit = null;
+        var buffered = false;
+        lock (_gate)
+        {
+            if (!_connected)
+            {
+                buffered = true;
+                if (!_active)
+                {
+                    // Left (or refused) meanwhile: socket.io-client no longer listens to this namespace either.
+                    return;
+                }
+
+                // Before the CONNECT reply: kept for the connect, as socket.io-client's receiveBuffer, within the
+                // same bounds as the handler queue so a server cannot make an unconnected socket hold more.
+                var options = Client.Options;
+                if (_receiveBuffer.Count >= options.MaxQueuedEventsPerSocket)
+                {
+                    limit = $"{options.MaxQueuedEventsPerSocket} events already wait for the connection (MaxQueuedEventsPerSocket)";
+                }
+                else if (_receiveBufferBytes + bytes > options.MaxQueuedBytesPerSocket)
+                {
+                    limit = $"the events waiting for the connection would pass {options.MaxQueuedBytesPerSocket} bytes (MaxQueuedBytesPerSocket)";
+                }
+                else
+                {
+                    _receiveBuffer.Add(new BufferedEvent(received, bytes));
+                    _receiveBufferBytes += bytes;
+                }
+            }
+        }
+
+        if (limit is not null)
+        {
+            ReportDropped(packet.EventName!, limit);
+            return;
+        }
+
+        if (buffered)
         {
             TrackOffset(arguments);
+            return;
+        }
+
+        Deliver(received, bytes);
+    }
+
+    /// <summary>Hands an event to the handler queue; one the queue cannot hold is dropped, and said so.</summary>
+    private void Deliver(SocketIOClientEvent received, long bytes)
+    {
+        var result = _inbox.TryEnqueue(received, bytes);
+        if (result == EventEnqueueResult.Accepted)
+        {
+            TrackOffset(received.Arguments);
         }
 
         var limit = result switch
@@ -610,10 +694,12 @@ public sealed partial class SocketIOClientSocket : IPendingAckOwner, ISocketIOSt
         };
         if (limit is not null)
         {
-            Client.ReportHandlerFailure(packet.EventName!, new InvalidOperationException(
-                $"Event '{packet.EventName}' on namespace {Namespace} was dropped: {limit}."));
+            ReportDropped(received.EventName, limit);
         }
     }
+
+    private void ReportDropped(string eventName, string limit) =>
+        Client.ReportHandlerFailure(eventName, new InvalidOperationException($"Event '{eventName}' on namespace {Namespace} was dropped: {limit}."));
 
     /// <summary>
     /// As socket.io-client: with recovery on, a string last argument is the packet's offset. The argument stays in
@@ -759,6 +845,9 @@ public sealed partial class SocketIOClientSocket : IPendingAckOwner, ISocketIOSt
 
     /// <summary>An emit waiting for the connection: its arguments (null for a typed emit) and its packet.</summary>
     private sealed record BufferedEmit(object?[]? Arguments, SocketIOPacket Packet);
+
+    /// <summary>An event received before the CONNECT reply, and the bytes it counts against the socket's limit.</summary>
+    private sealed record BufferedEvent(SocketIOClientEvent Event, long Bytes);
 
     private sealed class ConnectedNotice
     {

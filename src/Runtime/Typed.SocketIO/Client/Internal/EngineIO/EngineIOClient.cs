@@ -51,6 +51,18 @@ internal sealed partial class EngineIOClient : IAsyncDisposable
     /// <summary>A ping from the server arrived (its pong is already queued).</summary>
     public event Action? PingReceived;
 
+    /// <summary>
+    /// A packet of the session arrived (engine.io-client's <c>packet</c>): the open packet, pings, noops, messages and
+    /// the close packet, before each is handled; not the upgrade probe's answer. Raised on the receive path.
+    /// </summary>
+    public event Action<EngineIOPacketInfo>? PacketReceived;
+
+    /// <summary>
+    /// A packet was queued for the server (engine.io-client's <c>packetCreate</c>): messages and pongs; not the upgrade
+    /// probe nor the close packet, which the transports write themselves. Raised on the thread that queued it.
+    /// </summary>
+    public event Action<EngineIOPacketInfo>? PacketCreated;
+
     /// <summary>The session closed, with engine.io-client's reason (<c>transport close</c>, <c>ping timeout</c>…).</summary>
     public event Action<string>? Closed;
 
@@ -136,6 +148,14 @@ internal sealed partial class EngineIOClient : IAsyncDisposable
             _writerWaiter = null;
             waiter?.TrySetResult();
         }
+
+        // Outside the lock: the listener is application code. A text packet's type is its first character.
+        if (PacketCreated is { } created)
+        {
+            created(packet.IsBinary
+                ? new EngineIOPacketInfo(EngineIOPacketType.Message, packet.Encoded.Length, isBinary: true)
+                : new EngineIOPacketInfo((EngineIOPacketType)(packet.Encoded.Span[0] - (byte)'0'), packet.Encoded.Length - 1, isBinary: false));
+        }
     }
 
     /// <summary>Waits until packets are queued (or the session closes), then takes them all.</summary>
@@ -180,6 +200,8 @@ internal sealed partial class EngineIOClient : IAsyncDisposable
     /// <exception cref="EngineIOConnectException">The handshake is not valid JSON of that shape (reported as such, not as a timeout).</exception>
     private bool ApplyHandshake(ReadOnlySpan<byte> json, out bool canUpgrade)
     {
+        // engine.io-client reports the open packet as it does every other, before reading it.
+        PacketReceived?.Invoke(new EngineIOPacketInfo(EngineIOPacketType.Open, json.Length, isBinary: false));
         try
         {
             using var document = JsonDocument.Parse(json.ToArray());
@@ -210,6 +232,7 @@ internal sealed partial class EngineIOClient : IAsyncDisposable
     /// <summary>Handles one packet from the server, whichever transport carried it. False when it closed the session.</summary>
     private bool HandlePacket(EngineIOPacket packet)
     {
+        PacketReceived?.Invoke(new EngineIOPacketInfo(packet.Type, packet.Data.Length, packet.IsBinary));
         switch (packet.Type)
         {
             case EngineIOPacketType.Ping:
