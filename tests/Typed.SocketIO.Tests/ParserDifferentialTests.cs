@@ -124,7 +124,7 @@ public sealed class ParserDifferentialTests
     }
 
     /// <summary>Placeholders replaced by <c>{"$bin":base64}</c>, as the script writes the reference's rebuilt buffers.</summary>
-    private static JsonNode? WithBinaries(JsonNode? node, IReadOnlyList<ReadOnlyMemory<byte>> attachments)
+    internal static JsonNode? WithBinaries(JsonNode? node, IReadOnlyList<ReadOnlyMemory<byte>> attachments)
     {
         switch (node)
         {
@@ -307,7 +307,7 @@ public sealed class ParserDifferentialTests
         };
     }
 
-    private static bool JsonEquals(string a, string b)
+    internal static bool JsonEquals(string a, string b)
     {
         using var left = JsonDocument.Parse(a);
         using var right = JsonDocument.Parse(b);

@@ -5,7 +5,8 @@
 // sio-interop.mjs itself is correct and to compare Typed's observable
 // behaviour (client side and server side) with the reference implementation.
 //
-// Usage: node sio-reference-server.mjs [port] [--parser json|msgpack] [--recovery [--recovery-window ms]]
+// Usage: node sio-reference-server.mjs [port] [--parser json|msgpack] [--recovery [--recovery-window ms]] [--ping-timeout ms]
+//        --ping-timeout replaces the conformance suites' 200 ms pong deadline (tests not about the heartbeat).
 //        --recovery turns connection state recovery on (skipMiddlewares: true), --recovery-window sets
 //        maxDisconnectionDuration (default 120000 ms), as in docs/protocol/cluster-app.md.
 //        (port 0 or omitted = random; the parser defaults to json)
@@ -30,6 +31,7 @@ let requestedPort = 0;
 let parserName = "json";
 let recovery = false;
 let recoveryWindow = 120000;
+let pingTimeout = 200;
 {
   const args = process.argv.slice(2);
   let portSeen = false;
@@ -39,6 +41,9 @@ let recoveryWindow = 120000;
     } else if (args[i] === "--recovery-window") {
       recoveryWindow = Number(args[++i]);
       if (!Number.isInteger(recoveryWindow) || recoveryWindow <= 0) usage(`invalid recovery window: ${args[i]}`);
+    } else if (args[i] === "--ping-timeout") {
+      pingTimeout = Number(args[++i]);
+      if (!Number.isInteger(pingTimeout) || pingTimeout <= 0) usage(`invalid ping timeout: ${args[i]}`);
     } else if (args[i] === "--parser") {
       parserName = args[++i];
       if (parserName !== "json" && parserName !== "msgpack") usage(`invalid parser: ${parserName}`);
@@ -74,7 +79,7 @@ const httpServer = createServer((req, res) => {
 const io = new Server(httpServer, {
   path: "/socket.io/",
   pingInterval: 300,
-  pingTimeout: 200,
+  pingTimeout,
   connectTimeout: 1000,
   maxHttpBufferSize: 1e6,
   cors: { origin: "*" },

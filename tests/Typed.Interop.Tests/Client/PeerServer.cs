@@ -9,10 +9,13 @@ internal sealed class PeerServer : IAsyncDisposable
 {
     private IAsyncDisposable? _running;
 
-    private PeerServer(string kind, string parser)
+    private readonly TimeSpan? _pingTimeout;
+
+    private PeerServer(string kind, string parser, TimeSpan? pingTimeout)
     {
         Kind = kind;
         Parser = parser;
+        _pingTimeout = pingTimeout;
     }
 
     /// <summary><c>node</c> or <c>typed</c>.</summary>
@@ -23,9 +26,15 @@ internal sealed class PeerServer : IAsyncDisposable
 
     public Uri Uri { get; private set; } = null!;
 
-    public static async Task<PeerServer> StartAsync(string kind, string parser)
+    /// <param name="kind"><c>node</c> or <c>typed</c>.</param>
+    /// <param name="parser"><c>json</c> or <c>msgpack</c>.</param>
+    /// <param name="pingTimeout">
+    /// Replaces the interop application's 200 ms pong deadline, for tests that are not about the heartbeat: a peer
+    /// stalled longer than that on a loaded machine is otherwise timed out.
+    /// </param>
+    public static async Task<PeerServer> StartAsync(string kind, string parser, TimeSpan? pingTimeout = null)
     {
-        var server = new PeerServer(kind, parser);
+        var server = new PeerServer(kind, parser, pingTimeout);
         await server.StartOnAsync(0);
         return server;
     }
@@ -51,13 +60,16 @@ internal sealed class PeerServer : IAsyncDisposable
     {
         if (Kind == "node")
         {
-            var node = await NodeServer.StartOnPortAsync("sio-reference-server.mjs", port, "--parser", Parser);
+            string[] arguments = _pingTimeout is { } timeout
+                ? ["--parser", Parser, "--ping-timeout", ((long)timeout.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture)]
+                : ["--parser", Parser];
+            var node = await NodeServer.StartOnPortAsync("sio-reference-server.mjs", port, arguments);
             _running = node;
             Uri = new Uri(node.BaseUrl);
         }
         else
         {
-            var host = await SocketIOHost.StartAsync(Parser, port);
+            var host = await SocketIOHost.StartAsync(Parser, port, _pingTimeout is { } timeout ? o => o.EngineIO.PingTimeout = timeout : null);
             _running = host;
             Uri = new Uri(host.BaseUrl);
         }
