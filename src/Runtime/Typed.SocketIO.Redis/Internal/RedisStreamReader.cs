@@ -68,12 +68,8 @@ internal sealed class RedisStreamReader : IAsyncDisposable
 
         await _stopping.CancelAsync().ConfigureAwait(false);
 
-        // Closed first: a blocked XREAD then fails at once instead of holding shutdown for the block time.
-        if (_connection is not null)
-        {
-            await _connection.CloseAsync(allowCommandsToComplete: false).ConfigureAwait(false);
-        }
-
+        // The loop ends after its XREAD returns (at most the block time): closing the connection under a command in
+        // flight makes StackExchange.Redis throw from the connection's reader instead.
         if (_loop is not null)
         {
             await _loop.ConfigureAwait(false);
@@ -81,6 +77,7 @@ internal sealed class RedisStreamReader : IAsyncDisposable
 
         if (_connection is not null)
         {
+            await _connection.CloseAsync(allowCommandsToComplete: false).ConfigureAwait(false);
             await _connection.DisposeAsync().ConfigureAwait(false);
         }
 
