@@ -163,6 +163,36 @@ public sealed class SocketIOClientBehaviorTests
     }
 
     [Fact]
+    public async Task An_open_notice_that_arrives_after_its_connection_closed_is_ignored_and_the_next_connection_connects_the_socket()
+    {
+        await using var peer = await PeerServer.StartAsync("node", "json", pingTimeout: TimeSpan.FromSeconds(20));
+        await using var client = Create(peer.Uri, "websocket", "json");
+        var socket = client.Of("/");
+        var log = new EventLog(socket);
+        await socket.ConnectAsync().WaitAsync(Wait);
+        var epochOfTheLostConnection = client.ConnectionEpoch;
+
+        await peer.StopAsync();
+        await log.WaitForLifecycleCountAsync(2);
+        Assert.StartsWith("disconnect:", log.Lifecycle[1]);
+
+        // The race made deterministic: the connection closed between its open and the open's notice to this socket,
+        // which arrives only now. Acted upon, it would mark a CONNECT as sent on no connection, and the next
+        // connection would find the socket "already connecting": no CONNECT on it, until the server dropped it for
+        // want of one (1 s here; socket.io's default is 45 s, beyond the client's own connect timeout, which would
+        // then fail the socket for good) and a further connection sent it.
+        socket.OnConnectionOpen(epochOfTheLostConnection);
+
+        var opensAfterRestart = 0;
+        client.Opened += () => Interlocked.Increment(ref opensAfterRestart);
+        await peer.RestartAsync();
+        await log.WaitForLifecycleAsync("connect", 2);
+        Assert.Equal(1, Volatile.Read(ref opensAfterRestart));
+        Assert.True(socket.IsConnected);
+        Assert.DoesNotContain(log.Lifecycle, entry => entry.Contains("timeout", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Disposing_the_client_disconnects_with_forced_close_and_stops_reconnecting()
     {
         await using var peer = await PeerServer.StartAsync("node", "json");

@@ -34,6 +34,12 @@ public sealed class SocketIOClient : IAsyncDisposable
     private bool _skipReconnect;
     private bool _priorWebSocketSuccess; // a session of this client reached WebSocket (RememberUpgrade)
 
+    // Counts every open and every close of the connection, changed under _gate and read without it by the sockets
+    // (see SocketIOClientSocket.OnConnectionOpen): an open notice that reaches a socket after its connection closed
+    // carries an older count and is ignored. A close changes the count before it tells the sockets, so a socket that
+    // saw the count of an open connection hears of its close afterwards.
+    private int _connectionEpoch;
+
     // The running reconnection loop's identity, null when none runs. A loop clears it only while it still owns it,
     // and a reconnection that succeeds hands it back at the moment the connection counts as open: a loss right after
     // that starts a new loop instead of being swallowed by the old one on its way out.
@@ -238,14 +244,19 @@ public sealed class SocketIOClient : IAsyncDisposable
 
     internal CancellationToken DisposedToken => _disposed.Token;
 
+    /// <summary>The count of opens and closes of the connection (see <c>_connectionEpoch</c>).</summary>
+    internal int ConnectionEpoch => Volatile.Read(ref _connectionEpoch);
+
     /// <summary>A socket wants to be connected: it sends its CONNECT now if the connection is open, or opens it.</summary>
     internal void Attach(SocketIOClientSocket socket)
     {
         bool open;
         var startOpening = false;
+        int epoch;
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed.IsCancellationRequested, this);
+            epoch = _connectionEpoch;
             if (_open)
             {
                 open = true;
@@ -264,7 +275,7 @@ public sealed class SocketIOClient : IAsyncDisposable
 
         if (open)
         {
-            socket.OnConnectionOpen();
+            socket.OnConnectionOpen(epoch);
         }
         else if (startOpening)
         {
@@ -455,6 +466,7 @@ public sealed class SocketIOClient : IAsyncDisposable
             return false;
         }
 
+        int epoch;
         lock (_gate)
         {
             _opening = false;
@@ -464,6 +476,7 @@ public sealed class SocketIOClient : IAsyncDisposable
             }
 
             _open = true;
+            epoch = Interlocked.Increment(ref _connectionEpoch);
             if (isReconnect)
             {
                 // The reconnection is done as of now: from here on a loss must start a new loop (see _reconnectLoop).
@@ -476,7 +489,7 @@ public sealed class SocketIOClient : IAsyncDisposable
         Raise(Opened);
         foreach (var socket in SnapshotSockets())
         {
-            socket.OnConnectionOpen();
+            socket.OnConnectionOpen(epoch);
         }
 
         return true;
@@ -668,6 +681,7 @@ public sealed class SocketIOClient : IAsyncDisposable
 
             _engine = null;
             _open = false;
+            Interlocked.Increment(ref _connectionEpoch);
             _decoder?.Reset();
             _decoder = null;
 

@@ -204,12 +204,21 @@ public sealed partial class SocketIOClientSocket : IPendingAckOwner, ISocketIOSt
 
     internal long NextAckId() => Interlocked.Increment(ref _nextAckId) - 1;
 
-    /// <summary>The connection opened: an active socket asks for its namespace.</summary>
-    internal void OnConnectionOpen()
+    /// <summary>
+    /// The connection opened (its open is number <paramref name="epoch"/> of <see cref="SocketIOClient.ConnectionEpoch"/>):
+    /// an active socket asks for its namespace.
+    /// </summary>
+    internal void OnConnectionOpen(int epoch)
     {
         lock (_gate)
         {
-            if (!_active || _connected || _connectSent)
+            // A notice that arrives after its connection closed (the close ran between the open and this call) is
+            // stale: acting on it would mark a CONNECT as sent that no connection carries, and the next connection's
+            // notice would then find the CONNECT "already sent", leaving the socket unconnected until the server
+            // dropped the connection for want of a CONNECT, or its connect timer gave up on it for good. Checked
+            // under _gate: a close that comes after the check reaches this socket after it (OnConnectionClosed takes
+            // _gate too), and resets what this sets.
+            if (!_active || _connected || _connectSent || epoch != Client.ConnectionEpoch)
             {
                 return;
             }
