@@ -228,35 +228,12 @@ public static class Workloads
     {
         using var cts = new CancellationTokenSource(Timeout);
         var target = connections.Count;
-        var got = 0;
-        var round = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        foreach (var connection in connections)
-        {
-            connection.Handler = kind =>
-            {
-                if (kind == Kind.Data && Interlocked.Increment(ref got) == target)
-                {
-                    round.TrySetResult();
-                }
-
-                return ValueTask.CompletedTask;
-            };
-        }
-
-        async Task<long> RunRoundAsync()
-        {
-            Volatile.Write(ref got, 0);
-            round = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            var start = Stopwatch.GetTimestamp();
-            await connections[0].SendAsync(protocol.Broadcast);
-            await round.Task.WaitAsync(cts.Token);
-            return Stopwatch.GetTimestamp() - start;
-        }
+        var broadcast = new BroadcastRounds(connections, protocol, cts.Token);
 
         var clock = Stopwatch.StartNew();
         for (var i = 0; i < 3 || clock.Elapsed < settings.Warmup; i++)
         {
-            await RunRoundAsync();
+            await broadcast.RunAsync();
         }
 
         var window = Window.Start(server);
@@ -264,7 +241,7 @@ public static class Workloads
         clock.Restart();
         while (rounds.Count < 5 || clock.Elapsed < settings.Measure)
         {
-            rounds.Add(await RunRoundAsync());
+            rounds.Add(await broadcast.RunAsync());
         }
 
         var (seconds, cpu) = window.Stop();
