@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Typed.SocketIO;
 using Typed.SocketIO.Client;
+using Typed.SocketIO.Protocol;
 using static Typed.Interop.Tests.Client.ClientKit;
 
 namespace Typed.Interop.Tests.Client;
@@ -190,6 +191,34 @@ public sealed class SocketIOClientBehaviorTests
         Assert.Equal(1, Volatile.Read(ref opensAfterRestart));
         Assert.True(socket.IsConnected);
         Assert.DoesNotContain(log.Lifecycle, entry => entry.Contains("timeout", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_packet_of_a_closed_connection_handed_over_late_cannot_disconnect_or_refuse_the_socket_on_the_next_one()
+    {
+        await using var peer = await PeerServer.StartAsync("node", "json", pingTimeout: TimeSpan.FromSeconds(20));
+        await using var client = Create(peer.Uri, "websocket", "json");
+        var socket = client.Of("/");
+        var log = new EventLog(socket);
+        await socket.ConnectAsync().WaitAsync(Wait);
+        var epochOfTheLostConnection = client.ConnectionEpoch;
+
+        await peer.StopAsync();
+        await log.WaitForLifecycleCountAsync(2);
+        await peer.RestartAsync();
+        await log.WaitForLifecycleAsync("connect", 2);
+        var id = socket.Id;
+
+        // The race made deterministic: the lost connection's receive loop hands over its last packets only now,
+        // after the socket has connected again on the next connection.
+        socket.HandlePacket(new SocketIOPacket { Type = SocketIOPacketType.Disconnect, Namespace = "/" }, epochOfTheLostConnection);
+        socket.HandlePacket(new SocketIOPacket { Type = SocketIOPacketType.ConnectError, Namespace = "/", Data = """{"message":"stale"}"""u8.ToArray() }, epochOfTheLostConnection);
+
+        Assert.True(socket.IsConnected);
+        Assert.True(socket.IsActive);
+        Assert.Equal(id, socket.Id);
+        Assert.Equal("""["still here"]""", Canonical(await socket.EmitWithAckAsync("message-with-ack", ["still here"], Wait)));
+        Assert.DoesNotContain(log.Lifecycle, entry => entry.Contains("io server disconnect", StringComparison.Ordinal) || entry.Contains("stale", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -631,9 +631,11 @@ public sealed class SocketIOClient : IAsyncDisposable
     private void OnEngineMessage(EngineIOClient engine, ReadOnlyMemory<byte> data, bool isBinary)
     {
         ISocketIODecoder? decoder;
+        int epoch;
         lock (_gate)
         {
             decoder = _engine == engine ? _decoder : null;
+            epoch = _connectionEpoch;
         }
 
         if (decoder is null)
@@ -665,7 +667,7 @@ public sealed class SocketIOClient : IAsyncDisposable
         if (socket is not null)
         {
             SocketIOClientTelemetry.PacketReceived(packet!);
-            socket.HandlePacket(packet!);
+            socket.HandlePacket(packet!, epoch);
         }
     }
 

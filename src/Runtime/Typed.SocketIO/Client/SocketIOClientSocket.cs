@@ -326,19 +326,29 @@ public sealed partial class SocketIOClientSocket : IPendingAckOwner, ISocketIOSt
         _retryQueue.FailAll(new ObjectDisposedException(nameof(SocketIOClient)));
     }
 
-    /// <summary>A packet for this namespace, on the receive path: acknowledgements complete at once, the rest is queued in order.</summary>
-    internal void HandlePacket(SocketIOPacket packet)
+    /// <summary>
+    /// A packet for this namespace, on the receive path, from the connection whose open is number
+    /// <paramref name="epoch"/> of <see cref="SocketIOClient.ConnectionEpoch"/>: acknowledgements complete at once,
+    /// the rest is queued in order.
+    /// </summary>
+    /// <remarks>
+    /// A receive loop can hand over a packet just as its connection closes. The packets that change the socket's
+    /// state (CONNECT, CONNECT_ERROR, DISCONNECT) are then stale, and the socket may already be connecting or
+    /// connected on the next connection: each checks its epoch under <c>_gate</c>, as <see cref="OnConnectionOpen"/>
+    /// does, so an old connection's answer cannot connect, refuse or disconnect the socket on the new one.
+    /// </remarks>
+    internal void HandlePacket(SocketIOPacket packet, int epoch)
     {
         switch (packet.Type)
         {
             case SocketIOPacketType.Connect:
-                OnConnectPacket(packet);
+                OnConnectPacket(packet, epoch);
                 break;
             case SocketIOPacketType.ConnectError:
-                OnConnectErrorPacket(packet);
+                OnConnectErrorPacket(packet, epoch);
                 break;
             case SocketIOPacketType.Disconnect:
-                OnServerDisconnect();
+                OnServerDisconnect(epoch);
                 break;
             case SocketIOPacketType.Event or SocketIOPacketType.BinaryEvent:
                 OnEventPacket(packet);
@@ -478,7 +488,7 @@ public sealed partial class SocketIOClientSocket : IPendingAckOwner, ISocketIOSt
         return json;
     }
 
-    private void OnConnectPacket(SocketIOPacket packet)
+    private void OnConnectPacket(SocketIOPacket packet, int epoch)
     {
         var (sid, pid) = ReadConnectReply(packet.Data);
         TaskCompletionSource? waiter;
@@ -486,7 +496,7 @@ public sealed partial class SocketIOClientSocket : IPendingAckOwner, ISocketIOSt
         BufferedEvent[] received = [];
         lock (_gate)
         {
-            if (_connected)
+            if (_connected || epoch != Client.ConnectionEpoch)
             {
                 return;
             }
@@ -578,12 +588,17 @@ public sealed partial class SocketIOClientSocket : IPendingAckOwner, ISocketIOSt
         return (sid, pid);
     }
 
-    private void OnConnectErrorPacket(SocketIOPacket packet)
+    private void OnConnectErrorPacket(SocketIOPacket packet, int epoch)
     {
         var error = ReadConnectError(packet.Data);
         TaskCompletionSource? waiter;
         lock (_gate)
         {
+            if (epoch != Client.ConnectionEpoch)
+            {
+                return;
+            }
+
             _active = false;
             _connectSent = false;
             StopConnectTimerLocked();
@@ -612,11 +627,11 @@ public sealed partial class SocketIOClientSocket : IPendingAckOwner, ISocketIOSt
         return new SocketIOConnectException(message, details, isRejectedByServer: true);
     }
 
-    private void OnServerDisconnect()
+    private void OnServerDisconnect(int epoch)
     {
         lock (_gate)
         {
-            if (!_connected)
+            if (!_connected || epoch != Client.ConnectionEpoch)
             {
                 return;
             }
