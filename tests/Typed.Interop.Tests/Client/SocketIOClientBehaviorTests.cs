@@ -166,16 +166,8 @@ public sealed class SocketIOClientBehaviorTests
     [Fact]
     public async Task An_open_notice_that_arrives_after_its_connection_closed_is_ignored_and_the_next_connection_connects_the_socket()
     {
-        await using var peer = await PeerServer.StartAsync("node", "json", pingTimeout: TimeSpan.FromSeconds(20));
-        await using var client = Create(peer.Uri, "websocket", "json");
-        var socket = client.Of("/");
-        var log = new EventLog(socket);
-        await socket.ConnectAsync().WaitAsync(Wait);
-        var epochOfTheLostConnection = client.ConnectionEpoch;
-
-        await peer.StopAsync();
-        await log.WaitForLifecycleCountAsync(2);
-        Assert.StartsWith("disconnect:", log.Lifecycle[1]);
+        await using var lost = await LostConnection.StartAsync();
+        var (peer, client, socket, log, epochOfTheLostConnection) = lost;
 
         // The race made deterministic: the connection closed between its open and the open's notice to this socket,
         // which arrives only now. Acted upon, it would mark a CONNECT as sent on no connection, and the next
@@ -196,15 +188,8 @@ public sealed class SocketIOClientBehaviorTests
     [Fact]
     public async Task A_packet_of_a_closed_connection_handed_over_late_cannot_disconnect_or_refuse_the_socket_on_the_next_one()
     {
-        await using var peer = await PeerServer.StartAsync("node", "json", pingTimeout: TimeSpan.FromSeconds(20));
-        await using var client = Create(peer.Uri, "websocket", "json");
-        var socket = client.Of("/");
-        var log = new EventLog(socket);
-        await socket.ConnectAsync().WaitAsync(Wait);
-        var epochOfTheLostConnection = client.ConnectionEpoch;
-
-        await peer.StopAsync();
-        await log.WaitForLifecycleCountAsync(2);
+        await using var lost = await LostConnection.StartAsync();
+        var (peer, client, socket, log, epochOfTheLostConnection) = lost;
         await peer.RestartAsync();
         await log.WaitForLifecycleAsync("connect", 2);
         var id = socket.Id;
@@ -325,5 +310,30 @@ public sealed class SocketIOClientBehaviorTests
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>A connected socket whose connection was then lost (the server stopped), and that connection's epoch.</summary>
+    private sealed record LostConnection(PeerServer Peer, SocketIOClient Client, SocketIOClientSocket Socket, EventLog Log, int Epoch) : IAsyncDisposable
+    {
+        public static async Task<LostConnection> StartAsync()
+        {
+            var peer = await PeerServer.StartAsync("node", "json", pingTimeout: TimeSpan.FromSeconds(20));
+            var client = Create(peer.Uri, "websocket", "json");
+            var socket = client.Of("/");
+            var log = new EventLog(socket);
+            await socket.ConnectAsync().WaitAsync(Wait);
+            var lost = new LostConnection(peer, client, socket, log, client.ConnectionEpoch);
+
+            await peer.StopAsync();
+            await log.WaitForLifecycleCountAsync(2);
+            Assert.StartsWith("disconnect:", log.Lifecycle[1]);
+            return lost;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await Client.DisposeAsync();
+            await Peer.DisposeAsync();
+        }
     }
 }
