@@ -27,7 +27,11 @@ internal sealed class ClusterTypedMember : IAsyncDisposable
     /// <summary>How many Redis messages this member dropped as malformed or foreign.</summary>
     public DroppedMessageCounter Dropped { get; }
 
-    public static async Task<ClusterTypedMember> StartAsync(string redis, string parser, string mode = "classic", bool recovery = false)
+    /// <summary>This member's server (its sockets, its adapter, broadcasts from it).</summary>
+    public SocketIOServer Server => _host.Services.GetRequiredService<SocketIOServer>();
+
+    /// <summary>Starts a member; <paramref name="configure"/> runs after the interop application's options (a test's own heartbeat or caps).</summary>
+    public static async Task<ClusterTypedMember> StartAsync(string redis, string parser, string mode = "classic", bool recovery = false, Action<SocketIOOptions>? configure = null)
     {
         var dropped = new DroppedMessageCounter();
         var host = await KestrelTestHost.StartAsync(
@@ -39,6 +43,7 @@ internal sealed class ClusterTypedMember : IAsyncDisposable
                     SocketIOApp.ConfigureOptions(options, parser == "msgpack" ? SocketIOParser.MessagePack : SocketIOParser.Json);
                     ClusterApp.ApplyHeartbeat(options);
                     options.ConnectionStateRecovery = ConformanceRecovery.Options(recovery, 120_000);
+                    configure?.Invoke(options);
                 });
                 builder.Services.AddSocketIORedis(options =>
                 {

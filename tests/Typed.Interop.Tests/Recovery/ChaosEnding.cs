@@ -18,14 +18,17 @@ internal static class ChaosEnding
     private const int MaxRounds = 5;
 
     /// <summary>Sends packets after <paramref name="previous"/> until every client holds the last one; returns its number.</summary>
-    public static async Task<int> SendLastPacketAsync(SocketIOHost host, IReadOnlyList<TickRecorder> recorders, int previous)
+    public static Task<int> SendLastPacketAsync(SocketIOHost host, IReadOnlyList<TickRecorder> recorders, int previous) =>
+        SendLastPacketAsync(ChaosTarget.For(host), recorders, previous);
+
+    /// <summary>Sends packets after <paramref name="previous"/> until every client holds the last one; returns its number.</summary>
+    public static async Task<int> SendLastPacketAsync(ChaosTarget target, IReadOnlyList<TickRecorder> recorders, int previous)
     {
-        var ns = host.Server.Of("/");
         var last = previous;
         for (var round = 1; round <= MaxRounds; round++)
         {
-            var present = ns.Adapter.GetSockets([]).ToHashSet(StringComparer.Ordinal);
-            host.Server.Emit("tick", ++last);
+            var present = target.Present();
+            target.Emit(++last);
             foreach (var recorder in recorders)
             {
                 recorder.Mark($"round {round}: packet {last} sent");
@@ -34,20 +37,24 @@ internal static class ChaosEnding
             // A socket the server has now but did not have when the packet went out joined after it. (A client still
             // connected, as it believes, to a socket the server has dropped is not excused: it is waited for.)
             bool JoinedAfter(TickRecorder r) =>
-                r.Socket.Id is { } id && !present.Contains(id) && ns.TryGetSocket(id, out var socket) && socket.Connected;
+                r.Socket.Id is { } id && !present.Contains(id) && target.IsConnected(id);
 
-            await WaitAllAsync(host, recorders, r => r.Socket.IsConnected && (r.Contains(last) || JoinedAfter(r)), $"tick {last} on every client whose socket was there for it");
+            await WaitAllAsync(target, recorders, r => r.Socket.IsConnected && (r.Contains(last) || JoinedAfter(r)), $"tick {last} on every client whose socket was there for it");
             if (recorders.All(r => r.Contains(last) && r.Socket.IsConnected))
             {
                 return last;
             }
         }
 
-        throw new TimeoutException($"After {MaxRounds} rounds some client still started a new session after each last packet.{Environment.NewLine}{ChaosDiagnostics.Describe(host, recorders)}");
+        throw new TimeoutException($"After {MaxRounds} rounds some client still started a new session after each last packet.{Environment.NewLine}{target.Describe(recorders)}");
     }
 
     /// <summary>Waits for <paramref name="condition"/> on every client; on timeout, says what each client and the server see.</summary>
-    public static async Task WaitAllAsync(SocketIOHost host, IReadOnlyList<TickRecorder> recorders, Func<TickRecorder, bool> condition, string what)
+    public static Task WaitAllAsync(SocketIOHost host, IReadOnlyList<TickRecorder> recorders, Func<TickRecorder, bool> condition, string what) =>
+        WaitAllAsync(ChaosTarget.For(host), recorders, condition, what);
+
+    /// <summary>Waits for <paramref name="condition"/> on every client; on timeout, says what each client and the servers see.</summary>
+    public static async Task WaitAllAsync(ChaosTarget target, IReadOnlyList<TickRecorder> recorders, Func<TickRecorder, bool> condition, string what)
     {
         foreach (var recorder in recorders)
         {
@@ -57,7 +64,7 @@ internal static class ChaosEnding
             }
             catch (TimeoutException timeout)
             {
-                throw new TimeoutException($"{timeout.Message}{Environment.NewLine}{ChaosDiagnostics.Describe(host, recorders)}", timeout);
+                throw new TimeoutException($"{timeout.Message}{Environment.NewLine}{target.Describe(recorders)}", timeout);
             }
         }
     }

@@ -11,6 +11,7 @@ internal sealed class TickRecorder
 {
     private readonly object _gate = new();
     private readonly List<int> _ticks = [];
+    private readonly List<string?> _offsets = [];
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _connects;
     private int _disconnects;
@@ -27,9 +28,11 @@ internal sealed class TickRecorder
         {
             var n = e.Arguments.GetJsonElement(0).GetInt32();
             var hasOffset = e.Arguments.Count >= 2 && e.Arguments.GetRawJson(e.Arguments.Count - 1).Span[0] == (byte)'"';
+            var offset = hasOffset ? e.Arguments.GetString(e.Arguments.Count - 1) : null;
             Change(() =>
             {
                 _ticks.Add(n);
+                _offsets.Add(offset);
                 _withoutOffset += hasOffset ? 0 : 1;
             });
         });
@@ -67,17 +70,10 @@ internal sealed class TickRecorder
     public int Count => Read(() => _ticks.Count);
 
     /// <summary>The ticks of each session (a connection that did not recover starts a new one), in order.</summary>
-    public List<int[]> Sessions => Read(() =>
-    {
-        var sessions = new List<int[]>();
-        for (var i = 0; i < _sessionStarts.Count; i++)
-        {
-            var end = i + 1 < _sessionStarts.Count ? _sessionStarts[i + 1] : _ticks.Count;
-            sessions.Add(_ticks[_sessionStarts[i]..end].ToArray());
-        }
+    public List<int[]> Sessions => Read(() => SplitBySession(_ticks));
 
-        return sessions;
-    });
+    /// <summary>The offsets (last argument; null when there was none) of each session's ticks, as <see cref="Sessions"/>.</summary>
+    public List<string?[]> SessionOffsets => Read(() => SplitBySession(_offsets));
 
     public int Connects => Read(() => _connects);
 
@@ -128,6 +124,18 @@ internal sealed class TickRecorder
                 throw new TimeoutException($"Timed out waiting for {what}: {Count} ticks, {Connects} connects, {Disconnects} disconnects, {Recoveries} recoveries ({string.Join(", ", Read(() => _history.ToArray()))}).");
             }
         }
+    }
+
+    private List<T[]> SplitBySession<T>(List<T> received)
+    {
+        var sessions = new List<T[]>();
+        for (var i = 0; i < _sessionStarts.Count; i++)
+        {
+            var end = i + 1 < _sessionStarts.Count ? _sessionStarts[i + 1] : received.Count;
+            sessions.Add(received[_sessionStarts[i]..end].ToArray());
+        }
+
+        return sessions;
     }
 
     private T Read<T>(Func<T> read)
