@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using StackExchange.Redis;
 using Typed.SocketIO.Protocol.Internal;
 
 namespace Typed.SocketIO.Redis.Internal;
@@ -32,6 +33,28 @@ internal abstract class RedisClusterAdapter : RedisAdapterBase
 
     /// <summary>As <see cref="Publish"/> to every server, for a request whose caller waits: a failure is thrown.</summary>
     protected abstract Task PublishToAllAsync(RedisClusterMessageType type, ReadOnlyMemory<byte> data, bool isJson);
+
+    /// <summary>The channel a broadcast with acknowledgements goes on, as MessagePack (every server must answer it).</summary>
+    protected abstract RedisChannel BroadcastWithAckChannel { get; }
+
+    public override void BroadcastWithAck(SocketIOPacket packet, SocketIOBroadcastOptions options, Action<int> onRecipients, Action<SocketIOArguments> onResponse)
+    {
+        ArgumentNullException.ThrowIfNull(onRecipients);
+        ArgumentNullException.ThrowIfNull(onResponse);
+        if (!options.Local)
+        {
+            var requestId = NewRequestId();
+            var request = new RedisAckRequest(onRecipients, onResponse);
+            if (TryAddAckRequest(requestId, request))
+            {
+                var (data, _) = BroadcastData(packet, options, requestId, preferJson: false);
+                Backplane.Publish(BroadcastWithAckChannel, PackMessage(RedisClusterMessageType.Broadcast, data));
+                ExpectAckAnswers(requestId, request, options.AckTimeout);
+            }
+        }
+
+        base.BroadcastWithAck(packet, options, onRecipients, onResponse);
+    }
 
     /// <summary>
     /// Delivers a broadcast another server sent (without acknowledgements) to this server's sockets. The stream entry

@@ -80,25 +80,8 @@ internal sealed class RedisShardedAdapter : RedisClusterAdapter
         base.Broadcast(packet, options);
     }
 
-    public override void BroadcastWithAck(SocketIOPacket packet, SocketIOBroadcastOptions options, Action<int> onRecipients, Action<SocketIOArguments> onResponse)
-    {
-        ArgumentNullException.ThrowIfNull(onRecipients);
-        ArgumentNullException.ThrowIfNull(onResponse);
-        if (!options.Local)
-        {
-            var requestId = NewRequestId();
-            var request = new RedisAckRequest(onRecipients, onResponse);
-            if (TryAddAckRequest(requestId, request))
-            {
-                // Always on the namespace channel, as Node: the server count covers every server, not a room's.
-                var (data, _) = BroadcastData(packet, options, requestId, preferJson: false);
-                Backplane.Publish(RedisChannel.Sharded(_channel), PackMessage(RedisClusterMessageType.Broadcast, data));
-                ExpectAckAnswers(requestId, request, options.AckTimeout);
-            }
-        }
-
-        base.BroadcastWithAck(packet, options, onRecipients, onResponse);
-    }
+    // Always on the namespace channel, as Node: the server count covers every server, not a room's.
+    protected override RedisChannel BroadcastWithAckChannel => RedisChannel.Sharded(_channel);
 
     public override async ValueTask<int> ServerCountAsync() =>
         await Backplane.CountSubscribersAsync("SHARDNUMSUB", _channel).ConfigureAwait(false);

@@ -74,25 +74,8 @@ internal sealed class RedisStreamsAdapter : RedisClusterAdapter
         DeliverUnnumbered(packet, options);
     }
 
-    public override void BroadcastWithAck(SocketIOPacket packet, SocketIOBroadcastOptions options, Action<int> onRecipients, Action<SocketIOArguments> onResponse)
-    {
-        ArgumentNullException.ThrowIfNull(onRecipients);
-        ArgumentNullException.ThrowIfNull(onResponse);
-        if (!options.Local)
-        {
-            var requestId = NewRequestId();
-            var request = new RedisAckRequest(onRecipients, onResponse);
-            if (TryAddAckRequest(requestId, request))
-            {
-                // Ephemeral (Node's isEphemeral): pub/sub, not the stream.
-                var (data, _) = BroadcastData(packet, options, requestId, preferJson: false);
-                Backplane.Publish(RedisChannel.Literal(_publicChannel), PackMessage(RedisClusterMessageType.Broadcast, data));
-                ExpectAckAnswers(requestId, request, options.AckTimeout);
-            }
-        }
-
-        base.BroadcastWithAck(packet, options, onRecipients, onResponse);
-    }
+    // Ephemeral (Node's isEphemeral): pub/sub, not the stream.
+    protected override RedisChannel BroadcastWithAckChannel => RedisChannel.Literal(_publicChannel);
 
     public override async ValueTask<int> ServerCountAsync() =>
         await Backplane.CountSubscribersAsync("NUMSUB", _publicChannel).ConfigureAwait(false);
