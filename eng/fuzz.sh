@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Coverage-guided fuzzing of the decoders the network reaches, with SharpFuzz and AFL++ (docs/testing.md#fuzzing).
-#   eng/fuzz.sh <target|all> <seconds>
+#   eng/fuzz.sh <target|all> <seconds> [executions]
 # Targets: eio-packet eio-payload sio-json sio-msgpack handshake websocket (tests/Typed.Fuzz). "all" runs them one
-# after the other, <seconds> each. Installs what it needs (Debian's afl++, the SharpFuzz CLI as a local dotnet tool
+# after the other, <seconds> each; with [executions], a target also stops after about that many executions (AFL++ -E),
+# whichever comes first. Installs what it needs (Debian's afl++, the SharpFuzz CLI as a local dotnet tool
 # from .config/dotnet-tools.json), publishes tests/Typed.Fuzz into artifacts/fuzz/bin, instruments the assemblies
 # under test there, seeds AFL++ with tests/Typed.Fuzz/corpus/<target>/ and prints executions and crashes per target.
 # Findings stay in artifacts/fuzz/<target>/; a crash input replays (uninstrumented, outside AFL++) with
@@ -11,8 +12,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 targets_all=(eio-packet eio-payload sio-json sio-msgpack handshake websocket)
-[ $# -eq 2 ] || { echo "usage: eng/fuzz.sh <${targets_all[*]// /|}|all> <seconds>" >&2; exit 2; }
+[ $# -eq 2 ] || [ $# -eq 3 ] || { echo "usage: eng/fuzz.sh <${targets_all[*]// /|}|all> <seconds> [executions]" >&2; exit 2; }
 [[ "$2" =~ ^[0-9]+$ ]] || { echo "eng/fuzz.sh: seconds must be a number" >&2; exit 2; }
+exec_limit=()
+if [ $# -eq 3 ]; then
+  [[ "$3" =~ ^[0-9]+$ ]] || { echo "eng/fuzz.sh: executions must be a number" >&2; exit 2; }
+  exec_limit=(-E "$3")
+fi
 if [ "$1" = all ]; then targets=("${targets_all[@]}"); else targets=("$1"); fi
 for t in "${targets[@]}"; do
   [ -d "tests/Typed.Fuzz/corpus/$t" ] || { echo "eng/fuzz.sh: unknown target $t" >&2; exit 2; }
@@ -50,13 +56,14 @@ for t in "${targets[@]}"; do
   mkdir -p "$out"
   echo "== fuzzing $t for $2 s (log: $out/afl.log)"
   # -V stops after the time; -t is per input in ms (generous: a persistent .NET process on a busy 2-core machine).
-  afl-fuzz -i "tests/Typed.Fuzz/corpus/$t" -o "$out/findings" -t 5000 -m none -V "$2" \
+  afl-fuzz -i "tests/Typed.Fuzz/corpus/$t" -o "$out/findings" -t 5000 -m none -V "$2" "${exec_limit[@]}" \
     -- dotnet "$bin/Typed.Fuzz.dll" "$t" >"$out/afl.log" 2>&1 || { echo "afl-fuzz failed for $t:"; tail -20 "$out/afl.log"; status=1; continue; }
   stats=$out/findings/default/fuzzer_stats
   execs=$(awk -F' *: *' '$1=="execs_done"{print $2}' "$stats")
   crashes=$(awk -F' *: *' '$1=="saved_crashes"||$1=="unique_crashes"{print $2}' "$stats" | head -1)
   hangs=$(awk -F' *: *' '$1=="saved_hangs"||$1=="unique_hangs"{print $2}' "$stats" | head -1)
-  summary+=("$t: $execs executions, $crashes crashes, $hangs hangs")
+  seconds=$(awk -F' *: *' '$1=="run_time"{print $2}' "$stats")
+  summary+=("$t: $execs executions in ${seconds:-?} s, $crashes crashes, $hangs hangs")
   [ "${crashes:-0}" -eq 0 ] || status=1
   find "$out/findings/default/crashes" -type f -name 'id:*' 2>/dev/null | sed 's/^/  crash input: /'
 done
