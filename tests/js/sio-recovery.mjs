@@ -1,12 +1,18 @@
-// Connection state recovery as the official socket.io-client 4.8.4 sees it, against a server with recovery on
-// (Typed's ConformanceServer app or sio-reference-server.mjs, both with --recovery):
+// Connection state recovery as the official socket.io-client 4.8.4 sees it, against one server with recovery on
+// (Typed's ConformanceServer app or sio-reference-server.mjs, both with --recovery), or ACROSS SERVERS: two members of
+// one Redis Streams cluster (Typed's ConformanceServer app or cluster-member.mjs, both with --redis-mode streams
+// --recovery):
 //
 //   node sio-recovery.mjs <baseUrl> <polling|websocket> <json|msgpack>
+//   node sio-recovery.mjs <urlA> <urlB> <polling|websocket> <json|msgpack>
 //
 // Client A joins room "r" and receives numbered "others" broadcasts from client B. A asks the server to kill its
 // transport ("kill-transport": a recoverable "forced close"); while A is away B broadcasts more. A reconnects by
 // itself and must come back recovered (its `recovered` flag, the same id, room "r" kept), with every broadcast exactly
-// once and in order, the missed ones before any sent after it came back.
+// once and in order, the missed ones before any sent after it came back. With two URLs, A starts on member A and B
+// on member B (broadcasts reach A through the stream); when A is cut its Manager is pointed at member B (as a load
+// balancer would send it elsewhere), so A must come back on member B, recovered from the session member A stored in
+// Redis.
 //
 // stdout: one JSON line {"ok", ...observations, "errors"}; exit code 0 when ok. A 20 s watchdog ends the process.
 
@@ -14,14 +20,15 @@ import { createRequire } from "node:module";
 import { io } from "socket.io-client";
 
 const require = createRequire(import.meta.url);
-const [baseUrl, mode, parserName] = process.argv.slice(2);
+const args = process.argv.slice(2);
+const [baseUrl, otherUrl, mode, parserName] = args.length === 4 ? args : [args[0], undefined, ...args.slice(1)];
 const errors = [];
 const result = { mode, parser: parserName };
 const TIMEOUT = 5000;
 
 const transports = { polling: ["polling"], websocket: ["websocket"] }[mode];
 if (!transports || !["json", "msgpack"].includes(parserName)) {
-  console.log(JSON.stringify({ ok: false, errors: ["usage: node sio-recovery.mjs <baseUrl> <polling|websocket> <json|msgpack>"] }));
+  console.log(JSON.stringify({ ok: false, errors: ["usage: node sio-recovery.mjs <baseUrl> [<urlB>] <polling|websocket> <json|msgpack>"] }));
   process.exit(1);
 }
 
@@ -49,10 +56,10 @@ function waitFor(predicate, what) {
   });
 }
 
-function connect(reconnection) {
+function connect(url, reconnection) {
   const options = { transports, upgrade: false, forceNew: true, reconnection, reconnectionDelay: 100, reconnectionDelayMax: 200 };
   if (parserName === "msgpack") options.parser = require("socket.io-msgpack-parser");
-  const socket = io(baseUrl, options);
+  const socket = io(url, options);
   sockets.push(socket);
   return socket;
 }
@@ -63,7 +70,7 @@ const once = (socket, name) => new Promise((resolve, reject) => {
 });
 
 try {
-  const a = connect(true);
+  const a = connect(baseUrl, true);
   const received = [];
   a.on("others", (n, offset) => received.push({ n, offset }));
   await once(a, "connect");
@@ -72,7 +79,7 @@ try {
   check(a.recovered === false, "a first connection is not recovered");
   check(a.emitWithAck && (await a.timeout(TIMEOUT).emitWithAck("join", ["r"])) === "joined", "join acknowledged");
 
-  const b = connect(false);
+  const b = connect(otherUrl ?? baseUrl, false);
   await once(b, "connect");
   const send = async (from, to) => {
     for (let n = from; n <= to; n++) b.emit("broadcast-others", n);
@@ -85,6 +92,8 @@ try {
   check(result.offsetsAreStrings, "every broadcast ends with a string offset");
 
   const disconnected = once(a, "disconnect");
+  // The Manager opens every (re)connection on its `uri`: from now on, member B's.
+  if (otherUrl) a.once("disconnect", () => { a.io.uri = otherUrl; });
   a.emit("kill-transport");
   const [reason] = await disconnected;
   result.disconnectReason = reason;
@@ -99,7 +108,11 @@ try {
   await send(11, 15); // live again
   await waitFor(() => received.length >= 15, "fifteen broadcasts");
   const who = await a.timeout(TIMEOUT).emitWithAck("whoami");
-  result.whoami = { recovered: who.recovered, hasRoom: who.rooms.includes("r"), sameId: who.id === firstId };
+  result.whoami = { member: who.member, recovered: who.recovered, hasRoom: who.rooms.includes("r"), sameId: who.id === firstId };
+  if (otherUrl) {
+    const whoB = await b.timeout(TIMEOUT).emitWithAck("whoami");
+    check(who.member === whoB.member, `A came back on member B (${who.member}), not ${whoB.member}`);
+  }
   check(who.recovered === true && who.rooms.includes("r") && who.id === firstId, `whoami after recovery: ${JSON.stringify(who)}`);
 
   result.received = received.map((r) => r.n);

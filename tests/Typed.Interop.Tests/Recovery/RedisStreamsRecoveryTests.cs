@@ -10,7 +10,7 @@ namespace Typed.Interop.Tests.Recovery;
 /// (@socket.io/redis-streams-adapter 0.3.1 on the Node side): a client connected to member A loses its transport and
 /// reconnects to member B, which restores it from the session A stored in Redis and the entries it missed in the
 /// stream: same id, same rooms, every broadcast exactly once and in order. The stock socket.io-client
-/// (tests/js/sio-recovery-cluster.mjs; Node → Node proves the script) and Typed's .NET client (behind a
+/// (tests/js/sio-recovery.mjs with two URLs; Node → Node proves the script) and Typed's .NET client (behind a
 /// <see cref="TcpCutProxy"/> that is cut, then pointed at member B), Typed → Typed and Node ↔ Typed both ways.
 /// </summary>
 [Trait("Category", TestCategories.Interop)]
@@ -33,7 +33,7 @@ public sealed class RedisStreamsRecoveryTests
         var cluster = await RedisStreamsCluster.StartAsync(redis, [from, to], parser, recovery: true);
         try
         {
-            var result = await NodeScript.RunAsync("sio-recovery-cluster.mjs", RedisStreamsCluster.Url(cluster[0]), RedisStreamsCluster.Url(cluster[1]), mode, parser);
+            var result = await NodeScript.RunAsync("sio-recovery.mjs", RedisStreamsCluster.Url(cluster[0]), RedisStreamsCluster.Url(cluster[1]), mode, parser);
             Assert.True(result.GetProperty("ok").GetBoolean(), result.ToString());
             Assert.True(result.GetProperty("recovered").GetBoolean());
         }
