@@ -317,7 +317,7 @@ public sealed class SocketIOClientBehaviorTests
     {
         public static async Task<LostConnection> StartAsync()
         {
-            var peer = await PeerServer.StartAsync("node", "json", pingTimeout: TimeSpan.FromSeconds(20));
+            var peer = await PeerServer.StartAsync("node", "json");
             var client = Create(peer.Uri, "websocket", "json");
             var socket = client.Of("/");
             var log = new EventLog(socket);
