@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -444,27 +443,7 @@ public sealed class MessagePackDifferentialTests(ITestOutputHelper output)
     /// <summary>Runs the script once for the whole batch: one JSON line in, one out, per message.</summary>
     private static async Task<List<JsonElement>> RunNodeAsync(byte[][] messages)
     {
-        var start = new ProcessStartInfo("node", "msgpack-differential.mjs")
-        {
-            WorkingDirectory = NodeScript.ScriptsFolder,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("node did not start");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        foreach (var message in messages)
-        {
-            await process.StandardInput.WriteLineAsync(JsonSerializer.Serialize(new { binary = Convert.ToBase64String(message) }));
-        }
-
-        process.StandardInput.Close();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
-        Assert.True(process.ExitCode == 0, "msgpack-differential.mjs failed: " + await stderr);
-        var lines = (await stdout).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement.Clone()).ToList();
+        var lines = await NodeScript.RunLinesAsync("msgpack-differential.mjs", messages.Select(m => (object)new { binary = Convert.ToBase64String(m) }));
         Assert.Equal(messages.Length, lines.Count);
         return lines;
     }

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -318,28 +317,6 @@ public sealed class ParserDifferentialTests
         string.Join(" | ", frames.Select(f => f.Text is { } t ? JsonSerializer.Serialize(t) : "bin:" + Convert.ToHexString(f.Binary!)));
 
     /// <summary>Runs the script once for the whole batch: one JSON line in, one out, per case.</summary>
-    private static async Task<List<JsonElement>> RunNodeAsync(IEnumerable<object> inputs)
-    {
-        var start = new ProcessStartInfo("node", "parser-differential.mjs")
-        {
-            WorkingDirectory = NodeScript.ScriptsFolder,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("node did not start");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        foreach (var input in inputs)
-        {
-            await process.StandardInput.WriteLineAsync(JsonSerializer.Serialize(input));
-        }
-
-        process.StandardInput.Close();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
-        Assert.True(process.ExitCode == 0, "parser-differential.mjs failed: " + await stderr);
-        return (await stdout).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement.Clone()).ToList();
-    }
+    private static Task<List<JsonElement>> RunNodeAsync(IEnumerable<object> inputs) =>
+        NodeScript.RunLinesAsync("parser-differential.mjs", inputs);
 }

@@ -36,6 +36,39 @@ public static class NodeScript
     }
 
     /// <summary>
+    /// Runs <c>node {script}</c> once for a whole batch: each input goes to its stdin as one JSON line, and each line
+    /// it prints comes back parsed, in order (the differential tests' scripts answer one line per input).
+    /// </summary>
+    public static async Task<List<JsonElement>> RunLinesAsync(string script, IEnumerable<object> inputs)
+    {
+        var start = new ProcessStartInfo("node", script)
+        {
+            WorkingDirectory = ScriptsFolder,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("node did not start");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        foreach (var input in inputs)
+        {
+            await process.StandardInput.WriteLineAsync(JsonSerializer.Serialize(input));
+        }
+
+        process.StandardInput.Close();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(timeout.Token);
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"node {script} failed (exit {process.ExitCode}): {await stderr}");
+        }
+
+        return [.. (await stdout).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement.Clone())];
+    }
+
+    /// <summary>
     /// Runs <c>node -e</c> with <see cref="Prologue"/> and <paramref name="script"/>, <paramref name="input"/> as JSON
     /// on stdin (CommonJS, so <c>require</c> finds the packages), and parses the JSON it printed. Synchronous because
     /// its callers are synchronous byte-for-byte comparisons.

@@ -8,23 +8,10 @@
 // The .NET side is tests/Typed.SocketIO.Tests/MessagePackDifferentialTests.cs; deviations: docs/protocol/deviations.md.
 import { createInterface } from "node:readline";
 import { createRequire } from "node:module";
+import { withBinaries } from "./differential-values.mjs";
 
 const require = createRequire(import.meta.url);
 const { Decoder } = require("socket.io-msgpack-parser");
-
-const withBinaries = (value) => {
-  if (Buffer.isBuffer(value) || value instanceof ArrayBuffer || ArrayBuffer.isView(value)) {
-    return { $bin: Buffer.from(value instanceof ArrayBuffer ? value : value.buffer.slice(value.byteOffset, value.byteOffset + value.byteLength)).toString("base64") };
-  }
-  if (value instanceof Date) return value;
-  if (Array.isArray(value)) return value.map(withBinaries);
-  if (value && typeof value === "object") {
-    const copy = {};
-    for (const key of Object.keys(value)) copy[key] = withBinaries(value[key]);
-    return copy;
-  }
-  return value;
-};
 
 function decode(bytes) {
   const decoder = new Decoder();

@@ -11,22 +11,12 @@
 import { createInterface } from "node:readline";
 import { decodePacket, decodePayload } from "engine.io-parser";
 import { Decoder } from "socket.io-parser";
+import { withBinaries } from "./differential-values.mjs";
 
 const eioPacket = (p) =>
   typeof p.data === "string" || p.data === undefined
     ? { type: p.type, text: p.data ?? "" }
     : { type: p.type, binary: Buffer.from(p.data).toString("base64") };
-
-const withBinaries = (value) => {
-  if (Buffer.isBuffer(value) || value instanceof ArrayBuffer) return { $bin: Buffer.from(value).toString("base64") };
-  if (Array.isArray(value)) return value.map(withBinaries);
-  if (value && typeof value === "object") {
-    const copy = {};
-    for (const key of Object.keys(value)) copy[key] = withBinaries(value[key]);
-    return copy;
-  }
-  return value;
-};
 
 function sio(frames) {
   const decoder = new Decoder();
