@@ -40,29 +40,18 @@ public sealed class RecoveryInteropTests
     {
         await using var node = await NodeServer.StartAsync("sio-reference-server.mjs", "--parser", parser, "--recovery", "--recovery-window", "30000");
         await using var proxy = TcpCutProxy.Start(node.BaseUrl);
-        await using var receiver = Create(new Uri(proxy.BaseUrl), mode, parser);
-        await using var sender = Create(new Uri(node.BaseUrl), "websocket", parser);
-        var socket = receiver.Of("/");
-        var recorder = new TickRecorder(socket, "others");
-        await socket.ConnectAsync().WaitAsync(Wait);
-        Assert.False(socket.Recovered);
-        var firstId = socket.Id;
-        await socket.EmitWithAckAsync("join", [Json("""["r"]""")], Wait);
-        var from = sender.Of("/");
-        await from.ConnectAsync().WaitAsync(Wait);
-
-        var broadcaster = Broadcaster.Start(n => from.Emit("broadcast-others", n));
-        await recorder.WaitUntilAsync(r => r.Count >= 20, "20 broadcasts before the cut");
+        await using var run = await CutReceiver.StartAsync(new Uri(proxy.BaseUrl), new Uri(node.BaseUrl), mode, parser);
+        var (socket, recorder, firstId) = (run.Socket, run.Recorder, run.FirstId);
 
         // Back once Node has seen the drop (see RecoveryTests): its "disconnect" observation of the socket.
         proxy.Blocked = true;
         proxy.CutAll();
-        await WaitForAsync(() => node.Events.Any(e => e.Contains("\"disconnect\"", StringComparison.Ordinal) && e.Contains(firstId!, StringComparison.Ordinal)), "Node's disconnect of the cut socket");
+        await WaitForAsync(() => node.Events.Any(e => e.Contains("\"disconnect\"", StringComparison.Ordinal) && e.Contains(firstId, StringComparison.Ordinal)), "Node's disconnect of the cut socket");
         proxy.Blocked = false;
         await recorder.WaitUntilAsync(r => r.Disconnects >= 1 && r.Connects >= 2 && r.Socket.IsConnected, "the reconnection");
         var afterReconnect = recorder.Count;
         await recorder.WaitUntilAsync(r => r.Count >= afterReconnect + 20, "20 broadcasts after the reconnection");
-        var last = await broadcaster.StopAsync();
+        var last = await run.Broadcaster.StopAsync();
         await recorder.WaitUntilAsync(r => r.Contains(last), $"broadcast {last}, the last one sent");
 
         Assert.True(socket.Recovered);

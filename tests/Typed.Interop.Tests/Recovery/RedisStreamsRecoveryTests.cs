@@ -59,20 +59,9 @@ public sealed class RedisStreamsRecoveryTests
             await using var proxy = TcpCutProxy.Start(memberA);
 
             // WebSocket: the member sees the cut at once (a long-polling cut is seen at the next ping timeout).
-            await using var receiver = Create(new Uri(proxy.BaseUrl), "websocket", parser);
-            await using var sender = Create(new Uri(memberB), "websocket", parser);
-            var socket = receiver.Of("/");
-            var recorder = new TickRecorder(socket, "others");
-            await socket.ConnectAsync().WaitAsync(Wait);
-            Assert.False(socket.Recovered);
-            var firstId = socket.Id;
-            await socket.EmitWithAckAsync("join", [Json("""["r"]""")], Wait);
-            var broadcasting = sender.Of("/");
-            await broadcasting.ConnectAsync().WaitAsync(Wait);
-
             // Broadcasts from member B reach the client on member A through the stream, then on B itself.
-            var broadcaster = Broadcaster.Start(n => broadcasting.Emit("broadcast-others", n));
-            await recorder.WaitUntilAsync(r => r.Count >= 20, "20 broadcasts before the cut");
+            await using var run = await CutReceiver.StartAsync(new Uri(proxy.BaseUrl), new Uri(memberB), "websocket", parser);
+            var (socket, broadcasting, recorder, firstId) = (run.Socket, run.Broadcasting, run.Recorder, run.FirstId);
 
             proxy.Blocked = true;
             proxy.CutAll();
@@ -84,7 +73,7 @@ public sealed class RedisStreamsRecoveryTests
                 // delivery goes on (issue 16, race b: observed here, a broadcast lost under continuous broadcasting), so
                 // against it the hand-over is quiet: ten broadcasts while the client is away, none while it comes back.
                 // Restoring on Typed, broadcasting never stops.
-                offset = await broadcaster.StopAsync();
+                offset = await run.Broadcaster.StopAsync();
                 for (var n = offset + 1; n <= offset + 10; n++)
                 {
                     broadcasting.Emit("broadcast-others", n);
@@ -99,12 +88,12 @@ public sealed class RedisStreamsRecoveryTests
             await recorder.WaitUntilAsync(r => r.Disconnects >= 1 && r.Connects >= 2 && r.Socket.IsConnected, "the reconnection");
             if (to == "node")
             {
-                broadcaster = Broadcaster.Start(n => broadcasting.Emit("broadcast-others", offset + n));
+                run.Broadcaster = Broadcaster.Start(n => broadcasting.Emit("broadcast-others", offset + n));
             }
 
             var afterReconnect = recorder.Count;
             await recorder.WaitUntilAsync(r => r.Count >= afterReconnect + 20, "20 broadcasts after the reconnection");
-            var last = offset + await broadcaster.StopAsync();
+            var last = offset + await run.Broadcaster.StopAsync();
             await recorder.WaitUntilAsync(r => r.Contains(last), $"broadcast {last}, the last one sent");
 
             Assert.True(socket.Recovered);
