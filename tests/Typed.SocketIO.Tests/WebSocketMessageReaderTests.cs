@@ -103,6 +103,62 @@ public sealed class WebSocketMessageReaderTests : IAsyncDisposable
         Assert.Equal(WebSocketCloseStatus.PolicyViolation, (await _client.ReceiveAsync(new byte[256], CancellationToken.None).WaitAsync(Bound)).CloseStatus);
     }
 
+    /// <summary>
+    /// Found by eng/fuzz.sh websocket (2 crashes, this one cause): .NET's WebSocket skips its end-of-message UTF-8 check
+    /// when the final fragment is empty, so a text message stopping inside a character was handed over as text.
+    /// </summary>
+    [Fact]
+    public async Task A_text_message_ending_inside_a_character_before_an_empty_final_fragment_is_refused_with_1007()
+    {
+        using var reader = new WebSocketMessageReader(_server, maxMessageSize: 1 << 20, maxEmptyFragments: 16);
+        var read = reader.ReadAsync().AsTask();
+        await _client.SendAsync(new byte[] { (byte)'4', 0xCE }, WebSocketMessageType.Text, endOfMessage: false, CancellationToken.None);
+        await _client.SendAsync(ReadOnlyMemory<byte>.Empty, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
+
+        Assert.Equal(WebSocketReadStatus.ProtocolError, await read.WaitAsync(Bound));
+        Assert.False(reader.LimitExceeded);
+        Assert.Equal("invalid UTF-8 in a text message", reader.Error);
+        Assert.Equal(WebSocketCloseStatus.InvalidPayloadData, (await _client.ReceiveAsync(new byte[256], CancellationToken.None).WaitAsync(Bound)).CloseStatus);
+    }
+
+    [Fact]
+    public async Task A_character_split_across_fragments_before_an_empty_final_fragment_is_accepted()
+    {
+        using var reader = new WebSocketMessageReader(_server, maxMessageSize: 1 << 20, maxEmptyFragments: 16);
+        var read = reader.ReadAsync().AsTask();
+        await _client.SendAsync(new byte[] { (byte)'4', 0xCE }, WebSocketMessageType.Text, endOfMessage: false, CancellationToken.None);
+        await _client.SendAsync(new byte[] { 0xA9 }, WebSocketMessageType.Text, endOfMessage: false, CancellationToken.None);
+        await _client.SendAsync(ReadOnlyMemory<byte>.Empty, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
+
+        Assert.Equal(WebSocketReadStatus.Message, await read.WaitAsync(Bound));
+        Assert.Equal(WebSocketMessageType.Text, reader.MessageType);
+        Assert.Equal("4\u03a9", Encoding.UTF8.GetString(reader.Message.Span));
+    }
+
+    /// <summary>
+    /// The two inputs eng/fuzz.sh websocket saved as crashes (the raw bytes a client sent after the 101), read as the
+    /// fuzz target reads them: the reader stops with a protocol error instead of returning a text message that is not
+    /// UTF-8.
+    /// </summary>
+    [Theory]
+    [InlineData("0182804ca0a2828280808080828282")]
+    [InlineData("01800102030400800101f6040080010203040080640203040080010203040080010203040080010203040086010203040064010203e800800102f0040080010203040080010203040080010202f4008001020304008001010104008001010304808002030203f97f01020304008001020303e38001020304008001020304008001030304008601020304006401020304008001020400800102030400800102030400800102030400800102030400800102030400008001020304ff7f0100030400800102030400800102030400800102030400800102030400800102030400800102030400800102030400800102030400800102030400800102f80300800102030400800102030400800102030400")]
+    public async Task The_fuzzers_websocket_crash_inputs_end_in_a_protocol_error(string hex)
+    {
+        using var server = WebSocket.CreateFromStream(
+            new DuplexStream(new MemoryStream(Convert.FromHexString(hex)), Stream.Null),
+            new WebSocketCreationOptions { IsServer = true, KeepAliveInterval = Timeout.InfiniteTimeSpan });
+        using var reader = new WebSocketMessageReader(server, maxMessageSize: 4096, maxEmptyFragments: 16);
+        WebSocketReadStatus status;
+        while ((status = await reader.ReadAsync().AsTask().WaitAsync(Bound)) == WebSocketReadStatus.Message)
+        {
+            Assert.False(reader.MessageType == WebSocketMessageType.Text && !System.Text.Unicode.Utf8.IsValid(reader.Message.Span), "a text message that is not UTF-8");
+        }
+
+        Assert.Equal(WebSocketReadStatus.ProtocolError, status);
+        Assert.Equal("invalid UTF-8 in a text message", reader.Error);
+    }
+
     [Fact]
     public async Task A_close_frame_ends_the_zero_byte_wait()
     {

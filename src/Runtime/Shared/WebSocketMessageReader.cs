@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Net.WebSockets;
+using System.Text.Unicode;
 
 namespace Typed.SocketIO.Internal;
 
@@ -107,6 +108,17 @@ internal sealed class WebSocketMessageReader(WebSocket webSocket, long maxMessag
 
             if (result.EndOfMessage)
             {
+                // .NET's WebSocket checks a text message's UTF-8 as each fragment arrives, and at the end of the
+                // message that it does not stop inside a character; but an empty final fragment skips that last
+                // check, so [34 CE] then an empty final fragment passed as a text message (found by eng/fuzz.sh
+                // websocket). Such a message is checked whole here; every other one the WebSocket has checked.
+                if (result.MessageType == WebSocketMessageType.Text && result.Count == 0 && count > 0 && !Utf8.IsValid(_buffer.AsSpan(0, count)))
+                {
+                    Error = "invalid UTF-8 in a text message";
+                    await CloseQuietlyAsync(WebSocketCloseStatus.InvalidPayloadData, "Invalid UTF-8").ConfigureAwait(false);
+                    return WebSocketReadStatus.ProtocolError;
+                }
+
                 MessageType = result.MessageType;
                 Message = _buffer.AsMemory(0, count);
                 return WebSocketReadStatus.Message;

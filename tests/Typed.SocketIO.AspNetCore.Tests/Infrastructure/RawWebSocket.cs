@@ -8,6 +8,7 @@ namespace Typed.SocketIO.AspNetCore.Tests.Infrastructure;
 /// <summary>One WebSocket frame as read off the wire.</summary>
 public readonly record struct RawFrame(bool Fin, int Rsv, int Opcode, byte[] Payload)
 {
+    public const int Continuation = 0x0;
     public const int Text = 0x1;
     public const int Binary = 0x2;
     public const int Close = 0x8;
