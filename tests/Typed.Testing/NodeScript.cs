@@ -59,7 +59,16 @@ public static class NodeScript
 
         process.StandardInput.Close();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"node {script} did not exit within 60 s. stderr: {await stderr}");
+        }
+
         if (process.ExitCode != 0)
         {
             throw new InvalidOperationException($"node {script} failed (exit {process.ExitCode}): {await stderr}");
