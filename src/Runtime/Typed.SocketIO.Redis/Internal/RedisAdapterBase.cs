@@ -109,10 +109,38 @@ internal abstract class RedisAdapterBase : InMemorySocketIOAdapter
     protected string NewRequestId() => RedisPacketCodec.NewId(_idLength);
 
     /// <summary>
+    /// Publishes a broadcast with acknowledgements under <paramref name="requestId"/>, in this mode's envelope and
+    /// channel, for every other server to deliver and answer.
+    /// </summary>
+    protected abstract void PublishBroadcastWithAck(SocketIOPacket packet, SocketIOBroadcastOptions options, string requestId);
+
+    public override void BroadcastWithAck(SocketIOPacket packet, SocketIOBroadcastOptions options, Action<int> onRecipients, Action<SocketIOArguments> onResponse)
+    {
+        ArgumentNullException.ThrowIfNull(onRecipients);
+        ArgumentNullException.ThrowIfNull(onResponse);
+        if (!options.Local)
+        {
+            var requestId = NewRequestId();
+            var request = new RedisAckRequest(onRecipients, onResponse);
+            if (TryAddAckRequest(requestId, request))
+            {
+                PublishBroadcastWithAck(packet, options, requestId);
+
+                // The entry lives as long as the broadcast's own timeout (as Node), and the number of servers to hear
+                // from is asked for once the request is out.
+                _ = ForgetAckRequestAsync(requestId, options.AckTimeout);
+                _ = ExpectServersAsync(request);
+            }
+        }
+
+        base.BroadcastWithAck(packet, options, onRecipients, onResponse);
+    }
+
+    /// <summary>
     /// Registers a broadcast's acknowledgement request; over the bound (or on a clash) the broadcast stays local and
     /// the placeholder is withdrawn, and false is returned.
     /// </summary>
-    protected bool TryAddAckRequest(string requestId, RedisAckRequest request)
+    private bool TryAddAckRequest(string requestId, RedisAckRequest request)
     {
         if (AckRequests.Count >= Backplane.Options.MaxPendingRequests || !AckRequests.TryAdd(requestId, request))
         {
@@ -121,16 +149,6 @@ internal abstract class RedisAdapterBase : InMemorySocketIOAdapter
         }
 
         return true;
-    }
-
-    /// <summary>
-    /// After the request is published: the entry lives as long as the broadcast's own timeout (as Node), and the
-    /// number of servers to hear from is asked for.
-    /// </summary>
-    protected void ExpectAckAnswers(string requestId, RedisAckRequest request, TimeSpan timeout)
-    {
-        _ = ForgetAckRequestAsync(requestId, timeout);
-        _ = ExpectServersAsync(request);
     }
 
     /// <summary>

@@ -57,35 +57,22 @@ internal sealed class RedisClassicAdapter : RedisAdapterBase
         base.Broadcast(packet, options);
     }
 
-    public override void BroadcastWithAck(SocketIOPacket packet, SocketIOBroadcastOptions options, Action<int> onRecipients, Action<SocketIOArguments> onResponse)
+    protected override void PublishBroadcastWithAck(SocketIOPacket packet, SocketIOBroadcastOptions options, string requestId)
     {
-        ArgumentNullException.ThrowIfNull(onRecipients);
-        ArgumentNullException.ThrowIfNull(onResponse);
-        if (!options.Local)
-        {
-            var requestId = NewRequestId();
-            var request = new RedisAckRequest(onRecipients, onResponse);
-            if (TryAddAckRequest(requestId, request))
-            {
-                var buffer = new ArrayBufferWriter<byte>();
-                var writer = new MessagePackBufferWriter(buffer);
-                writer.WriteMapHeader(5);
-                writer.WriteString("uid"u8);
-                writer.Write(Uid);
-                writer.WriteString("requestId"u8);
-                writer.Write(requestId);
-                writer.WriteString("type"u8);
-                writer.Write((long)RedisRequestType.Broadcast);
-                writer.WriteString("packet"u8);
-                buffer.Write(RedisPacketCodec.EncodePacket(packet).Span);
-                writer.WriteString("opts"u8);
-                WriteOptions(buffer, options, withTimeout: true);
-                Backplane.Publish(RedisChannel.Literal(_requestChannel), buffer.WrittenMemory);
-                ExpectAckAnswers(requestId, request, options.AckTimeout);
-            }
-        }
-
-        base.BroadcastWithAck(packet, options, onRecipients, onResponse);
+        var buffer = new ArrayBufferWriter<byte>();
+        var writer = new MessagePackBufferWriter(buffer);
+        writer.WriteMapHeader(5);
+        writer.WriteString("uid"u8);
+        writer.Write(Uid);
+        writer.WriteString("requestId"u8);
+        writer.Write(requestId);
+        writer.WriteString("type"u8);
+        writer.Write((long)RedisRequestType.Broadcast);
+        writer.WriteString("packet"u8);
+        buffer.Write(RedisPacketCodec.EncodePacket(packet).Span);
+        writer.WriteString("opts"u8);
+        WriteOptions(buffer, options, withTimeout: true);
+        Backplane.Publish(RedisChannel.Literal(_requestChannel), buffer.WrittenMemory);
     }
 
     public override void AddSockets(SocketIOBroadcastOptions options, IReadOnlyCollection<string> rooms)

@@ -37,23 +37,10 @@ internal abstract class RedisClusterAdapter : RedisAdapterBase
     /// <summary>The channel a broadcast with acknowledgements goes on, as MessagePack (every server must answer it).</summary>
     protected abstract RedisChannel BroadcastWithAckChannel { get; }
 
-    public override void BroadcastWithAck(SocketIOPacket packet, SocketIOBroadcastOptions options, Action<int> onRecipients, Action<SocketIOArguments> onResponse)
+    protected override void PublishBroadcastWithAck(SocketIOPacket packet, SocketIOBroadcastOptions options, string requestId)
     {
-        ArgumentNullException.ThrowIfNull(onRecipients);
-        ArgumentNullException.ThrowIfNull(onResponse);
-        if (!options.Local)
-        {
-            var requestId = NewRequestId();
-            var request = new RedisAckRequest(onRecipients, onResponse);
-            if (TryAddAckRequest(requestId, request))
-            {
-                var (data, _) = BroadcastData(packet, options, requestId, preferJson: false);
-                Backplane.Publish(BroadcastWithAckChannel, PackMessage(RedisClusterMessageType.Broadcast, data));
-                ExpectAckAnswers(requestId, request, options.AckTimeout);
-            }
-        }
-
-        base.BroadcastWithAck(packet, options, onRecipients, onResponse);
+        var (data, _) = BroadcastData(packet, options, requestId, preferJson: false);
+        Backplane.Publish(BroadcastWithAckChannel, PackMessage(RedisClusterMessageType.Broadcast, data));
     }
 
     /// <summary>
