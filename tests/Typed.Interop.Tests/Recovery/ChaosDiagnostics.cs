@@ -1,4 +1,3 @@
-using System.Reflection;
 using System.Text;
 using Typed.SocketIO;
 using Typed.SocketIO.Client;
@@ -21,8 +20,8 @@ internal static class ChaosDiagnostics
             var recorder = recorders[i];
             var socket = recorder.Socket;
             var id = socket.Id;
-            text.Append($"client {i}: connected {socket.IsConnected}, id {id}, pid {Field(socket, "_pid")}, last offset {Field(socket, "_lastOffset")}, ")
-                .Append($"connect sent {Field(socket, "_connectSent")}, engine {socket.Client.EngineId} ({socket.Client.Transport}), ")
+            text.Append($"client {i}: connected {socket.IsConnected}, id {id}, {socket.DescribeRecoveryState()}, ")
+                .Append($"engine {socket.Client.EngineId} ({socket.Client.Transport}), ")
                 .Append($"ticks {recorder.Count} (last {recorder.LastTick}); ");
             if (id is not null && ns.TryGetSocket(id, out var serverSocket))
             {
@@ -43,7 +42,4 @@ internal static class ChaosDiagnostics
         text.AppendLine($"server: {ns.Sockets.Count} sockets registered, {ns.Adapter.GetSockets([]).Count} in the adapter");
         return text.ToString();
     }
-
-    private static object? Field(SocketIOClientSocket socket, string name) =>
-        typeof(SocketIOClientSocket).GetField(name, BindingFlags.Instance | BindingFlags.NonPublic)?.GetValue(socket);
 }

@@ -204,6 +204,15 @@ public sealed partial class SocketIOClientSocket : IPendingAckOwner, ISocketIOSt
 
     internal long NextAckId() => Interlocked.Increment(ref _nextAckId) - 1;
 
+    /// <summary>Recovery and connect state as the tests' failure reports print it (pid, last offset, CONNECT sent).</summary>
+    internal string DescribeRecoveryState()
+    {
+        lock (_gate)
+        {
+            return $"pid {_pid}, last offset {_lastOffset}, connect sent {_connectSent}";
+        }
+    }
+
     /// <summary>
     /// The connection opened (its open is number <paramref name="epoch"/> of <see cref="SocketIOClient.ConnectionEpoch"/>):
     /// an active socket asks for its namespace.
