@@ -14,8 +14,8 @@ namespace Typed.Interop.Tests.Rpc;
 /// <summary>
 /// Typed RPC that fails loudly and early: error acknowledgements for throwing handlers and arguments that do not bind,
 /// unknown events answered with <c>unknown_event</c>, finite default ack timeouts, connections refused when a hub's
-/// constructor or <c>OnConnectedAsync</c> throws (reliability bug 4), and client errors logged briefly and rate-limited
-/// (reliability bug 6). Driven by the stock socket.io-client (tests/js/sio-rpc.mjs) and by the .NET client.
+/// constructor or <c>OnConnectedAsync</c> throws (reliability bug 4), client errors logged briefly and rate-limited
+/// (reliability bug 6), and hub methods awaiting their caller under a burst (reliability bug 1). Driven by the stock socket.io-client (tests/js/sio-rpc.mjs) and by the .NET client.
 /// </summary>
 [Trait("Category", TestCategories.Interop)]
 public sealed class RpcFailureTests
@@ -203,6 +203,81 @@ public sealed class RpcFailureTests
         Assert.True(entry.Message.Length < 400, entry.Message);
     }
 
+    /// <summary>
+    /// Bug 6, the operator's side: client errors log at <see cref="SocketIOOptions.ClientErrorLogLevel"/>, at most one
+    /// per <see cref="SocketIOOptions.ClientErrorLogInterval"/>, and each entry counts the errors held back since the
+    /// previous one, so every error is either logged or counted. Each round ends with an answered call (everything
+    /// before it is handled) and a pause past the interval, so the next round's first error is logged for certain.
+    /// </summary>
+    [Fact]
+    public async Task Client_errors_log_at_the_chosen_level_and_each_entry_counts_those_held_back()
+    {
+        var interval = TimeSpan.FromMilliseconds(200);
+        var logs = new LogProvider();
+        await using var host = await StartAsync("json", logs: logs, configure: o =>
+        {
+            o.ClientErrorLogLevel = LogLevel.Information;
+            o.ClientErrorLogInterval = interval;
+        });
+        await using var client = ClientKit.Create(new Uri(host.BaseUrl), "websocket", "json");
+        var socket = client.Of("/rpc");
+        await socket.ConnectAsync().WaitAsync(ClientKit.Wait);
+
+        var errors = 0;
+        for (var round = 0; round < 4; round++)
+        {
+            for (var i = 0; i < 100 * round; i++)
+            {
+                socket.Emit("double", "not a number");
+                errors++;
+            }
+
+            await Assert.ThrowsAsync<SocketInvocationException>(() => socket.EmitWithAckAsync("double", ["x"]).WaitAsync(TimeSpan.FromSeconds(60)));
+            errors++;
+            await Task.Delay(interval + TimeSpan.FromMilliseconds(100));
+        }
+
+        // One more, past the interval: logged, with the count of everything held back since the previous entry.
+        await Assert.ThrowsAsync<SocketInvocationException>(() => socket.EmitWithAckAsync("double", ["x"]).WaitAsync(TimeSpan.FromSeconds(60)));
+        errors++;
+
+        Assert.Equal(errors, host.Services.GetRequiredService<SocketIOServer>().Counters.BindingErrors);
+        var entries = logs.Entries.Where(e => e.EventId.Id == 109).ToList();
+        Assert.True(entries.Count >= 5, $"{entries.Count} entries for 4 rounds and the last call");
+        Assert.All(entries, e => Assert.Equal(LogLevel.Information, e.Level));
+        Assert.DoesNotContain(logs.Entries, e => e.Category.StartsWith("Typed", StringComparison.Ordinal) && e.Level >= LogLevel.Warning);
+        var counted = entries.Sum(e => 1 + int.Parse(System.Text.RegularExpressions.Regex.Match(e.Message, @"\((\d+) more client errors").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(errors, counted);
+    }
+
+    /// <summary>
+    /// Bug 1 as it was reported, through a typed hub: 2,000 calls of a hub method that awaits
+    /// <c>Clients.Caller.Compute</c>. Every call completes and the connection stays up: the callers' answers and the
+    /// pongs behind the burst are read whatever the hub methods are waiting for.
+    /// </summary>
+    [Theory]
+    [InlineData("json")]
+    [InlineData("msgpack")]
+    public async Task Two_thousand_hub_calls_that_await_the_callers_answer_all_complete(string parser)
+    {
+        const int count = 2000;
+
+        // Every hub method waits for one answer at the same moment: this scenario needs 2,000 outstanding.
+        await using var host = await StartAsync(parser, configure: o => o.MaxPendingAcksPerSocket = 4096);
+        await using var client = ClientKit.Create(new Uri(host.BaseUrl), "websocket", parser);
+        var socket = client.Of("/rpc", o => o.AckTimeout = TimeSpan.FromSeconds(55));
+        using var registration = socket.Register<IRpcClient>(new DoublingReceiver());
+        var disconnects = 0;
+        socket.Disconnected += (_, _) => Interlocked.Increment(ref disconnects);
+        await socket.ConnectAsync().WaitAsync(ClientKit.Wait);
+        var rpc = socket.CreateProxy<IRpcServer>();
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, count).Select(rpc.AskClient)).WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(Enumerable.Range(0, count).Select(i => $"ok:{i * 2}"), answers);
+        Assert.Equal(0, Volatile.Read(ref disconnects));
+    }
+
     [Fact]
     public async Task Default_ack_timeouts_fire_when_the_peer_never_acks()
     {
@@ -258,6 +333,11 @@ public sealed class RpcFailureTests
     private sealed class ThrowingReceiver : IRpcClient
     {
         public Task<int> Compute(int n) => throw new InvalidOperationException("client secret");
+    }
+
+    private sealed class DoublingReceiver : IRpcClient
+    {
+        public Task<int> Compute(int n) => Task.FromResult(n * 2);
     }
 
     /// <summary>Keeps every log entry, and lets a test wait for some without sleeping.</summary>

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Typed.SocketIO.Client;
 
 namespace Typed.SocketIO.AspNetCore.Tests.SocketIO;
@@ -137,6 +138,60 @@ public sealed class EventQueueTests
             Assert.Empty(server.IO.MainNamespace.Adapter.GetSockets(["room-a"]));
             Assert.Equal(SocketIOClientDisconnectReason.IOServerDisconnect, await clientSaw.Task.WaitAsync(s_bound));
             Assert.Contains(server.Logs.Entries, entry => entry.EventId.Id == 115);
+        }
+        finally
+        {
+            stuck.TrySetResult();
+        }
+    }
+
+    /// <summary>
+    /// Server bug 2 as it was reported: a handler that never completes, events queued behind it, then the client
+    /// leaves. The socket leaves its namespace and rooms and its Disconnected handlers run without waiting for that
+    /// handler, and the host then stops at once: before, the close waited behind the handler lane, the socket stayed
+    /// registered, and host shutdown took its full 30 s timeout.
+    /// </summary>
+    [Fact]
+    public async Task A_client_leaving_while_a_handler_never_completes_is_cleaned_up_and_the_host_stops_at_once()
+    {
+        var stuck = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var left = new TaskCompletionSource<(SocketIOSocket, SocketIODisconnectReason)>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var server = await StartAsync(
+            io => io.MainNamespace.OnConnection(socket =>
+            {
+                socket.Join("room-a");
+                socket.On("work", async _ =>
+                {
+                    started.TrySetResult();
+                    await stuck.Task;
+                });
+                socket.Disconnected += (s, reason) => left.TrySetResult((s, reason));
+            }),
+            o => o.MaxParallelHandlersPerSocket = 1);
+
+        try
+        {
+            var client = new SocketIOClient(server.BaseUri, o => o.Transports = EngineIOTransports.WebSocket);
+            var socket = client.Of("/");
+            await socket.ConnectAsync().WaitAsync(s_bound);
+            for (var i = 0; i < 50; i++)
+            {
+                socket.Emit("work", i);
+            }
+
+            await started.Task.WaitAsync(s_bound);
+            await client.DisposeAsync(); // closes its Engine.IO connection
+
+            var (gone, reason) = await left.Task.WaitAsync(s_bound);
+            Assert.Equal(SocketIODisconnectReason.TransportClose, reason);
+            Assert.False(server.IO.MainNamespace.TryGetSocket(gone.Id, out _));
+            Assert.Empty(server.IO.MainNamespace.Adapter.GetSockets(["room-a"]));
+
+            // Far below the host's 30 s shutdown timeout, which a stop waiting for the stuck handler would run out.
+            var stopping = Stopwatch.StartNew();
+            await server.StopAsync().WaitAsync(s_bound);
+            Assert.True(stopping.Elapsed < TimeSpan.FromSeconds(10), $"the host took {stopping.Elapsed} to stop");
         }
         finally
         {
