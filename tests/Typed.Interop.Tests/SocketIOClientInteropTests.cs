@@ -34,13 +34,13 @@ public sealed class SocketIOClientInteropTests
         {
             JsonObject ours, reference;
             string[] ourReasons, referenceReasons;
-            await using (var host = await SocketIOHost.StartAsync(parser))
+            await using (var host = await SocketIOHost.StartAsync(parser, configure: TolerantHeartbeat.Apply))
             {
                 ours = await RunAsync(host.BaseUrl, mode, parser, scenario);
                 ourReasons = await DisconnectReasonsAsync(host.Events);
             }
 
-            await using (var node = await NodeServer.StartAsync("sio-reference-server.mjs", "--parser", parser))
+            await using (var node = await NodeServer.StartAsync("sio-reference-server.mjs", ["--parser", parser, .. TolerantHeartbeat.NodeArguments]))
             {
                 reference = await RunAsync(node.BaseUrl, mode, parser, scenario);
                 referenceReasons = await DisconnectReasonsAsync(node.Events);

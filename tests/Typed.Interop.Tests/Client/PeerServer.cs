@@ -9,13 +9,8 @@ internal sealed class PeerServer : IAsyncDisposable
 {
     private IAsyncDisposable? _running;
 
-    /// <summary>
-    /// The pong deadline the peers get unless a test asks for another: the interop application's own is 200 ms, and a
-    /// client or server process stalled longer than that on a loaded machine (a build beside the tests) was timed out
-    /// and reconnected in the middle of tests that are not about the heartbeat (3 of 166 once). Pings still come every
-    /// 300 ms, so the heartbeat itself is still exercised.
-    /// </summary>
-    public static readonly TimeSpan DefaultPingTimeout = TimeSpan.FromSeconds(20);
+    /// <summary>The pong deadline the peers get unless a test asks for another: <see cref="TolerantHeartbeat"/>.</summary>
+    public static readonly TimeSpan DefaultPingTimeout = TolerantHeartbeat.PingTimeout;
 
     private readonly TimeSpan _pingTimeout;
 

@@ -29,7 +29,7 @@ public sealed class TypedClientTests
     [MemberData(nameof(Cases))]
     public async Task Typed_client_calls_land_on_the_server_and_server_calls_land_on_the_client(string server, string mode, string parser)
     {
-        await using var host = server == "typed" ? (IAsyncDisposable)await TypedHubHost.StartAsync(parser) : await NodeServer.StartAsync("sio-reference-server.mjs", "--parser", parser);
+        await using var host = server == "typed" ? (IAsyncDisposable)await TypedHubHost.StartAsync(parser) : await NodeServer.StartAsync("sio-reference-server.mjs", ["--parser", parser, .. TolerantHeartbeat.NodeArguments]);
         var baseUrl = host is KestrelTestHost typed ? typed.BaseUrl : ((NodeServer)host).BaseUrl;
         await using var client = ClientKit.Create(new Uri(baseUrl), mode, parser);
         var socket = client.Of("/chat");
