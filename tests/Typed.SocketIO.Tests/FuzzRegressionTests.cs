@@ -50,4 +50,29 @@ public sealed class FuzzRegressionTests
         Assert.Null(packet);
         Assert.Equal("invalid payload", error);
     }
+
+    /// <summary>
+    /// eng/fuzz.sh sio-msgpack, three crash inputs of one cause (2026-11-28): the float32 -2^63 decodes to the JSON
+    /// number <c>-9223372036854776000</c> (as JavaScript prints it). That literal fits no int64, so the encoder took its
+    /// double, wrote it as the int64 -2^63, and the next decode printed the exact <c>-9223372036854775808</c>: the
+    /// packet changed through encode and decode. An integer literal that fits neither int64 nor uint64 is now written
+    /// as the float64 it parses to, which decodes to the same text.
+    /// </summary>
+    [Theory]
+    [InlineData("83 a474797065 03 a464617461 91 ca df000000 a36e7370 a12f", "[-9223372036854776000]")] // float32 -2^63
+    [InlineData("83 a474797065 03 a464617461 91 cb c3e0000000000000 a36e7370 a12f", "[-9223372036854776000]")] // float64 -2^63
+    public void MessagePack_float_at_the_int64_minimum_survives_encode_and_decode(string hex, string json)
+    {
+        var parser = SocketIOParsers.Get(SocketIOParser.MessagePack);
+        var status = parser.CreateDecoder(new SocketIOParserLimits()).Decode(Convert.FromHexString(hex.Replace(" ", "")), isBinary: true, out var packet, out _);
+        Assert.Equal(SocketIODecodeStatus.Packet, status);
+        Assert.Equal(json, Encoding.UTF8.GetString(packet!.Data.Span));
+
+        var messages = new List<Typed.SocketIO.Protocol.EngineIOOutgoingPacket>();
+        parser.Encode(packet, messages);
+        var again = parser.CreateDecoder(new SocketIOParserLimits()).Decode(Assert.Single(messages).Encoded.ToArray(), isBinary: true, out var decoded, out _);
+
+        Assert.Equal(SocketIODecodeStatus.Packet, again);
+        Assert.Equal(json, Encoding.UTF8.GetString(decoded!.Data.Span));
+    }
 }

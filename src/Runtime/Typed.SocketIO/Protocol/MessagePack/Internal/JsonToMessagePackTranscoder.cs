@@ -216,6 +216,12 @@ internal static class JsonToMessagePackTranscoder
                 writer.Write(unsigned);
                 return;
             }
+
+            // Beyond both: the double it parses to. Not as an integer even when that double is one (-2^63 is): the
+            // decoder prints an integer exactly but a float as JavaScript does, and this text came from a float
+            // (-9223372036854776000), so an integer would come back as other text (-9223372036854775808).
+            writer.Write(double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture));
+            return;
         }
 
         var value = double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture);
