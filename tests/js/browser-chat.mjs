@@ -12,6 +12,7 @@
 //   refused-late-poll
 //                 a blank nickname is refused while the server holds every poll (the test's middleware), so the GET
 //                 the client sends beside its close packet reaches the server after the close; reports every poll
+//                 (the page uses polling only, so the close is always a POST)
 //
 // stdout: one JSON line {"ok", "scenario", ...observations, "screenshots": [...], "errors": [...]}; exit 0 iff ok.
 // Chromium: /usr/bin/chromium (or $CHROMIUM_PATH); missing, the run fails saying so.
@@ -94,9 +95,10 @@ async function twoPages() {
 // On a refusal socket.io-client closes its connection: it sends the next GET (queued before the refusal is handled)
 // and then POSTs the close packet. Under load the server could read the close first and answer that GET 400, which
 // Chromium logs as a console error (a flake of two-pages, SPEC A9). Here the server holds polls, so the close is
-// always read first; the scenario ends once every poll has its answer.
+// always read first; the scenario ends once every poll has its answer. The page stays on polling: were it probing a
+// WebSocket when the refusal came, engine.io-client would wait for the upgrade and close the WebSocket, posting no close.
 async function refusedLatePoll() {
-  const page = await open("   ");
+  const page = await open("   ", { transports: "polling" });
   const answers = [];
   page.on("request", (request) => {
     const url = new URL(request.url());
