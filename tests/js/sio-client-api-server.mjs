@@ -1,8 +1,9 @@
 // A socket.io 4.8.4 server for the .NET client's socket.io-client API tests
-// (tests/Typed.Interop.Tests/Client/SocketIOClientBufferAndEngineTests.cs): the receive buffer, the Engine.IO
-// per-packet events and SocketIOClient.ConnectAsync.
+// (tests/Typed.Interop.Tests/Client): the receive buffer, the Engine.IO per-packet events, the ping event and
+// SocketIOClient.ConnectAsync.
 //
-// Usage: node sio-client-api-server.mjs [port]   (0 or omitted = random)
+// Usage: node sio-client-api-server.mjs [port] [--ping-timeout ms]   (port 0 or omitted = random)
+//        --ping-timeout replaces the 200 ms pong deadline (tests not about the heartbeat).
 // stdout: exactly one line, `listening <port>`, once the server accepts connections.
 // stderr: `EVENT <json>` lines (below); any other line is a free-form diagnostic.
 //
@@ -19,14 +20,28 @@
 import { createServer } from "node:http";
 import { Server } from "socket.io";
 
-const port = Number(process.argv[2] ?? 0);
+const [portArgument = "0", ...options] = process.argv.slice(2);
+const port = Number(portArgument);
+let pingTimeout = 200;
+for (let i = 0; i < options.length; i++) {
+  if (options[i] === "--ping-timeout" && Number.isInteger(Number(options[i + 1])) && Number(options[i + 1]) > 0) {
+    pingTimeout = Number(options[++i]);
+  } else {
+    process.stderr.write(`usage: node sio-client-api-server.mjs [port] [--ping-timeout ms]; unexpected: ${options[i]}\n`);
+    process.exit(2);
+  }
+}
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  process.stderr.write(`invalid port: ${portArgument}\n`);
+  process.exit(2);
+}
 const event = (fields) => process.stderr.write(`EVENT ${JSON.stringify(fields)}\n`);
 const sizeOf = (data) =>
   data === undefined || data === null ? 0 : typeof data === "string" ? Buffer.byteLength(data) : data.byteLength;
 
 const httpServer = createServer((req, res) => res.writeHead(404).end());
 // connectTimeout 60 s: a socket /early holds is never closed by the server within a test's wait, only by its client.
-const io = new Server(httpServer, { pingInterval: 300, pingTimeout: 200, connectTimeout: 60000, cors: { origin: "*" } });
+const io = new Server(httpServer, { pingInterval: 300, pingTimeout, connectTimeout: 60000, cors: { origin: "*" } });
 
 io.engine.on("connection", (conn) => {
   event({ type: "engine-open", eid: conn.id, transport: conn.transport.name });

@@ -52,7 +52,7 @@ public sealed class SocketIOClientBehaviorTests
     {
         // sio-client-api-server.mjs: /early's middleware holds the socket (its CONNECT stays unanswered) and "kill"
         // on / closes the Engine.IO session.
-        await using var server = await NodeServer.StartAsync("sio-client-api-server.mjs");
+        await using var server = await NodeServer.StartAsync("sio-client-api-server.mjs", TolerantHeartbeat.NodeArguments);
         await using var client = Create(new Uri(server.BaseUrl), "websocket", "json", o => o.Reconnection = false);
         var main = client.Of("/");
         await main.ConnectAsync().WaitAsync(Wait);

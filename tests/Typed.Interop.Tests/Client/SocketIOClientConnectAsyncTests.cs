@@ -17,7 +17,7 @@ public sealed class SocketIOClientConnectAsyncTests
     [Fact]
     public async Task ConnectAsync_connects_the_namespace_of_the_url_with_its_handlers_in_place_before_the_first_event()
     {
-        await using var server = await NodeServer.StartAsync("sio-reference-server.mjs");
+        await using var server = await NodeServer.StartAsync("sio-reference-server.mjs", TolerantHeartbeat.NodeArguments);
         var auth = Channel.CreateUnbounded<string>();
         var socket = await SocketIOClient.ConnectAsync(
             new Uri(server.BaseUrl + "/custom"),
@@ -40,7 +40,7 @@ public sealed class SocketIOClientConnectAsyncTests
     [Fact]
     public async Task ConnectAsync_throws_the_servers_refusal()
     {
-        await using var server = await NodeServer.StartAsync("sio-reference-server.mjs");
+        await using var server = await NodeServer.StartAsync("sio-reference-server.mjs", TolerantHeartbeat.NodeArguments);
         var refused = await Assert.ThrowsAsync<SocketIOConnectException>(() =>
             SocketIOClient.ConnectAsync(new Uri(server.BaseUrl + "/secure")).WaitAsync(Wait));
 
@@ -51,7 +51,7 @@ public sealed class SocketIOClientConnectAsyncTests
     [Fact]
     public async Task A_cancelled_ConnectAsync_disposes_its_client_and_the_connection_closes()
     {
-        await using var server = await NodeServer.StartAsync("sio-client-api-server.mjs");
+        await using var server = await NodeServer.StartAsync("sio-client-api-server.mjs", TolerantHeartbeat.NodeArguments);
         using var cancel = new CancellationTokenSource();
         var connecting = SocketIOClient.ConnectAsync(new Uri(server.BaseUrl + "/early"), cancellationToken: cancel.Token);
 

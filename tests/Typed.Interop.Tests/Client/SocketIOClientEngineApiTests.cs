@@ -18,7 +18,7 @@ public sealed class SocketIOClientEngineApiTests
     [InlineData(false, "polling")]
     public async Task RememberUpgrade_makes_the_next_session_open_on_WebSocket(bool remember, string reconnectTransport)
     {
-        await using var server = await NodeServer.StartAsync("sio-reference-server.mjs");
+        await using var server = await NodeServer.StartAsync("sio-reference-server.mjs", TolerantHeartbeat.NodeArguments);
         await using var client = new SocketIOClient(new Uri(server.BaseUrl), o =>
         {
             o.RememberUpgrade = remember;
@@ -58,7 +58,7 @@ public sealed class SocketIOClientEngineApiTests
     [Fact]
     public async Task Ping_is_raised_for_each_server_heartbeat()
     {
-        await using var server = await NodeServer.StartAsync("sio-reference-server.mjs");
+        await using var server = await NodeServer.StartAsync("sio-client-api-server.mjs", TolerantHeartbeat.NodeArguments);
         await using var client = new SocketIOClient(new Uri(server.BaseUrl), o => o.Transports = EngineIOTransports.WebSocket);
         var pings = 0;
         var twoPings = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -73,7 +73,13 @@ public sealed class SocketIOClientEngineApiTests
         await client.Of("/").ConnectAsync().WaitAsync(Wait);
         await twoPings.Task.WaitAsync(Wait);
 
-        // The pongs went back: the session is still up after two heartbeats.
+        // Each ping was answered: the server received a pong for each (its log of the packets it received).
+        using var deadline = new CancellationTokenSource(Wait);
+        while (server.Events.Count(e => JsonDocument.Parse(e).RootElement is var p && p.GetProperty("type").GetString() == "eio-in" && p.GetProperty("ptype").GetString() == "pong") < 2)
+        {
+            await Task.Delay(20, deadline.Token);
+        }
+
         Assert.True(client.Of("/").IsConnected);
     }
 
@@ -82,7 +88,7 @@ public sealed class SocketIOClientEngineApiTests
     [InlineData("websocket")]
     public async Task EnginePacket_events_report_each_Engine_IO_packet_as_the_server_sent_and_received_it(string mode)
     {
-        await using var server = await NodeServer.StartAsync("sio-client-api-server.mjs");
+        await using var server = await NodeServer.StartAsync("sio-client-api-server.mjs", TolerantHeartbeat.NodeArguments);
         await using var client = Create(new Uri(server.BaseUrl), mode, "json");
         var received = new System.Collections.Concurrent.ConcurrentQueue<EngineIOPacketInfo>();
         var created = new System.Collections.Concurrent.ConcurrentQueue<EngineIOPacketInfo>();

@@ -18,7 +18,7 @@ public sealed class SocketIOClientReceiveBufferTests
     [InlineData("websocket")]
     public async Task Events_received_before_the_CONNECT_reply_wait_in_the_receive_buffer_and_reach_the_handlers_on_connect(string mode)
     {
-        await using var server = await NodeServer.StartAsync("sio-client-api-server.mjs");
+        await using var server = await NodeServer.StartAsync("sio-client-api-server.mjs", TolerantHeartbeat.NodeArguments);
         await using var client = Create(new Uri(server.BaseUrl), mode, "json");
         var (main, earlySent) = await ConnectMainAsync(client, mode);
         var early = client.Of("/early");
@@ -54,7 +54,7 @@ public sealed class SocketIOClientReceiveBufferTests
     [Fact]
     public async Task ClearReceiveBuffer_discards_the_events_received_before_the_CONNECT_reply()
     {
-        await using var server = await NodeServer.StartAsync("sio-client-api-server.mjs");
+        await using var server = await NodeServer.StartAsync("sio-client-api-server.mjs", TolerantHeartbeat.NodeArguments);
         await using var client = Create(new Uri(server.BaseUrl), "websocket", "json");
         var (main, earlySent) = await ConnectMainAsync(client, "websocket");
         var early = client.Of("/early");
