@@ -22,13 +22,13 @@ public sealed class StockClientRetryTests
     public async Task Acked_emits_with_retries_are_acknowledged_once_in_order_across_transport_cuts(string transport)
     {
         JsonElement ours;
-        await using (var host = await SocketIOHost.StartAsync("json"))
+        await using (var host = await SocketIOHost.StartAsync("json", configure: TolerantHeartbeat.Apply))
         {
             ours = await NodeScript.RunAsync("sio-retries.mjs", host.BaseUrl, transport, Count.ToString(System.Globalization.CultureInfo.InvariantCulture), string.Join(',', s_cuts));
         }
 
         JsonElement reference;
-        await using (var node = await NodeServer.StartAsync("sio-reference-server.mjs", "--parser", "json"))
+        await using (var node = await NodeServer.StartAsync("sio-reference-server.mjs", ["--parser", "json", .. TolerantHeartbeat.NodeArguments]))
         {
             reference = await NodeScript.RunAsync("sio-retries.mjs", node.BaseUrl, transport, Count.ToString(System.Globalization.CultureInfo.InvariantCulture), string.Join(',', s_cuts));
         }
