@@ -217,6 +217,54 @@ public sealed class ClientFaultTests
     }
 
     /// <summary>
+    /// Disposed while the server has not answered the handshake, the client ends the attempt: DisposeAsync completes
+    /// without an exception (it once tried to post a close packet for a session with no id yet, and threw
+    /// ArgumentNullException; a fresh-clone run under load caught it when a reconnection was in flight), the pending
+    /// ConnectAsync fails saying why, and the server sees the connection go.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Disposing_while_the_handshake_is_unanswered_ends_the_attempt_without_an_error(bool webSocket)
+    {
+        var arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var left = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var server = await HandWrittenServer.StartAsync("/engine.io", async context =>
+        {
+            try
+            {
+                if (context.WebSockets.IsWebSocketRequest)
+                {
+                    using var ws = await context.WebSockets.AcceptWebSocketAsync();
+                    arrived.TrySetResult();
+                    await ws.ReceiveAsync(new byte[16], CancellationToken.None); // the open packet never comes
+                }
+                else
+                {
+                    arrived.TrySetResult();
+                    await Task.Delay(Timeout.Infinite, context.RequestAborted);
+                }
+            }
+            catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
+            {
+                // The client went away: what this server waits for.
+            }
+
+            left.TrySetResult();
+        });
+        var engine = new EngineIOClient(server.BaseUri, new EngineIOClientOptions { UsePolling = !webSocket, UseWebSocket = webSocket });
+        var connecting = engine.ConnectAsync();
+        await arrived.Task.WaitAsync(s_bound);
+
+        await engine.DisposeAsync().AsTask().WaitAsync(s_bound);
+
+        var error = await Assert.ThrowsAsync<EngineIOConnectException>(() => connecting.WaitAsync(s_bound));
+        Assert.Equal("the client was closed before the handshake completed", error.Message);
+        Assert.False(engine.IsOpen);
+        await left.Task.WaitAsync(s_bound);
+    }
+
+    /// <summary>
     /// A raw Socket.IO server on WebSocket: opens the session, and answers each CONNECT with <paramref name="connectReply"/>
     /// (null: never answers). It reads until the client goes away.
     /// </summary>

@@ -220,6 +220,12 @@ internal sealed partial class EngineIOClient
 
     private async Task CloseTransportGracefullyAsync()
     {
+        // Still opening: no session id, no loops, nothing the server would read. Closing aborts the handshake.
+        if (!Volatile.Read(ref _transportStarted))
+        {
+            return;
+        }
+
         if (Transport == EngineIOTransport.Polling)
         {
             await ClosePollingAsync().ConfigureAwait(false);

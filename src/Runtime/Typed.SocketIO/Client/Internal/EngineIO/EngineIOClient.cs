@@ -17,6 +17,7 @@ internal sealed partial class EngineIOClient : IAsyncDisposable
     private TaskCompletionSource? _writerWaiter;
     private Timer? _watchdog;
     private int _state; // 0 new, 1 open, 2 closed
+    private bool _transportStarted; // the handshake is done and a transport's loops run: there is something to close gracefully
     private string? _closeRequested;
 
     public EngineIOClient(Uri serverUri, EngineIOClientOptions? options = null)
@@ -88,6 +89,8 @@ internal sealed partial class EngineIOClient : IAsyncDisposable
             {
                 await OpenWebSocketAsync(timeout.Token).ConfigureAwait(false);
             }
+
+            Volatile.Write(ref _transportStarted, true);
         }
         catch (Exception ex)
         {
@@ -96,6 +99,12 @@ internal sealed partial class EngineIOClient : IAsyncDisposable
             var timedOut = timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested && !_closed.IsCancellationRequested;
             Volatile.Write(ref _state, 2);
             _closed.Cancel();
+            if (Volatile.Read(ref _closeRequested) is not null)
+            {
+                // CloseAsync or DisposeAsync ended the attempt; whatever the transport then reported is a consequence.
+                throw new EngineIOConnectException("the client was closed before the handshake completed", ex);
+            }
+
             if (ex is EngineIOConnectException)
             {
                 throw;
