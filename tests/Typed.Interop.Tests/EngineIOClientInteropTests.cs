@@ -12,12 +12,17 @@ public sealed class EngineIOClientInteropTests
     /// default): these tests are not about the heartbeat. With the test server's 2 s deadline a POST was answered 400
     /// under load in CI: the server's deadline is fixed one interval plus one timeout after the last pong, so a ping
     /// timer that fires late leaves the client less than the timeout to answer, and a Node client stalled for the
-    /// rest of it on a busy 2-core machine lost its session.
+    /// rest of it on a busy 2-core machine lost its session. Nor are they about the upgrade deadline: engine.io's
+    /// 10 s default instead of the test server's 1 s. Under load a client that has answered <c>3probe</c> first
+    /// waits for its polling requests in flight to end and only then sends <c>5</c>; when that took more than 1 s the
+    /// server discarded the probe (aborting its connection) just as the client had switched to it, and the upgraded
+    /// client saw its WebSocket close with 1006.
     /// </summary>
     private static void Heartbeat(EngineIOOptions options)
     {
         options.PingInterval = TimeSpan.FromSeconds(2);
         options.PingTimeout = TimeSpan.FromSeconds(20);
+        options.UpgradeTimeout = TimeSpan.FromSeconds(10);
     }
 
     private static void AssertOk(JsonElement result)
