@@ -13,7 +13,7 @@ public sealed class EngineIOClientInteropTests
     /// under load in CI: the server's deadline is fixed one interval plus one timeout after the last pong, so a ping
     /// timer that fires late leaves the client less than the timeout to answer, and a Node client stalled for the
     /// rest of it on a busy 2-core machine lost its session. Nor are they about the upgrade deadline: engine.io's
-    /// 10 s default instead of the test server's 1 s. Under load a client that has answered <c>3probe</c> first
+    /// 10 s default instead of the test server's 1 s. Under load a client that has received <c>3probe</c> first
     /// waits for its polling requests in flight to end and only then sends <c>5</c>; when that took more than 1 s the
     /// server discarded the probe (aborting its connection) just as the client had switched to it, and the upgraded
     /// client saw its WebSocket close with 1006.
