@@ -12,12 +12,11 @@ public sealed class AllowRequestFailureTests
     [Fact]
     public async Task Throwing_allow_request_hook_gives_400_code_3_without_exception_details()
     {
-        var logs = new CapturingLoggerProvider();
         await using var server = await EngineIOTestServer.StartAsync(
             o => o.AllowRequest = ctx => ctx.Request.Query.ContainsKey("boom")
                 ? throw new InvalidOperationException("secret connection string")
-                : AllowRequestResult.Allow(),
-            configureBuilder: b => b.Logging.AddProvider(logs));
+                : AllowRequestResult.Allow());
+        var logs = server.Logs;
 
         using var response = await server.Http.GetAsync(server.Url("EIO=4&transport=polling&boom=1"));
         var body = await response.Content.ReadAsStringAsync();

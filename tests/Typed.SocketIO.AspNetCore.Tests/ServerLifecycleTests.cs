@@ -13,12 +13,8 @@ public sealed class ServerLifecycleTests
     [Fact]
     public async Task Every_session_close_is_logged_with_its_reason()
     {
-        var logs = new CapturingLoggerProvider();
-        await using var server = await EngineIOTestServer.StartAsync(configureBuilder: b =>
-        {
-            b.Logging.AddProvider(logs);
-            b.Logging.SetMinimumLevel(LogLevel.Debug);
-        });
+        await using var server = await EngineIOTestServer.StartAsync();
+        var logs = server.Logs;
         var closedByClient = await server.HandshakeAsync();
         var timedOut = await server.HandshakeAsync();
 

@@ -22,7 +22,6 @@ public sealed class UpgradeTests
         {
             o.PingInterval = TimeSpan.FromSeconds(20);
             o.PingTimeout = TimeSpan.FromSeconds(20);
-            o.UpgradeTimeout = TimeSpan.FromSeconds(10);
             configure?.Invoke(o);
         });
 

@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Typed.EngineIO;
 using Xunit;
 
@@ -18,14 +19,19 @@ public sealed class EngineIOTestServer : IAsyncDisposable
 {
     private readonly KestrelTestHost _host;
 
-    private EngineIOTestServer(KestrelTestHost host, RecordingHandler handler)
+    private EngineIOTestServer(KestrelTestHost host, RecordingHandler handler, CapturingLoggerProvider logs)
     {
         _host = host;
         Handler = handler;
+        Logs = logs;
         Http = host.CreateHttpClient();
     }
 
     public RecordingHandler Handler { get; }
+
+    /// <summary>What the server logged: Typed's categories from Debug on (sessions opened and closed, with the reason;
+    /// requests refused, with the code), the others from Warning on. For assertions and failure messages.</summary>
+    public CapturingLoggerProvider Logs { get; }
 
     /// <summary>e.g. http://127.0.0.1:41234/</summary>
     public Uri BaseUri => _host.BaseUri;
@@ -39,6 +45,9 @@ public sealed class EngineIOTestServer : IAsyncDisposable
     /// Starts a server. Pings every 300 ms, so every test exercises the heartbeat; a pong may come 2 s late, so a
     /// loaded machine (CI beside other work, a CPU hog) never times a healthy session out. A test about the ping
     /// timeout itself sets a short <see cref="EngineIOOptions.PingTimeout"/> (<see cref="ShortPingTimeout"/>).
+    /// The upgrade deadline is engine.io's 10 s: a client that has received <c>3probe</c> first waits for its polling
+    /// requests in flight to end and only then sends <c>5</c>, which under load took more than a shorter deadline, and
+    /// the server then discarded the probe just as the client switched to it. A test about the deadline sets its own.
     /// </summary>
     public static async Task<EngineIOTestServer> StartAsync(
         Action<EngineIOOptions>? configure = null,
@@ -46,15 +55,19 @@ public sealed class EngineIOTestServer : IAsyncDisposable
         Action<WebApplicationBuilder>? configureBuilder = null)
     {
         var handler = new RecordingHandler();
+        var logs = new CapturingLoggerProvider();
         var host = await KestrelTestHost.StartAsync(
             builder =>
             {
+                builder.Logging.AddProvider(logs);
+                builder.Logging.SetMinimumLevel(LogLevel.Warning);
+                builder.Logging.AddFilter("Typed", LogLevel.Debug);
                 configureBuilder?.Invoke(builder);
                 builder.Services.AddEngineIO(options =>
                 {
                     options.PingInterval = TimeSpan.FromMilliseconds(300);
                     options.PingTimeout = TimeSpan.FromMilliseconds(2000);
-                    options.UpgradeTimeout = TimeSpan.FromMilliseconds(1000);
+                    options.UpgradeTimeout = TimeSpan.FromSeconds(10);
                     configure?.Invoke(options);
                 });
             },
@@ -63,7 +76,7 @@ public sealed class EngineIOTestServer : IAsyncDisposable
                 configureApp?.Invoke(app);
                 app.MapEngineIO("/engine.io", handler);
             });
-        return new EngineIOTestServer(host, handler);
+        return new EngineIOTestServer(host, handler, logs);
     }
 
     /// <summary>The Engine.IO URL with <paramref name="query"/> (no leading '?').</summary>

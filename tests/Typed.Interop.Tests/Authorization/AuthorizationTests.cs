@@ -44,7 +44,7 @@ public sealed class AuthorizationTests
     [MemberData(nameof(Modes))]
     public async Task Anonymous_user_is_refused_the_authorized_hub_but_keeps_its_connection_for_another_namespace(string mode, string parser)
     {
-        var logs = new RpcFailureTests.LogProvider();
+        var logs = new CapturingLoggerProvider();
         await using var host = await AuthTestHost.StartAsync(parser, logs: logs);
         await using var client = Client(host, mode, parser, token: null);
         var open = client.Of("/open");
@@ -79,7 +79,7 @@ public sealed class AuthorizationTests
     [MemberData(nameof(Modes))]
     public async Task Method_roles_and_policies_refuse_the_event_with_an_unauthorized_ack_and_do_not_run_it(string mode, string parser)
     {
-        var logs = new RpcFailureTests.LogProvider();
+        var logs = new CapturingLoggerProvider();
         await using var host = await AuthTestHost.StartAsync(parser, logs: logs);
         var log = host.Services.GetRequiredService<AuthLog>();
 

@@ -64,6 +64,69 @@ public sealed class RecoveryTests
         Assert.Equal(new[] { firstId, "r" }.Order(StringComparer.Ordinal), who.GetProperty("rooms").EnumerateArray().Select(e => e.GetString()));
     }
 
+    /// <summary>
+    /// The race made deterministic: a cut connection's receive loop hands over its last event only once the socket has
+    /// lost that connection (it is buffered for the next CONNECT reply) or is already connected on the next one (it is
+    /// delivered after the replay). Either way the recovery has replayed it, and its offset, taken last, is older than
+    /// what the socket has received since: the next recovery would replay all of that again.
+    /// </summary>
+    [Theory]
+    [InlineData("while disconnected")]
+    [InlineData("after the recovery")]
+    public async Task An_event_of_a_cut_connection_handed_over_late_is_not_delivered_again_nor_taken_as_the_offset(string when)
+    {
+        await using var host = await StartAsync("json");
+        await using var proxy = TcpCutProxy.Start(host.BaseUrl);
+        await using var client = Create(new Uri(proxy.BaseUrl), "websocket", "json");
+        var socket = client.Of("/");
+        var recorder = new TickRecorder(socket);
+        await socket.ConnectAsync().WaitAsync(Wait);
+        var epochOfTheCutConnection = client.ConnectionEpoch;
+        host.Server.Emit("tick", 1);
+        host.Server.Emit("tick", 2);
+        await recorder.WaitUntilAsync(r => r.Count == 2, "ticks 1 and 2");
+
+        // Tick 2 as the cut connection carried it, offset included.
+        var late = new SocketIOPacket
+        {
+            Type = SocketIOPacketType.Event,
+            Namespace = "/",
+            EventName = "tick",
+            Data = JsonSerializer.SerializeToUtf8Bytes(new object[] { "tick", 2, recorder.SessionOffsets[0][1]! }),
+        };
+
+        await CutAndRecoverAsync(3, () =>
+        {
+            if (when == "while disconnected")
+            {
+                socket.HandlePacket(late, epochOfTheCutConnection);
+            }
+        });
+        if (when == "after the recovery")
+        {
+            socket.HandlePacket(late, epochOfTheCutConnection);
+        }
+
+        // At once a second cut: this recovery replays from the offset the socket holds now.
+        await CutAndRecoverAsync(4, () => { });
+
+        Assert.Equal(2, recorder.Recoveries);
+        Assert.Equal([1, 2, 3, 4], recorder.Ticks);
+
+        // Cut while the server emits <paramref name="missed"/>; the recovery replays it.
+        async Task CutAndRecoverAsync(int missed, Action whileAway)
+        {
+            var recoveries = recorder.Recoveries;
+            proxy.Blocked = true;
+            proxy.CutAll();
+            await WaitForSessionsAsync(host, 1);
+            host.Server.Emit("tick", missed);
+            whileAway();
+            proxy.Blocked = false;
+            await recorder.WaitUntilAsync(r => r.Recoveries == recoveries + 1 && r.Socket.IsConnected && r.Contains(missed), $"the recovery with tick {missed}");
+        }
+    }
+
     [Fact]
     public async Task After_the_window_the_client_connects_as_a_new_socket()
     {

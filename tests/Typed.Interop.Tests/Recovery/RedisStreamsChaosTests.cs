@@ -152,6 +152,14 @@ public sealed class RedisStreamsChaosTests(ITestOutputHelper output)
             var packets = lastSent.Select((last, m) => last - ((m + 1) * Sequence)).Sum();
             output.WriteLine($"members {Members}, clients {Clients}, cuts {proxies.Sum(p => p.CutCount)}, disconnects seen {recorders.Sum(r => r.Disconnects)}, recovered {recoveries}, recovered on another member {Volatile.Read(ref crossed)}, new sessions {newSessions}, sessions {sessions}, packets broadcast {packets} ({string.Join("/", lastSent.Select((last, m) => last - ((m + 1) * Sequence)))}), packets received {recorders.Sum(r => r.Count)}");
             output.WriteLine($"lost {lost}, duplicated {duplicated}, reordered {reordered}, out of stream order {outOfStreamOrder}");
+            for (var i = 0; i < recorders.Count; i++)
+            {
+                if (DescribeFirstDuplicate(recorders[i]) is { } duplicate)
+                {
+                    output.WriteLine($"client {i}: {duplicate}; history: {recorders[i].History}");
+                }
+            }
+
             Assert.True(recoveries > 0, "some connections were cut and recovered");
             Assert.True(Volatile.Read(ref crossed) > 0, "some recoveries crossed members");
             Assert.Equal((0, 0, 0, 0), (lost, duplicated, reordered, outOfStreamOrder));
@@ -171,6 +179,33 @@ public sealed class RedisStreamsChaosTests(ITestOutputHelper output)
 
             await RedisStreamsCluster.DisposeAllAsync(members);
         }
+    }
+
+    /// <summary>
+    /// For a failure report: the first packet a session received twice, where (its index in all the client received,
+    /// to read against the history's <c>@count</c> marks), and the packets around both copies with their offsets.
+    /// </summary>
+    private static string? DescribeFirstDuplicate(TickRecorder recorder)
+    {
+        var ticks = recorder.Ticks;
+        var offsets = recorder.Offsets;
+        var starts = recorder.SessionStarts;
+        for (var s = 0; s < starts.Length; s++)
+        {
+            var end = s + 1 < starts.Length ? starts[s + 1] : ticks.Length;
+            var firstAt = new Dictionary<int, int>();
+            for (var i = starts[s]; i < end; i++)
+            {
+                if (!firstAt.TryAdd(ticks[i], i))
+                {
+                    string Around(int at) => string.Join(" ", Enumerable.Range(Math.Max(starts[s], at - 3), Math.Min(end, at + 4) - Math.Max(starts[s], at - 3))
+                        .Select(k => $"{(k == at ? "*" : "")}{ticks[k]}/{offsets[k]}"));
+                    return $"tick {ticks[i]} at #{i}, first at #{firstAt[ticks[i]]} (session from #{starts[s]}); first: {Around(firstAt[ticks[i]])}; again: {Around(i)}";
+                }
+            }
+        }
+
+        return null;
     }
 
     /// <summary>Stream ids (<c>ms-seq</c>) in stream order; a missing offset sorts first (and is counted on its own).</summary>

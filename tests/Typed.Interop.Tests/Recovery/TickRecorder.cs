@@ -75,6 +75,12 @@ internal sealed class TickRecorder
     /// <summary>The offsets (last argument; null when there was none) of each session's ticks, as <see cref="Sessions"/>.</summary>
     public List<string?[]> SessionOffsets => Read(() => SplitBySession(_offsets));
 
+    /// <summary>Where each session starts in <see cref="Ticks"/> (see <see cref="Sessions"/>).</summary>
+    public int[] SessionStarts => Read(() => _sessionStarts.ToArray());
+
+    /// <summary>The offsets of <see cref="Ticks"/>, one for one (null where an event had none).</summary>
+    public string?[] Offsets => Read(() => _offsets.ToArray());
+
     public int Connects => Read(() => _connects);
 
     /// <summary>Whether the socket is connected and has received a packet since it last connected (it is in the flow).</summary>

@@ -20,7 +20,7 @@ namespace Typed.Interop.Tests.Rpc;
 [Trait("Category", TestCategories.Interop)]
 public sealed class RpcFailureTests
 {
-    private static Task<KestrelTestHost> StartAsync(string parser, RpcHubState? state = null, LogProvider? logs = null, Action<SocketIOOptions>? configure = null) =>
+    private static Task<KestrelTestHost> StartAsync(string parser, RpcHubState? state = null, CapturingLoggerProvider? logs = null, Action<SocketIOOptions>? configure = null) =>
         KestrelTestHost.StartAsync(
             builder =>
             {
@@ -136,7 +136,7 @@ public sealed class RpcFailureTests
     [Fact]
     public async Task Untyped_handler_that_acked_then_threw_sends_nothing_more_and_one_that_throws_is_answered()
     {
-        var logs = new LogProvider();
+        var logs = new CapturingLoggerProvider();
         await using var host = await StartAsync("json", logs: logs);
         await using var client = ClientKit.Create(new Uri(host.BaseUrl), "websocket", "json");
         var socket = client.Of("/");
@@ -160,7 +160,7 @@ public sealed class RpcFailureTests
     [Fact]
     public async Task Unknown_event_is_logged_at_Debug_counted_and_answered_with_unknown_event()
     {
-        var logs = new LogProvider();
+        var logs = new CapturingLoggerProvider();
         await using var host = await StartAsync("json", logs: logs);
         await using var client = ClientKit.Create(new Uri(host.BaseUrl), "websocket", "json");
         var socket = client.Of("/rpc");
@@ -178,7 +178,7 @@ public sealed class RpcFailureTests
     [Fact]
     public async Task Ten_thousand_unbindable_events_write_a_bounded_number_of_brief_log_entries()
     {
-        var logs = new LogProvider();
+        var logs = new CapturingLoggerProvider();
         await using var host = await StartAsync("json", logs: logs, configure: o => o.ClientErrorLogInterval = TimeSpan.FromHours(1));
         await using var client = ClientKit.Create(new Uri(host.BaseUrl), "websocket", "json");
         var socket = client.Of("/rpc");
@@ -213,7 +213,7 @@ public sealed class RpcFailureTests
     public async Task Client_errors_log_at_the_chosen_level_and_each_entry_counts_those_held_back()
     {
         var interval = TimeSpan.FromMilliseconds(200);
-        var logs = new LogProvider();
+        var logs = new CapturingLoggerProvider();
         await using var host = await StartAsync("json", logs: logs, configure: o =>
         {
             o.ClientErrorLogLevel = LogLevel.Information;
@@ -338,65 +338,5 @@ public sealed class RpcFailureTests
     private sealed class DoublingReceiver : IRpcClient
     {
         public Task<int> Compute(int n) => Task.FromResult(n * 2);
-    }
-
-    /// <summary>Keeps every log entry, and lets a test wait for some without sleeping.</summary>
-    internal sealed class LogProvider : ILoggerProvider
-    {
-        private readonly object _gate = new();
-        private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public ConcurrentQueue<(string Category, EventId EventId, LogLevel Level, string Message, Exception? Exception)> Entries { get; } = new();
-
-        public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
-
-        public async Task<List<(string Category, EventId EventId, LogLevel Level, string Message, Exception? Exception)>> WaitForAsync(
-            Func<(string Category, EventId EventId, LogLevel Level, string Message, Exception? Exception), bool> match, int count)
-        {
-            using var timeout = new CancellationTokenSource(ClientKit.Wait);
-            while (true)
-            {
-                Task changed;
-                lock (_gate)
-                {
-                    changed = _changed.Task;
-                }
-
-                var found = Entries.Where(match).ToList();
-                if (found.Count >= count)
-                {
-                    return found;
-                }
-
-                await changed.WaitAsync(timeout.Token);
-            }
-        }
-
-        public void Dispose()
-        {
-        }
-
-        private void Add((string, EventId, LogLevel, string, Exception?) entry)
-        {
-            Entries.Enqueue(entry);
-            TaskCompletionSource changed;
-            lock (_gate)
-            {
-                changed = _changed;
-                _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
-            }
-
-            changed.TrySetResult();
-        }
-
-        private sealed class Logger(LogProvider provider, string category) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-            public bool IsEnabled(LogLevel logLevel) => true;
-
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-                provider.Add((category, eventId, logLevel, formatter(state, exception), exception));
-        }
     }
 }

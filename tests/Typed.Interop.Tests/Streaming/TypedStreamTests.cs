@@ -61,7 +61,7 @@ public sealed class TypedStreamTests
     [Fact]
     public async Task A_hub_producer_that_throws_is_logged_at_Error_with_its_exception()
     {
-        var logs = new Rpc.RpcFailureTests.LogProvider();
+        var logs = new CapturingLoggerProvider();
         await using var host = await StreamHubHost.StartAsync("json", logs: logs);
         await using var client = ClientKit.Create(new Uri(host.BaseUrl), "websocket", "json");
         var socket = client.Of("/stream");

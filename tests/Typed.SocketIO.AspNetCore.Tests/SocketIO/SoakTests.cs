@@ -172,7 +172,7 @@ public sealed class SoakTests(ITestOutputHelper output)
     /// </summary>
     private static long MeasureHeap(SocketIOTestServer server)
     {
-        server.Logs.Entries.Clear();
+        server.Logs.Clear();
         for (var i = 0; i < 3; i++)
         {
             GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);

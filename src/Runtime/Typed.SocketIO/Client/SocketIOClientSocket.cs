@@ -360,7 +360,7 @@ public sealed partial class SocketIOClientSocket : IPendingAckOwner, ISocketIOSt
                 OnServerDisconnect(epoch);
                 break;
             case SocketIOPacketType.Event or SocketIOPacketType.BinaryEvent:
-                OnEventPacket(packet);
+                OnEventPacket(packet, epoch);
                 break;
             case SocketIOPacketType.Ack or SocketIOPacketType.BinaryAck:
                 OnAckPacket(packet);
@@ -656,7 +656,17 @@ public sealed partial class SocketIOClientSocket : IPendingAckOwner, ISocketIOSt
     /// An event, on the receive path: started or queued at once, never waited for, so the acknowledgements and pings
     /// behind it are read whatever the handlers do. One the socket cannot hold is dropped, and said so.
     /// </summary>
-    private void OnEventPacket(SocketIOPacket packet)
+    /// <remarks>
+    /// An event of a connection that has closed (handed over late by that connection's receive loop) is dropped, as
+    /// engine.io-client drops what a closed transport still reads. Kept, it would be delivered twice with recovery on:
+    /// the next connection replays everything after the offset the socket presented, this event included, and this
+    /// copy would come on top (buffered for the CONNECT reply, or after the replay); and its offset, taken after the
+    /// newer ones, would send the socket's offset back, so the recovery after that would replay again everything
+    /// received since. The epoch is checked and the offset taken under <c>_gate</c>, which the close and the next
+    /// CONNECT (<see cref="SendConnectAsync"/>) take too: an event is either of the current connection, with its
+    /// offset taken before any later CONNECT reads it, or dropped.
+    /// </remarks>
+    private void OnEventPacket(SocketIOPacket packet, int epoch)
     {
         var bytes = EventByteBudget.Measure(packet);
 
@@ -664,12 +674,22 @@ public sealed partial class SocketIOClientSocket : IPendingAckOwner, ISocketIOSt
         var arguments = SocketIOArguments.FromEvent(packet).Detach();
         var received = new SocketIOClientEvent(this, packet.EventName!, arguments, packet.AckId);
         string? limit = null;
-        var buffered = false;
         lock (_gate)
         {
-            if (!_connected)
+            if (epoch != Client.ConnectionEpoch)
             {
-                buffered = true;
+                return;
+            }
+
+            if (_connected)
+            {
+                // Taken now, before the handlers see the event: a close and a new CONNECT between here and the
+                // handler queue must present this offset, or the server would replay this event as missed. One the
+                // queue then refuses is reported as dropped; a recovery does not bring it back.
+                TrackOffsetLocked(arguments);
+            }
+            else
+            {
                 if (!_active)
                 {
                     // Left (or refused) meanwhile: socket.io-client no longer listens to this namespace either.
@@ -691,6 +711,8 @@ public sealed partial class SocketIOClientSocket : IPendingAckOwner, ISocketIOSt
                 {
                     _receiveBuffer.Add(new BufferedEvent(received, bytes));
                     _receiveBufferBytes += bytes;
+                    TrackOffsetLocked(arguments);
+                    return;
                 }
             }
         }
@@ -701,25 +723,13 @@ public sealed partial class SocketIOClientSocket : IPendingAckOwner, ISocketIOSt
             return;
         }
 
-        if (buffered)
-        {
-            TrackOffset(arguments);
-            return;
-        }
-
         Deliver(received, bytes);
     }
 
     /// <summary>Hands an event to the handler queue; one the queue cannot hold is dropped, and said so.</summary>
     private void Deliver(SocketIOClientEvent received, long bytes)
     {
-        var result = _inbox.TryEnqueue(received, bytes);
-        if (result == EventEnqueueResult.Accepted)
-        {
-            TrackOffset(received.Arguments);
-        }
-
-        var limit = result switch
+        var limit = _inbox.TryEnqueue(received, bytes) switch
         {
             EventEnqueueResult.TooManyQueued => $"{Client.Options.MaxQueuedEventsPerSocket} events already wait for a handler (MaxQueuedEventsPerSocket)",
             EventEnqueueResult.TooManyBytes => $"the socket's unfinished events would pass {Client.Options.MaxQueuedBytesPerSocket} bytes (MaxQueuedBytesPerSocket)",
@@ -735,29 +745,22 @@ public sealed partial class SocketIOClientSocket : IPendingAckOwner, ISocketIOSt
         Client.ReportHandlerFailure(eventName, new InvalidOperationException($"Event '{eventName}' on namespace {Namespace} was dropped: {limit}."));
 
     /// <summary>
-    /// As socket.io-client: with recovery on, a string last argument is the packet's offset. The argument stays in
-    /// the event (socket.io-client does not strip it either; binders ignore extra trailing arguments). Unlike
-    /// socket.io-client, an event with no argument leaves the offset alone rather than taking its name for one.
+    /// As socket.io-client: with recovery on (the server gave the socket a pid), a string last argument is the packet's
+    /// offset, presented on the next CONNECT. The argument stays in the event (socket.io-client does not strip it
+    /// either; binders ignore extra trailing arguments). Unlike socket.io-client, an event with no argument leaves the
+    /// offset alone rather than taking its name for one.
     /// </summary>
-    private void TrackOffset(SocketIOArguments arguments)
+    private void TrackOffsetLocked(SocketIOArguments arguments)
     {
-        if (arguments.Count == 0)
+        if (_pid is null || arguments.Count == 0)
         {
             return;
         }
 
         var last = arguments.GetRawJson(arguments.Count - 1);
-        if (last.IsEmpty || last.Span[0] != (byte)'"')
+        if (!last.IsEmpty && last.Span[0] == (byte)'"')
         {
-            return;
-        }
-
-        lock (_gate)
-        {
-            if (_pid is not null)
-            {
-                _lastOffset = arguments.GetString(arguments.Count - 1);
-            }
+            _lastOffset = arguments.GetString(arguments.Count - 1);
         }
     }
 
