@@ -11,7 +11,9 @@ public sealed class SocketIORedisOptions
 
     /// <summary>
     /// How long a request to the other servers (<c>FetchSocketsAsync</c>, <c>ServerSideEmitWithAckAsync</c>) waits
-    /// for their answers (the Node adapter's <c>requestsTimeout</c>). Default 5 s.
+    /// for their answers (the Node adapter's <c>requestsTimeout</c>). Default 5 s. In
+    /// <see cref="SocketIORedisMode.Streams"/> mode with recovery on, also how long a restore waits for this server to
+    /// have read the stream as far as the client's offset (the client may come from a server that reads ahead).
     /// </summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromMilliseconds(5000);
 

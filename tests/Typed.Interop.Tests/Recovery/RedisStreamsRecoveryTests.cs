@@ -114,6 +114,83 @@ public sealed class RedisStreamsRecoveryTests
     }
 
     /// <summary>
+    /// Each member reads the stream at its own pace. A client that received packets 1-3 from member A, which read them,
+    /// recovers on member B, whose read loop has not got there yet (here held back for certain: B connects to Redis as
+    /// a user whose XREAD is refused until the test allows it again). Restored at once, B's loop would then deliver
+    /// 1-3 to the restored socket live, a second time: B waits until its loop has read as far as the client's offset.
+    /// </summary>
+    [Fact]
+    public async Task A_member_whose_stream_reader_is_behind_the_clients_offset_restores_without_delivering_those_packets_again()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        await CommandAsync(redis, "ACL", "SETUSER", "laggard", "on", ">laggard", "~*", "&*", "+@all");
+        var members = new List<ClusterTypedMember>();
+        try
+        {
+            var memberA = await ClusterTypedMember.StartAsync(redis.Address, "json", "streams", recovery: true);
+            members.Add(memberA);
+            var memberB = await ClusterTypedMember.StartAsync(redis.Address + ",user=laggard,password=laggard", "json", "streams", recovery: true);
+            members.Add(memberB);
+            using (var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
+            {
+                while (await redis.CountSubscribersAsync("socket.io#/#") < 2)
+                {
+                    await Task.Delay(50, deadline.Token);
+                }
+            }
+
+            await using var proxy = TcpCutProxy.Start(memberA.BaseUrl);
+            await using var client = Create(new Uri(proxy.BaseUrl), "websocket", "json");
+            var socket = client.Of("/");
+            var recorder = new TickRecorder(socket);
+            await socket.ConnectAsync().WaitAsync(Wait);
+
+            // B's read loop stops reading: its next XREAD is refused, and the one it may be blocked in ends now.
+            await CommandAsync(redis, "ACL", "SETUSER", "laggard", "-xread");
+            foreach (var blocked in (await CommandAsync(redis, "CLIENT", "LIST")).Split('\n').Where(c => c.Contains("user=laggard", StringComparison.Ordinal) && c.Contains("cmd=xread", StringComparison.Ordinal)))
+            {
+                await CommandAsync(redis, "CLIENT", "UNBLOCK", blocked.Split(' ').Single(f => f.StartsWith("id=", StringComparison.Ordinal))[3..], "ERROR");
+            }
+
+            for (var n = 1; n <= 3; n++)
+            {
+                memberA.Server.Emit("tick", n);
+            }
+
+            await recorder.WaitUntilAsync(r => r.Count == 3, "ticks 1-3 from member A");
+            proxy.Blocked = true;
+            proxy.CutAll();
+            await WaitForSessionAsync(redis);
+            proxy.Retarget(memberB.BaseUrl);
+            proxy.Blocked = false;
+
+            // B has taken the session (GETDEL). Without waiting for its loop, it restores within milliseconds; give it
+            // that chance, then let its loop read on.
+            await WaitForNoSessionAsync(redis);
+            try
+            {
+                await recorder.WaitUntilAsync(r => r.Recoveries == 1, "a restore before B's loop reads on", TimeSpan.FromMilliseconds(500));
+            }
+            catch (TimeoutException)
+            {
+                // B waits for its loop to reach the offset.
+            }
+
+            await CommandAsync(redis, "ACL", "SETUSER", "laggard", "+xread");
+            await recorder.WaitUntilAsync(r => r.Recoveries == 1 && r.Socket.IsConnected, "the recovery on member B");
+            memberA.Server.Emit("tick", 4);
+            await recorder.WaitUntilAsync(r => r.Contains(4), "tick 4");
+
+            Assert.True(socket.Recovered);
+            Assert.Equal([1, 2, 3, 4], recorder.Ticks);
+        }
+        finally
+        {
+            await RedisStreamsCluster.DisposeAllAsync(members);
+        }
+    }
+
+    /// <summary>
     /// Sessions in Redis are untrusted input too (BAD-INPUTS E5): a key that is not base64, not a map, holds rooms that
     /// are not strings, a 2-billion-entry map or another pid is dropped and logged; the client connects as a new socket.
     /// </summary>
@@ -163,6 +240,19 @@ public sealed class RedisStreamsRecoveryTests
     }
 
     /// <summary>Until member A has stored the cut socket's session in Redis (it does so when it sees the drop); bounded.</summary>
+    private static Task<string> CommandAsync(RedisServer redis, params string[] arguments) =>
+        redis.CommandAsync(arguments.Select(Encoding.UTF8.GetBytes).ToArray());
+
+    private static async Task WaitForNoSessionAsync(RedisServer redis)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while ((await redis.CommandAsync(["KEYS"u8.ToArray(), "sio:session:*"u8.ToArray()])).Contains("sio:session:", StringComparison.Ordinal))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "member B took no session within 10 s");
+            await Task.Delay(10);
+        }
+    }
+
     private static async Task WaitForSessionAsync(RedisServer redis)
     {
         // No event to await across processes: polled, bounded.

@@ -23,6 +23,12 @@ namespace Typed.SocketIO.Redis.Internal;
 /// record of recent deliveries), and rejoins the rooms: the loop delivers everything after D live. No entry is lost
 /// between the two paths, none arrives on both.
 /// </para>
+/// <para>
+/// Each server reads the stream at its own pace, so the one a client recovers on may not yet have read as far as the
+/// one it came from: D can be before the client's offset, and the loop would then deliver live, a second time,
+/// the entries between D and the offset that the client received elsewhere. A restore therefore first waits (at most
+/// <see cref="SocketIORedisOptions.RequestTimeout"/>) until this server's loop has handed over the offset's entry.
+/// </para>
 /// </summary>
 internal sealed class RedisStreamsAdapter : RedisClusterAdapter
 {
@@ -35,9 +41,13 @@ internal sealed class RedisStreamsAdapter : RedisClusterAdapter
     private readonly object _deliveryGate = new();
     private readonly Queue<(RedisStreamId Id, SocketIOPacket Packet, SocketIOBroadcastOptions Options, long Bytes)> _recent = new();
     private readonly ConditionalWeakTable<SocketIOSession, RedisPendingRestore> _pending = [];
+    private readonly List<(RedisStreamId Offset, TaskCompletionSource Reached)> _readWaiters = [];
     private long _recentBytes;
     private RedisStreamId _delivered;
     private RedisStreamId _recentFloor;
+
+    /// <summary>The last entry of this namespace the read loop has handed over (delivered, or dropped).</summary>
+    private RedisStreamId _read;
 
     public RedisStreamsAdapter(SocketIONamespace ns, RedisBackplane backplane)
         : base(ns, backplane)
@@ -125,6 +135,13 @@ internal sealed class RedisStreamsAdapter : RedisClusterAdapter
             {
                 Drop("session " + Backplane.Options.SessionKeyPrefix, Encoding.UTF8.GetBytes(stored.ToString()), invalid!);
                 return null;
+            }
+
+            // The client received everything up to the offset, perhaps from a server that reads the stream ahead of
+            // this one: restored before this loop has read that far, it would get those entries again, live.
+            if (!await WaitUntilReadAsync(last).ConfigureAwait(false))
+            {
+                return NotRecovered("this server's stream reader did not reach the offset within the request timeout");
             }
 
             // Every entry after the offset, page by page, up to the stream's end L; the stream is capped, so is the walk.
@@ -226,15 +243,73 @@ internal sealed class RedisStreamsAdapter : RedisClusterAdapter
     }
 
     /// <summary>Called by the read loop, in stream order, for each entry of this namespace.</summary>
-    public Task OnStreamEntryAsync(RedisStreamId id, NameValueEntry[] fields)
+    public async Task OnStreamEntryAsync(RedisStreamId id, NameValueEntry[] fields)
     {
-        if (!TryBuildMessage(fields, out var message, out var error))
+        try
         {
-            Drop("stream " + _streamName + " " + id, message, error!);
-            return Task.CompletedTask;
+            if (!TryBuildMessage(fields, out var message, out var error))
+            {
+                Drop("stream " + _streamName + " " + id, message, error!);
+                return;
+            }
+
+            await OnMessageAsync("stream " + _streamName, message, id.ToString()).ConfigureAwait(false);
+        }
+        finally
+        {
+            MarkRead(id);
+        }
+    }
+
+    /// <summary>The loop has handed over <paramref name="id"/>: restores waiting for it may go on.</summary>
+    private void MarkRead(RedisStreamId id)
+    {
+        lock (_deliveryGate)
+        {
+            _read = id;
+            for (var i = _readWaiters.Count - 1; i >= 0; i--)
+            {
+                if (_readWaiters[i].Offset <= id)
+                {
+                    _readWaiters[i].Reached.TrySetResult();
+                    _readWaiters.RemoveAt(i);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Waits until the read loop has handed over the entry <paramref name="offset"/> (or started after it), at most
+    /// <see cref="SocketIORedisOptions.RequestTimeout"/>; false when it did not get there in time.
+    /// </summary>
+    private async Task<bool> WaitUntilReadAsync(RedisStreamId offset)
+    {
+        TaskCompletionSource reached;
+        lock (_deliveryGate)
+        {
+            if (_read >= offset || _reader.StartPosition >= offset)
+            {
+                return true;
+            }
+
+            reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _readWaiters.Add((offset, reached));
         }
 
-        return OnMessageAsync("stream " + _streamName, message, id.ToString());
+        try
+        {
+            await reached.Task.WaitAsync(Backplane.Options.RequestTimeout).ConfigureAwait(false);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            lock (_deliveryGate)
+            {
+                _readWaiters.Remove((offset, reached));
+            }
+
+            return false;
+        }
     }
 
     /// <summary>The value of a stream entry's field, or null.</summary>
