@@ -175,6 +175,50 @@ public sealed class UpgradeTests
         await AssertReceivesCloseFrameAsync(socket);
     }
 
+    /// <summary>
+    /// A polling request the upgrade discarded may still be running: here a POST whose body the server is reading when
+    /// <c>5</c> arrives, and whose connection then breaks. Its failure belongs to a transport that no longer carries
+    /// the session (engine.io's <c>clearTransport</c> silences it): the upgraded session and its WebSocket go on.
+    /// </summary>
+    [Fact]
+    public async Task A_polling_request_the_upgrade_discarded_failing_afterwards_leaves_the_upgraded_session_open()
+    {
+        await using var server = await StartQuietServerAsync();
+        var sid = await server.HandshakeAsync();
+        using var socket = await ProbeAsync(server, sid);
+
+        // A POST that is inside the server (Kestrel answers 100-continue when the handler starts reading the body),
+        // with only part of its body sent.
+        using var post = new System.Net.Sockets.TcpClient();
+        await post.ConnectAsync(IPAddress.Loopback, server.BaseUri.Port);
+        var stream = post.GetStream();
+        var head = $"POST /engine.io/?EIO=4&transport=polling&sid={sid} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/plain;charset=UTF-8\r\nContent-Length: 100\r\nExpect: 100-continue\r\n\r\n";
+        await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes(head));
+        var answer = new byte[64];
+        using (var timeout = new CancellationTokenSource(Prompt))
+        {
+            var read = await stream.ReadAsync(answer, timeout.Token);
+            Assert.StartsWith("HTTP/1.1 100", System.Text.Encoding.ASCII.GetString(answer, 0, read));
+        }
+
+        await stream.WriteAsync("4partial"u8.ToArray());
+        await socket.SendTextAsync("5");
+        await socket.SendTextAsync("4upgraded");
+        Assert.Equal("4upgraded", await socket.ReceiveTextAsync());
+
+        // The POST's connection breaks (a reset): the discarded transport fails.
+        post.Client.LingerState = new System.Net.Sockets.LingerOption(true, 0);
+        post.Close();
+        await server.Logs.WaitForAsync(e => e.Message.Contains("POST body aborted", StringComparison.Ordinal), 1);
+
+        // What the server made of it: ignored (event 10), or the session closed (event 2).
+        await server.Logs.WaitForAsync(e => e.EventId.Id == 10 || (e.EventId.Id == 2 && e.Message.Contains(sid, StringComparison.Ordinal)), 1);
+
+        Assert.False(server.Handler.IsClosed(sid));
+        await socket.SendTextAsync("4still upgraded");
+        Assert.Equal("4still upgraded", await socket.ReceiveTextAsync());
+    }
+
     [Fact]
     public async Task After_the_upgrade_polling_get_and_post_on_the_sid_get_400_bad_request()
     {

@@ -28,4 +28,10 @@ internal static partial class EngineIOLog
 
     [LoggerMessage(7, LogLevel.Debug, "Engine.IO session {SessionId}: protocol violation: {Detail}.")]
     public static partial void ProtocolViolation(ILogger logger, string sessionId, string detail);
+
+    [LoggerMessage(9, LogLevel.Debug, "Engine.IO session {SessionId}: the {Transport} transport failed: {Detail}.")]
+    public static partial void TransportFailed(ILogger logger, string sessionId, EngineIOTransport transport, string detail);
+
+    [LoggerMessage(10, LogLevel.Debug, "Engine.IO session {SessionId}: {Reason} on the {Transport} transport it no longer uses, ignored.")]
+    public static partial void DiscardedTransportClosed(ILogger logger, string sessionId, string reason, EngineIOTransport transport);
 }

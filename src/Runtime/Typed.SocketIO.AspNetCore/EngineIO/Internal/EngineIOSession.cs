@@ -371,36 +371,65 @@ internal sealed class EngineIOSession : EngineIOSocket
     /// The WebSocket has already sent its close frame (e.g. 1009): it must not be aborted, which would discard the
     /// frame before it is on the wire; the connection ends when the transport's request returns.
     /// </param>
-    public bool CloseCore(EngineIOCloseReason reason, bool closeFrameSent = false)
+    /// <param name="from">
+    /// The transport that ended, when a transport reports it. Only the one that carries the session can end it: a
+    /// polling transport the upgrade discarded may still be finishing a request (a POST whose body is cut off, a poll
+    /// whose answer the client has read and then dropped the connection), and its failure is ignored, as engine.io's
+    /// <c>clearTransport</c> silences a discarded transport's errors. Ending the upgraded session for it would abort a
+    /// healthy WebSocket.
+    /// </param>
+    public bool CloseCore(EngineIOCloseReason reason, bool closeFrameSent = false, EngineIOTransportBase? from = null)
     {
+        var discarded = false;
         lock (_gate)
         {
-            if (_state != EngineIOSessionState.Open)
+            if (from is not null && !ReferenceEquals(from, _transport))
+            {
+                discarded = true;
+            }
+            else if (!BeginClose_Locked(reason, closeFrameSent))
             {
                 return false;
             }
+        }
 
-            _awaitingPong = false;
-            if (reason == EngineIOCloseReason.ForcedClose)
-            {
-                _state = EngineIOSessionState.Closing;
-                _heartbeat.Change(Options.CloseTimeout, Timeout.InfiniteTimeSpan);
-                _transport.Flush_Locked();
-            }
-            else
-            {
-                _outbox.Clear();
-                _outboxBytes = 0;
-
-                // Tell the transport first: finishing the close would otherwise release a pending GET with a noop
-                // (as plain "data") before it could be told to close.
-                _transport.Close_Locked(reason, closeFrameSent);
-                FinishClose_Locked();
-            }
+        if (discarded)
+        {
+            EngineIOLog.DiscardedTransportClosed(Logger, Id, reason.ToWireString(), from!.Name);
+            return false;
         }
 
         EngineIOLog.SessionClosed(Logger, Id, reason.ToWireString());
         _ = DeliverAsync(HandlerCall.Closed, reason: reason);
+        return true;
+    }
+
+    /// <summary>The state change of <see cref="CloseCore"/>; false when the session was no longer open.</summary>
+    private bool BeginClose_Locked(EngineIOCloseReason reason, bool closeFrameSent)
+    {
+        if (_state != EngineIOSessionState.Open)
+        {
+            return false;
+        }
+
+        _awaitingPong = false;
+        if (reason == EngineIOCloseReason.ForcedClose)
+        {
+            _state = EngineIOSessionState.Closing;
+            _heartbeat.Change(Options.CloseTimeout, Timeout.InfiniteTimeSpan);
+            _transport.Flush_Locked();
+        }
+        else
+        {
+            _outbox.Clear();
+            _outboxBytes = 0;
+
+            // Tell the transport first: finishing the close would otherwise release a pending GET with a noop
+            // (as plain "data") before it could be told to close.
+            _transport.Close_Locked(reason, closeFrameSent);
+            FinishClose_Locked();
+        }
+
         return true;
     }
 

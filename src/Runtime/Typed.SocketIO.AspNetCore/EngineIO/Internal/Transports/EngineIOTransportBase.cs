@@ -77,6 +77,9 @@ internal abstract class EngineIOTransportBase(EngineIOSession session)
     /// <returns>False when the packet ended the session.</returns>
     protected ValueTask<bool> OnPacketAsync(EngineIOPacket packet) => Session.OnPacketAsync(packet);
 
-    /// <summary>Raised when the connection ends or the client breaks the protocol: the session closes for <paramref name="reason"/>.</summary>
-    protected void OnClose(EngineIOCloseReason reason, bool closeFrameSent = false) => Session.CloseCore(reason, closeFrameSent);
+    /// <summary>
+    /// Raised when the connection ends or the client breaks the protocol: the session closes for
+    /// <paramref name="reason"/>, if this transport still carries it (see <see cref="EngineIOSession.CloseCore"/>).
+    /// </summary>
+    protected void OnClose(EngineIOCloseReason reason, bool closeFrameSent = false) => Session.CloseCore(reason, closeFrameSent, from: this);
 }

@@ -163,6 +163,7 @@ internal sealed class PollingTransport(EngineIOSession session) : EngineIOTransp
     private async Task WritePollResponseAsync(HttpContext context, PollSignal signal, bool wasPending)
     {
         List<EngineIOOutgoingPacket> packets;
+        int drained;
         var isFinalFlush = false;
         var closedMeanwhile = false;
         lock (Session.Gate)
@@ -174,6 +175,7 @@ internal sealed class PollingTransport(EngineIOSession session) : EngineIOTransp
 
             // The whole queue goes in this one response.
             packets = signal == PollSignal.Data && !closedMeanwhile ? Session.Drain_Locked() : [];
+            drained = packets.Count;
             if (signal == PollSignal.Data && Session.State_Locked == EngineIOSessionState.Closing && packets.Count == 0)
             {
                 // The close goes alone, in the GET after the last queued packets: the JavaScript client handles a
@@ -219,15 +221,14 @@ internal sealed class PollingTransport(EngineIOSession session) : EngineIOTransp
             }
 
             var flushed = await context.Response.BodyWriter.FlushAsync(context.RequestAborted).ConfigureAwait(false);
-            if ((flushed.IsCanceled || flushed.IsCompleted) && signal == PollSignal.Data && !isFinalFlush)
+            if (flushed.IsCanceled || flushed.IsCompleted)
             {
-                // The client went away with packets in flight: what was drained is lost, so the session must end.
-                OnClose(EngineIOCloseReason.TransportError);
+                OnAnswerFailed(drained, isFinalFlush, "the connection ended while it was written");
             }
         }
         catch (Exception ex) when (ex is OperationCanceledException or IOException or ConnectionResetException)
         {
-            OnClose(EngineIOCloseReason.TransportError);
+            OnAnswerFailed(drained, isFinalFlush, ex.GetType().Name + ": " + ex.Message);
         }
         finally
         {
@@ -236,6 +237,21 @@ internal sealed class PollingTransport(EngineIOSession session) : EngineIOTransp
             {
                 Session.OnFinalFlushWritten();
             }
+        }
+    }
+
+    /// <summary>
+    /// A poll's answer could not be written. With packets of the session in it (<paramref name="drained"/>), they may be
+    /// lost, so the session ends. An answer with nothing of the session in it (a noop, a close) loses nothing: the
+    /// session goes on (a client that did not read it fails that request and closes the session itself). Ending it
+    /// for a noop could close a session in the middle of an upgrade, where the probe keeps releasing polls with noops.
+    /// </summary>
+    private void OnAnswerFailed(int drained, bool isFinalFlush, string detail)
+    {
+        EngineIOLog.TransportFailed(Logger, Session.Id, Name, $"a poll's answer ({drained} packets) was not written: {detail}");
+        if (drained > 0 && !isFinalFlush)
+        {
+            OnClose(EngineIOCloseReason.TransportError);
         }
     }
 

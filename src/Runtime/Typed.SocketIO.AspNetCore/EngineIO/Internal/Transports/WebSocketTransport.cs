@@ -119,6 +119,7 @@ internal sealed class WebSocketTransport(EngineIOSession session, WebSocket webS
         catch (Exception ex) when (ex is WebSocketException or IOException or ObjectDisposedException or OperationCanceledException)
         {
             // The connection is gone: the session closes below.
+            EngineIOLog.TransportFailed(Logger, Session.Id, Name, "a send failed: " + ex.GetType().Name + ": " + ex.Message);
         }
         finally
         {
@@ -407,6 +408,7 @@ internal sealed class WebSocketTransport(EngineIOSession session, WebSocket webS
             }
             catch (Exception ex) when (ex is WebSocketException or IOException or ObjectDisposedException or OperationCanceledException)
             {
+                EngineIOLog.TransportFailed(Logger, Session.Id, Name, "a send failed: " + ex.GetType().Name + ": " + ex.Message);
                 OnClose(EngineIOCloseReason.TransportError);
                 return;
             }
