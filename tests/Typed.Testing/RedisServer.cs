@@ -132,6 +132,29 @@ public sealed class RedisServer : IAsyncDisposable
         return int.Parse(last.TrimStart(':'), System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    /// <summary>
+    /// Until each of <paramref name="channels"/> has at least <paramref name="count"/> subscribers (<c>PUBSUB NUMSUB</c>,
+    /// or <paramref name="command"/>): what the adapters count as the servers of a cluster. Polled, as no event crosses
+    /// the processes; bounded by <paramref name="timeout"/> (30 s by default), past which it names the channel short.
+    /// </summary>
+    public async Task WaitForSubscribersAsync(IReadOnlyList<string> channels, int count, string command = "NUMSUB", TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        foreach (var channel in channels)
+        {
+            int seen;
+            while ((seen = await CountSubscribersAsync(channel, command)) < count)
+            {
+                if (DateTime.UtcNow >= deadline)
+                {
+                    throw new TimeoutException($"{channel} has {seen} subscribers ({command}), not {count}, after {timeout ?? TimeSpan.FromSeconds(30)}");
+                }
+
+                await Task.Delay(50);
+            }
+        }
+    }
+
     /// <summary>Stops the server.</summary>
     public async ValueTask DisposeAsync() => await KillAsync();
 }

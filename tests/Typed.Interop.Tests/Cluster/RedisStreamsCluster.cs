@@ -15,12 +15,7 @@ internal static class RedisStreamsCluster
                     : await ClusterTypedMember.StartAsync(redis.Address, parser, "streams", recovery));
             }
 
-            // What PUBSUB NUMSUB counts as the servers (the streams adapter's server count), for / and /custom.
-            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            while (await redis.CountSubscribersAsync("socket.io#/#") < kinds.Count || await redis.CountSubscribersAsync("socket.io#/custom#") < kinds.Count)
-            {
-                await Task.Delay(50, deadline.Token);
-            }
+            await WaitForMembersAsync(redis, kinds.Count, "/", "/custom");
 
             return cluster;
         }
@@ -30,6 +25,13 @@ internal static class RedisStreamsCluster
             throw;
         }
     }
+
+    /// <summary>
+    /// Until <paramref name="count"/> members listen on each namespace: what PUBSUB NUMSUB counts as the servers (the
+    /// streams adapter's server count, which each member checks before it broadcasts).
+    /// </summary>
+    public static Task WaitForMembersAsync(RedisServer redis, int count, params string[] namespaces) =>
+        redis.WaitForSubscribersAsync([.. namespaces.Select(nsp => $"socket.io#{nsp}#")], count);
 
     public static string Url(IAsyncDisposable member) => member switch
     {

@@ -49,11 +49,7 @@ public sealed class RedisStreamsInteropTests
             await AssertScenarioAsync(cluster, "json", "broadcast");
             await redis.KillAsync();
             await redis.RestartAsync();
-            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            while (await redis.CountSubscribersAsync("socket.io#/#") < 3)
-            {
-                await Task.Delay(50, deadline.Token);
-            }
+            await RedisStreamsCluster.WaitForMembersAsync(redis, 3, "/");
 
             // The read loops reconnect on their own (after a failed XREAD, every 500 ms): the scenario waits for
             // each broadcast with its own bounded timeout.

@@ -128,14 +128,10 @@ public sealed class TypedHubClusterTests
     }
 
     /// <summary>Until <paramref name="count"/> servers subscribe to the namespace's (or a room's) channel; bounded.</summary>
-    private static async Task WaitForSubscribersAsync(RedisServer redis, string mode, string nsp, int count, string? room = null)
+    private static Task WaitForSubscribersAsync(RedisServer redis, string mode, string nsp, int count, string? room = null)
     {
-        using var deadline = new CancellationTokenSource(Wait);
         var (channel, command) = mode == "sharded" ? ($"socket.io#{nsp}#{(room is null ? "" : room + "#")}", "SHARDNUMSUB") : ($"socket.io-request#{nsp}#", "NUMSUB");
-        while (await redis.CountSubscribersAsync(channel, command) < count)
-        {
-            await Task.Delay(50, deadline.Token);
-        }
+        return redis.WaitForSubscribersAsync([channel], count, command, Wait);
     }
 
     /// <summary>One typed client: its hub proxy and what it received.</summary>

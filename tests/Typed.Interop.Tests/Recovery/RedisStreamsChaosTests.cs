@@ -51,14 +51,7 @@ public sealed class RedisStreamsChaosTests(ITestOutputHelper output)
                 }));
             }
 
-            using (var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
-            {
-                // Each member counts the others before it broadcasts (PUBSUB NUMSUB, the streams adapter's server count).
-                while (await redis.CountSubscribersAsync("socket.io#/#") < Members)
-                {
-                    await Task.Delay(50, deadline.Token);
-                }
-            }
+            await RedisStreamsCluster.WaitForMembersAsync(redis, Members, "/");
 
             var target = Target(members);
             var recorders = new List<TickRecorder>();

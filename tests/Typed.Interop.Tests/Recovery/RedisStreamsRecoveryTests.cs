@@ -65,7 +65,7 @@ public sealed class RedisStreamsRecoveryTests
 
             proxy.Blocked = true;
             proxy.CutAll();
-            await WaitForSessionAsync(redis);
+            await WaitForStoredSessionAsync(redis, stored: true, "member A stored no session");
             var offset = 0;
             if (to == "node")
             {
@@ -131,13 +131,7 @@ public sealed class RedisStreamsRecoveryTests
             members.Add(memberA);
             var memberB = await ClusterTypedMember.StartAsync(redis.Address + ",user=laggard,password=laggard", "json", "streams", recovery: true);
             members.Add(memberB);
-            using (var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
-            {
-                while (await redis.CountSubscribersAsync("socket.io#/#") < 2)
-                {
-                    await Task.Delay(50, deadline.Token);
-                }
-            }
+            await RedisStreamsCluster.WaitForMembersAsync(redis, 2, "/");
 
             await using var proxy = TcpCutProxy.Start(memberA.BaseUrl);
             await using var client = Create(new Uri(proxy.BaseUrl), "websocket", "json");
@@ -160,13 +154,13 @@ public sealed class RedisStreamsRecoveryTests
             await recorder.WaitUntilAsync(r => r.Count == 3, "ticks 1-3 from member A");
             proxy.Blocked = true;
             proxy.CutAll();
-            await WaitForSessionAsync(redis);
+            await WaitForStoredSessionAsync(redis, stored: true, "member A stored no session");
             proxy.Retarget(memberB.BaseUrl);
             proxy.Blocked = false;
 
             // B has taken the session (GETDEL). Without waiting for its loop, it restores within milliseconds; give it
             // that chance, then let its loop read on.
-            await WaitForNoSessionAsync(redis);
+            await WaitForStoredSessionAsync(redis, stored: false, "member B took no session");
             try
             {
                 await recorder.WaitUntilAsync(r => r.Recoveries == 1, "a restore before B's loop reads on", TimeSpan.FromMilliseconds(500));
@@ -239,28 +233,20 @@ public sealed class RedisStreamsRecoveryTests
         }
     }
 
-    /// <summary>Until member A has stored the cut socket's session in Redis (it does so when it sees the drop); bounded.</summary>
     private static Task<string> CommandAsync(RedisServer redis, params string[] arguments) =>
         redis.CommandAsync(arguments.Select(Encoding.UTF8.GetBytes).ToArray());
 
-    private static async Task WaitForNoSessionAsync(RedisServer redis)
+    /// <summary>
+    /// Until a session is stored in Redis (<paramref name="stored"/>: member A saw the drop and saved it) or none is
+    /// (member B took it). No event to await across processes: polled, bounded.
+    /// </summary>
+    private static async Task WaitForStoredSessionAsync(RedisServer redis, bool stored, string what)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while ((await redis.CommandAsync(["KEYS"u8.ToArray(), "sio:session:*"u8.ToArray()])).Contains("sio:session:", StringComparison.Ordinal))
+        while ((await redis.CommandAsync(["KEYS"u8.ToArray(), "sio:session:*"u8.ToArray()])).Contains("sio:session:", StringComparison.Ordinal) != stored)
         {
-            Assert.True(DateTime.UtcNow < deadline, "member B took no session within 10 s");
+            Assert.True(DateTime.UtcNow < deadline, what + " within 10 s");
             await Task.Delay(10);
-        }
-    }
-
-    private static async Task WaitForSessionAsync(RedisServer redis)
-    {
-        // No event to await across processes: polled, bounded.
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (!(await redis.CommandAsync(["KEYS"u8.ToArray(), "sio:session:*"u8.ToArray()])).Contains("sio:session:", StringComparison.Ordinal))
-        {
-            Assert.True(DateTime.UtcNow < deadline, "member A stored no session within 10 s");
-            await Task.Delay(20);
         }
     }
 }

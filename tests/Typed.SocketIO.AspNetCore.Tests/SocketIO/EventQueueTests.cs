@@ -244,6 +244,75 @@ public sealed class EventQueueTests
     }
 
     /// <summary>
+    /// Server bug 5, across namespaces: one connection's sockets share <c>MaxQueuedBytesPerConnection</c>, so a client
+    /// cannot multiply the per-socket bound by opening namespaces. Each socket here stays under its own 4 MiB; together
+    /// they pass the connection's 2 MiB, and the connection closes (every socket on it leaves).
+    /// </summary>
+    [Fact]
+    public async Task Large_events_spread_over_namespaces_are_bounded_per_connection()
+    {
+        var stuck = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var started = new Dictionary<string, int> { ["/a"] = 0, ["/b"] = 0 };
+        var left = new Dictionary<string, TaskCompletionSource<SocketIODisconnectReason>>
+        {
+            ["/a"] = new(TaskCreationOptions.RunContinuationsAsynchronously),
+            ["/b"] = new(TaskCreationOptions.RunContinuationsAsynchronously),
+        };
+        await using var server = await StartAsync(
+            io =>
+            {
+                foreach (var name in left.Keys)
+                {
+                    io.Of(name).OnConnection(socket =>
+                    {
+                        socket.On("upload", async _ =>
+                        {
+                            lock (started)
+                            {
+                                started[name]++;
+                            }
+
+                            await stuck.Task;
+                        });
+                        socket.Disconnected += (_, reason) => left[name].TrySetResult(reason);
+                    });
+                }
+            },
+            o => o.MaxQueuedBytesPerConnection = 2 * 1024 * 1024);
+        await using var client = new SocketIOClient(server.BaseUri, o =>
+        {
+            o.Transports = EngineIOTransports.WebSocket;
+            o.Reconnection = false;
+        });
+        var a = client.Of("/a");
+        var b = client.Of("/b");
+        await Task.WhenAll(a.ConnectAsync(), b.ConnectAsync()).WaitAsync(s_bound);
+        var chunk = new byte[900_000];
+
+        try
+        {
+            // 1.8 MB on /a fits the connection's 2 MiB; the next 0.9 MB, on /b, does not.
+            a.Emit("upload", chunk);
+            a.Emit("upload", chunk);
+            b.Emit("upload", chunk);
+
+            Assert.Equal(SocketIODisconnectReason.ForcedServerClose, await left["/a"].Task.WaitAsync(s_bound));
+            Assert.Equal(SocketIODisconnectReason.ForcedServerClose, await left["/b"].Task.WaitAsync(s_bound));
+            lock (started)
+            {
+                Assert.Equal(2, started["/a"]);
+                Assert.Equal(0, started["/b"]);
+            }
+
+            Assert.Contains(server.Logs.Entries, entry => entry.EventId.Id == 116 && entry.Message.Contains("MaxQueuedBytesPerConnection", StringComparison.Ordinal));
+        }
+        finally
+        {
+            stuck.TrySetResult();
+        }
+    }
+
+    /// <summary>
     /// Client bug 7: the server sends 2,000 events and each client handler awaits an acknowledgement from the server.
     /// All are handled, with no reconnect: before, the client's queue blocked its receive loop (and a timer thread),
     /// the acknowledgements behind the burst went unread, the connection died after 10 s and ~971 events were lost.
