@@ -139,7 +139,8 @@ public sealed class RedisServer : IAsyncDisposable
     /// </summary>
     public async Task WaitForSubscribersAsync(IReadOnlyList<string> channels, int count, string command = "NUMSUB", TimeSpan? timeout = null)
     {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        var bound = timeout ?? TimeSpan.FromSeconds(30);
+        var deadline = DateTime.UtcNow + bound;
         foreach (var channel in channels)
         {
             int seen;
@@ -147,7 +148,7 @@ public sealed class RedisServer : IAsyncDisposable
             {
                 if (DateTime.UtcNow >= deadline)
                 {
-                    throw new TimeoutException($"{channel} has {seen} subscribers ({command}), not {count}, after {timeout ?? TimeSpan.FromSeconds(30)}");
+                    throw new TimeoutException($"{channel} has {seen} subscribers ({command}), not {count}, after {bound}");
                 }
 
                 await Task.Delay(50);
