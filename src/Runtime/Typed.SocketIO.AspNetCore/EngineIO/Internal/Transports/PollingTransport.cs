@@ -223,12 +223,12 @@ internal sealed class PollingTransport(EngineIOSession session) : EngineIOTransp
             var flushed = await context.Response.BodyWriter.FlushAsync(context.RequestAborted).ConfigureAwait(false);
             if (flushed.IsCanceled || flushed.IsCompleted)
             {
-                OnAnswerFailed(drained, isFinalFlush, "the connection ended while it was written");
+                OnAnswerFailed(drained, "the connection ended while it was written");
             }
         }
         catch (Exception ex) when (ex is OperationCanceledException or IOException or ConnectionResetException)
         {
-            OnAnswerFailed(drained, isFinalFlush, ex.GetType().Name + ": " + ex.Message);
+            OnAnswerFailed(drained, ex.GetType().Name + ": " + ex.Message);
         }
         finally
         {
@@ -241,19 +241,18 @@ internal sealed class PollingTransport(EngineIOSession session) : EngineIOTransp
     }
 
     /// <summary>
-    /// A poll's answer could not be written. With packets of the session in it (<paramref name="drained"/>), they may be
-    /// lost, so the session ends. An answer with nothing of the session in it (a noop, a close) loses nothing: the
-    /// session goes on (a client that did not read it fails that request and closes the session itself). Ending it
-    /// for a noop could close a session in the middle of an upgrade, where the probe keeps releasing polls with noops.
+    /// A poll's answer was handed to the server but its flush failed: logged, and the session goes on, as engine.io's
+    /// does (it never checks a poll's answer either). A failed flush does not mean the client missed the answer:
+    /// Kestrel checks the request's abort token after an awaited flush has completed, so a client that read the whole
+    /// answer (its length is in Content-Length) and closed the connection at once (the JavaScript client sends
+    /// <c>Connection: close</c> with every poll) makes a delivered answer throw whenever the server's continuation runs
+    /// after that close, which a loaded machine makes common. Ending the session then cut a client that had received
+    /// everything. A client that really did not receive the answer fails that request and closes the session itself,
+    /// and the heartbeat then ends it here; nothing is lost silently.
     /// </summary>
-    private void OnAnswerFailed(int drained, bool isFinalFlush, string detail)
-    {
-        EngineIOLog.TransportFailed(Logger, Session.Id, Name, $"a poll's answer ({drained} packets) was not written: {detail}");
-        if (drained > 0 && !isFinalFlush)
-        {
-            OnClose(EngineIOCloseReason.TransportError);
-        }
-    }
+    private void OnAnswerFailed(int drained, string detail) =>
+        EngineIOLog.TransportFailed(Logger, Session.Id, Name,
+            $"a poll's answer ({drained} packets) may not have reached the client ({detail}); the session goes on");
 
     /// <summary>A polling POST: reads the payload (bounded), decodes it and hands each packet to the session.</summary>
     public async Task HandlePostAsync(HttpContext context)
