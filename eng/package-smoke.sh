@@ -3,10 +3,12 @@
 # runs a user's app from those packages only (tests/Typed.PackageSmoke, copied out of the repository): a typed hub
 # server on Kestrel (127.0.0.1, port 0) and a typed client published with NativeAOT (any warning fails), exchanging an
 # acknowledged call and an event. Prints "package-smoke: client <json>" and "package-smoke: ok"; exits non-zero with
-# the reason otherwise. The PackageSmokeTests test (category Aot) runs it inside ./test.sh.
+# the reason otherwise. The PackageSmokeTests test (category Aot) runs it inside ./test.sh, with a Redis.
 #
-# Usage: eng/package-smoke.sh [--no-build] [work folder]
+# Usage: eng/package-smoke.sh [--no-build] [--redis host:port] [work folder]
 #   --no-build   Typed.sln is already built in Release (./test.sh, or the test run after a build): pack only.
+#   --redis      the server scales out on that Redis (Typed.SocketIO.Redis, streams mode, recovery on), so the event
+#                back to the client crosses Redis; without it the server runs alone (the package is only built in).
 #   work folder  kept afterwards (feed/, app/, client/, *.log); by default a temporary folder, removed at the end.
 #
 # The packages get a version no other run uses (<VersionPrefix>-smoke.<time>.<pid>), so NuGet's global package
@@ -15,10 +17,14 @@ set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 
 build=1
-if [ "${1:-}" = "--no-build" ]; then
-  build=0
-  shift
-fi
+redis=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --no-build) build=0; shift ;;
+    --redis) [ $# -ge 2 ] || { echo "package-smoke: --redis needs host:port" >&2; exit 2; }; redis=$2; shift 2 ;;
+    *) break ;;
+  esac
+done
 if [ $# -gt 0 ]; then
   work=$(mkdir -p "$1" && cd "$1" && pwd)
   keep=1
@@ -81,15 +87,16 @@ version=${abstractions#Typed.Abstractions.}
 version=${version%.nupkg}
 global_packages=$(dotnet nuget locals global-packages --list | sed -n 's/^global-packages: //p')
 [ -n "$global_packages" ] || fail "could not find NuGet's global package folder"
-for id in Typed.Abstractions Typed.SocketIO Typed.SocketIO.AspNetCore; do
+for id in Typed.Abstractions Typed.SocketIO Typed.SocketIO.AspNetCore Typed.SocketIO.Redis; do
   [ -f "$feed/$id.$version.nupkg" ] || fail "$id.$version.nupkg was not packed"
   [ -f "$feed/$id.$version.snupkg" ] || fail "$id.$version.snupkg (symbols) was not packed"
 done
 # The generator travels inside Typed.SocketIO, and reaches a server app through the server package's dependency on
-# it; exactly one copy, since two would run it twice (duplicate definitions).
+# it (and the Redis package's on the server package); exactly one copy, since two would run it twice (duplicate
+# definitions).
 unzip -l "$feed/Typed.SocketIO.$version.nupkg" | grep -q " analyzers/dotnet/cs/Typed.Generator.dll$" \
   || fail "Typed.SocketIO.$version.nupkg has no analyzers/dotnet/cs/Typed.Generator.dll"
-for id in Typed.Abstractions Typed.SocketIO.AspNetCore; do
+for id in Typed.Abstractions Typed.SocketIO.AspNetCore Typed.SocketIO.Redis; do
   unzip -l "$feed/$id.$version.nupkg" | grep -q " analyzers/" && fail "$id.$version.nupkg has a copy of the generator"
 done
 for folder in build buildTransitive; do
@@ -124,7 +131,7 @@ cat >"$app/NuGet.config" <<CONFIG
 </configuration>
 CONFIG
 
-echo "package-smoke: building the server (Typed.SocketIO.AspNetCore $version)"
+echo "package-smoke: building the server (Typed.SocketIO.AspNetCore and Typed.SocketIO.Redis $version)"
 run_logged "$work/server-build.log" dotnet build "$app/Server" -c Release --nologo -p:TypedVersion="$version"
 # The package's build step wrote the hub's TypeScript event maps (buildTransitive, through Typed.SocketIO).
 grep -q "interface ClientToServerEvents" "$app/Server/typescript/GreeterHub.d.ts" 2>/dev/null \
@@ -141,7 +148,12 @@ echo "package-smoke: client published with 0 warnings"
 
 # The server prints "listening <url>" once Kestrel listens; a FIFO makes the wait event-driven (read -t bounds it).
 mkfifo "$work/server.out"
-dotnet "$app/Server/bin/Release/net10.0/PackageSmoke.Server.dll" </dev/null >"$work/server.out" 2>"$work/server.err" &
+server_args=()
+if [ -n "$redis" ]; then
+  server_args=(--redis "$redis")
+  echo "package-smoke: the server scales out on Redis $redis (streams mode, recovery on)"
+fi
+dotnet "$app/Server/bin/Release/net10.0/PackageSmoke.Server.dll" "${server_args[@]}" </dev/null >"$work/server.out" 2>"$work/server.err" &
 server_pid=$!
 exec 3<"$work/server.out"
 line=""

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
@@ -133,6 +134,104 @@ public sealed class ServerTelemetryTests
 
         Assert.Equal(1, Assert.Single(parseErrors.GetMeasurementSnapshot()).Value);
         Assert.Equal("MaxQueuedEventsPerSocket", Assert.Single(limits.GetMeasurementSnapshot()).Tags["socketio.limit"]);
+    }
+
+    /// <summary>
+    /// With connection state recovery on, an emit without ack to one socket is a broadcast to the socket's own room
+    /// (numbered and kept for replay, as in socket.io): it counts as a broadcast delivery, as a room broadcast does.
+    /// </summary>
+    [Fact]
+    public async Task With_recovery_on_a_socket_emit_and_a_room_broadcast_count_as_broadcast_deliveries()
+    {
+        var log = new SocketLog();
+        await using var server = await SocketIOTestServer.StartAsync(
+            io =>
+            {
+                log.Attach(io.MainNamespace);
+                io.MainNamespace.OnConnection(socket => socket.On("join", e =>
+                {
+                    socket.Join("r");
+                    e.Ack();
+                }));
+            },
+            o => o.ConnectionStateRecovery = new SocketIOConnectionStateRecoveryOptions());
+        var metrics = server.Services.GetRequiredService<IMeterFactory>();
+        using var deliveries = new MetricCollector<long>(metrics, Meter, "socketio.server.broadcast.deliveries");
+        using var sent = new MetricCollector<long>(metrics, Meter, "socketio.server.events.sent");
+
+        await using var first = (await ConnectRecoverableAsync(server)).Client;
+        await using var second = (await ConnectRecoverableAsync(server)).Client;
+        var socket = await log.NextAsync();
+        foreach (var client in new[] { first, second })
+        {
+            await client.SendAsync("""421["join"]""");
+            Assert.Equal("431[]", await client.ReceiveAsync());
+        }
+
+        socket.Emit("hello");
+        Assert.StartsWith("""42["hello",""", await first.ReceiveAsync());
+        server.IO.To("r").Emit("tick", 1);
+        Assert.StartsWith("""42["tick",1,""", await first.ReceiveAsync());
+        Assert.StartsWith("""42["tick",1,""", await second.ReceiveAsync());
+
+        Assert.Equal(3, deliveries.GetMeasurementSnapshot().Sum(m => m.Value)); // the emit's one, the room's two
+        Assert.All(deliveries.GetMeasurementSnapshot(), m => Assert.Equal("/", m.Tags["socketio.namespace"]));
+        Assert.Empty(sent.GetMeasurementSnapshot()); // counted once, as a delivery
+    }
+
+    /// <summary>The packets a recovered socket missed are written to it alone: each counts as an event sent.</summary>
+    [Fact]
+    public async Task With_recovery_on_the_packets_replayed_to_a_recovered_socket_count_as_events_sent()
+    {
+        var log = new SocketLog();
+        await using var server = await SocketIOTestServer.StartAsync(
+            io => log.Attach(io.MainNamespace),
+            o => o.ConnectionStateRecovery = new SocketIOConnectionStateRecoveryOptions());
+        var metrics = server.Services.GetRequiredService<IMeterFactory>();
+        using var sent = new MetricCollector<long>(metrics, Meter, "socketio.server.events.sent");
+
+        var (first, id, pid) = await ConnectRecoverableAsync(server);
+        await using var firstConnection = first;
+        var socket = await log.NextAsync();
+        server.IO.Emit("tick", 1);
+        var offset = LastArgument(await first.ReceiveAsync());
+
+        // An abort is a transport close: the session is kept, and what is broadcast meanwhile is kept for it.
+        await first.DisposeAsync();
+        await log.DisconnectReasonAsync(socket);
+        server.IO.Emit("tick", 2);
+        server.IO.Emit("tick", 3);
+        Assert.Empty(sent.GetMeasurementSnapshot());
+
+        await using var second = await server.ConnectAsync();
+        await second.SendAsync($$"""40{"pid":"{{pid}}","offset":"{{offset}}"}""");
+        var frames = new[] { await second.ReceiveAsync(), await second.ReceiveAsync(), await second.ReceiveAsync() };
+        Assert.Contains(frames, f => f.StartsWith("40{", StringComparison.Ordinal) && f.Contains($"\"sid\":\"{id}\"", StringComparison.Ordinal));
+        Assert.Equal(2, frames.Count(f => f.StartsWith("""42["tick",""", StringComparison.Ordinal)));
+
+        Assert.Equal(2, sent.GetMeasurementSnapshot().Sum(m => m.Value));
+        Assert.All(sent.GetMeasurementSnapshot(), m => Assert.Equal("/", m.Tags["socketio.namespace"]));
+    }
+
+    /// <summary>
+    /// Opens a session and joins <c>/</c> with recovery on; returns the socket id and the private session id of the
+    /// CONNECT reply <c>40{"sid":"…","pid":"…"}</c>.
+    /// </summary>
+    private static async Task<(RawSocketIOClient Client, string Id, string Pid)> ConnectRecoverableAsync(SocketIOTestServer server)
+    {
+        var client = await server.ConnectAsync();
+        await client.SendAsync("40");
+        var reply = await client.ReceiveAsync();
+        Assert.StartsWith("40{", reply, StringComparison.Ordinal);
+        using var json = JsonDocument.Parse(reply.AsMemory(2));
+        return (client, json.RootElement.GetProperty("sid").GetString()!, json.RootElement.GetProperty("pid").GetString()!);
+    }
+
+    /// <summary>The offset a replayable event carries: its last argument.</summary>
+    private static string LastArgument(string eventFrame)
+    {
+        using var json = JsonDocument.Parse(eventFrame.AsMemory(2));
+        return json.RootElement.EnumerateArray().Last().GetString()!;
     }
 
     /// <summary>Clients choose the names of a dynamic namespace's children: as attributes they would be a cardinality attack.</summary>

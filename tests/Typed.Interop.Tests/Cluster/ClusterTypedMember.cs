@@ -30,14 +30,24 @@ internal sealed class ClusterTypedMember : IAsyncDisposable
     /// <summary>This member's server (its sockets, its adapter, broadcasts from it).</summary>
     public SocketIOServer Server => _host.Services.GetRequiredService<SocketIOServer>();
 
-    /// <summary>Starts a member; <paramref name="configure"/> runs after the interop application's options (a test's own heartbeat or caps).</summary>
-    public static async Task<ClusterTypedMember> StartAsync(string redis, string parser, string mode = "classic", bool recovery = false, Action<SocketIOOptions>? configure = null)
+    /// <summary>
+    /// Starts a member; <paramref name="configure"/> runs after the interop application's options (a test's own
+    /// heartbeat or caps); <paramref name="logs"/>, when given, receives every Typed log entry from Debug up.
+    /// </summary>
+    public static async Task<ClusterTypedMember> StartAsync(
+        string redis, string parser, string mode = "classic", bool recovery = false, Action<SocketIOOptions>? configure = null, ILoggerProvider? logs = null)
     {
         var dropped = new DroppedMessageCounter();
         var host = await KestrelTestHost.StartAsync(
             builder =>
             {
                 builder.Logging.AddProvider(dropped);
+                if (logs is not null)
+                {
+                    builder.Logging.AddProvider(logs);
+                    builder.Logging.AddFilter("Typed", LogLevel.Debug);
+                }
+
                 builder.Services.AddSocketIO(options =>
                 {
                     SocketIOApp.ConfigureOptions(options, parser == "msgpack" ? SocketIOParser.MessagePack : SocketIOParser.Json);

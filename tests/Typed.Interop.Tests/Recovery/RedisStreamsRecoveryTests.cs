@@ -1,4 +1,5 @@
 using System.Text;
+using Microsoft.Extensions.Logging;
 using Typed.Interop.Tests.Cluster;
 using Typed.SocketIO;
 using static Typed.Interop.Tests.Client.ClientKit;
@@ -231,6 +232,28 @@ public sealed class RedisStreamsRecoveryTests
         {
             await RedisStreamsCluster.DisposeAllAsync(cluster);
         }
+    }
+
+    /// <summary>
+    /// A client provokes "not recovered from Redis" (event 14) at will, one line per CONNECT carrying any pid: it logs
+    /// at Debug, as the in-memory adapter's event 146, so a hostile client cannot flood the logs (docs/operations.md).
+    /// </summary>
+    [Fact]
+    public async Task A_recovery_with_an_unknown_pid_logs_not_recovered_at_Debug()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        var logs = new CapturingLoggerProvider();
+        await using var member = await ClusterTypedMember.StartAsync(redis.Address, "json", "streams", recovery: true, logs: logs);
+        await RedisStreamsCluster.WaitForMembersAsync(redis, 1, "/");
+
+        await using var connection = await RawSocketIOConnection.OpenAsync(new Uri(member.BaseUrl));
+        var (_, pid) = await connection.ConnectAsync("""{"pid":"no-such-pid","offset":"1-0"}""");
+        Assert.NotNull(pid);
+        Assert.NotEqual("no-such-pid", pid);
+
+        var entry = Assert.Single(await logs.WaitForAsync(e => e.Category == "Typed.SocketIO.Redis" && e.EventId.Id == 14, 1));
+        Assert.Contains("unknown or expired session", entry.Message, StringComparison.Ordinal);
+        Assert.Equal(LogLevel.Debug, entry.Level);
     }
 
     private static Task<string> CommandAsync(RedisServer redis, params string[] arguments) =>

@@ -225,6 +225,7 @@ public class InMemorySocketIOAdapter : SocketIOAdapter
     /// </summary>
     private void BroadcastReplayable(RecoveryBuffer recovery, SocketIOPacket packet, SocketIOBroadcastOptions options)
     {
+        int delivered;
         lock (recovery.Gate)
         {
             var numbered = WithOffset(packet, RecoveryBuffer.FormatOffset(recovery.NextSequence));
@@ -233,8 +234,12 @@ public class InMemorySocketIOAdapter : SocketIOAdapter
             var recipients = SelectRecipients(options);
             ShareFrames(encoded, recipients.Sockets.Length);
             recovery.Append(encoded, options);
-            WriteToAll(recipients, encoded, isVolatile: false);
+            delivered = WriteToAll(recipients, encoded, isVolatile: false);
         }
+
+        // Counted as the unnumbered broadcast is, a socket's own emit included (a broadcast to its room), outside
+        // the lock every replayable broadcast of the namespace takes.
+        Namespace.Server.Metrics.BroadcastDelivered(Namespace, delivered);
     }
 
     /// <inheritdoc />
@@ -303,6 +308,9 @@ public class InMemorySocketIOAdapter : SocketIOAdapter
             AddAll(socket.Id, session.Rooms.Count > 0 ? session.Rooms : [socket.Id]);
             missedCount = missed.Count;
         }
+
+        // Each replayed packet is an event written to this socket alone, as the streams adapter's replay counts it.
+        Namespace.Server.Metrics.EventsSent(Namespace, missedCount);
 
         ConnectionStateRecoveryLog.Recovered(Namespace.Server.Logger, socket.Id, Namespace.Name, missedCount);
         return true;

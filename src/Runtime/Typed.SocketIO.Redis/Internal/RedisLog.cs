@@ -44,7 +44,8 @@ internal static partial class RedisLog
     [LoggerMessage(EventId = 13, Level = LogLevel.Warning, Message = "Could not keep a recovery session of namespace {Namespace} in Redis: that socket cannot recover.")]
     public static partial void SessionPersistFailed(ILogger logger, string @namespace, Exception exception);
 
-    [LoggerMessage(EventId = 14, Level = LogLevel.Information, Message = "Session of namespace {Namespace} not recovered from Redis: {Reason}.")]
+    // Debug: a client provokes it at will (any pid in a CONNECT), as the in-memory adapter's event 146.
+    [LoggerMessage(EventId = 14, Level = LogLevel.Debug, Message = "Session of namespace {Namespace} not recovered from Redis: {Reason}.")]
     public static partial void SessionNotRecovered(ILogger logger, string @namespace, string reason);
 
     [LoggerMessage(EventId = 15, Level = LogLevel.Information, Message = "Reading Redis stream {Stream} from entry {EntryId} on a dedicated connection.")]

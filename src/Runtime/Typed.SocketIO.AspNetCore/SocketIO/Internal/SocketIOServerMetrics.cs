@@ -126,6 +126,18 @@ internal sealed class SocketIOServerMetrics
         }
     }
 
+    /// <summary>
+    /// <paramref name="count"/> events written to one socket already encoded: the packets replayed to a recovered
+    /// socket (replayable packets are events only).
+    /// </summary>
+    public void EventsSent(SocketIONamespace ns, int count)
+    {
+        if (count > 0 && _eventsSent.Enabled)
+        {
+            _eventsSent.Add(count, NamespaceTag(ns));
+        }
+    }
+
     public void BroadcastDelivered(SocketIONamespace ns, int recipients)
     {
         if (recipients > 0 && _broadcastDeliveries.Enabled)
